@@ -1,0 +1,115 @@
+/**
+ * A real DynamoDB-protocol store (dynalite) for behaviour tests, and loaders for the
+ * handlers as TypeScript sources or as the built bundles in dist/.
+ */
+import { BatchWriteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { FunctionName } from '../../lambdas/shared/contract';
+import { LambdaProcess } from '../../scripts/local/lambda-process';
+import { ensureStudentsTable, LOCAL_AWS_ENV, localClient, startDataTier, type DataTier } from '../../scripts/local/data-tier';
+
+export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type Variant = 'source' | 'bundle';
+export const VARIANTS: Variant[] = ['source', 'bundle'];
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export async function startStore(): Promise<DataTier> {
+  return startDataTier({ port: 0 });
+}
+
+let tableCounter = 0;
+/** A fresh, empty table for one test. */
+export async function freshTable(store: DataTier): Promise<string> {
+  const name = `test-${process.pid}-${++tableCounter}`;
+  await ensureStudentsTable(store.endpoint, name);
+  return name;
+}
+
+export type LoadedHandler = Handler & {
+  /** Lines the handler wrote to stdout and stderr. */
+  readonly logLines: string[];
+};
+
+const processes: LambdaProcess[] = [];
+
+/**
+ * Starts a handler in its own Node process with the environment the stack gives it, as the
+ * Lambda runtime runs it: the TypeScript source (through tsx) or the built bundle in dist/.
+ */
+export function loadHandler(
+  variant: Variant,
+  fn: FunctionName,
+  env: { endpoint: string; tableName: string; extra?: Record<string, string> },
+): LoadedHandler {
+  const fnEnv: Record<string, string> = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: env.endpoint, TABLE_NAME: env.tableName, LOG_LEVEL: 'error', ...env.extra };
+  const entry = variant === 'bundle' ? path.join(ROOT, 'dist', 'lambdas', fn, 'index.js') : path.join(ROOT, 'lambdas', fn, 'index.ts');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
+  const logLines: string[] = [];
+  const lp = new LambdaProcess({
+    bundle: entry,
+    functionName: fn,
+    env: fnEnv,
+    execArgv: variant === 'source' ? ['--import', 'tsx'] : [],
+    onLine: (line) => logLines.push(line),
+  });
+  processes.push(lp);
+  return Object.assign((event: APIGatewayProxyEvent) => lp.invoke(event) as Promise<APIGatewayProxyResult>, { logLines });
+}
+
+/** Stops the handler processes started by loadHandler. */
+export async function stopHandlers(): Promise<void> {
+  await Promise.all(processes.splice(0).map((p) => p.stop()));
+}
+
+/** Deletes every item, so one table serves a whole test file. */
+export async function clearTable(store: DataTier, tableName: string): Promise<void> {
+  const items = await scanAll(store, tableName);
+  const client = localClient(store.endpoint);
+  for (let i = 0; i < items.length; i += 25) {
+    const batch = items.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { email: { S: String(item.email) } } } }));
+    await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }));
+  }
+  client.destroy();
+}
+
+/** Every item in the table, as stored (raw attribute values unmarshalled). */
+export async function scanAll(store: DataTier, tableName: string): Promise<Record<string, unknown>[]> {
+  const client = localClient(store.endpoint);
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  client.destroy();
+  return items;
+}
+
+/** Writes raw items, 25 to a request, as another system (e.g. the Python one) would have. */
+export async function putRaw(store: DataTier, tableName: string, items: Record<string, AttributeValue>[]): Promise<void> {
+  const client = localClient(store.endpoint);
+  for (let i = 0; i < items.length; i += 25) {
+    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    let pending: typeof batch | undefined = batch;
+    while (pending && pending.length > 0) {
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      pending = out.UnprocessedItems?.[tableName] as typeof batch | undefined;
+    }
+  }
+  client.destroy();
+}
+
+export function studentItem(i: number, padTo = 0): Record<string, AttributeValue> {
+  const name = `Student ${String(i).padStart(5, '0')}`;
+  return {
+    email: { S: `student${i}@example.com` },
+    name: { S: padTo > name.length ? name.padEnd(padTo, '.') : name },
+    age: { S: String(18 + (i % 40)) },
+    country: { S: 'Norway' },
+  };
+}

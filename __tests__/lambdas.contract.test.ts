@@ -1,0 +1,255 @@
+/**
+ * The Python handlers' contract, and the failure modes ours drop, exercised against a real
+ * DynamoDB-protocol server (dynalite). Each contract line runs on the TypeScript sources and
+ * on the built bundles in dist/.
+ */
+import { SIGNUP_SUCCESS_MESSAGE, NEXT_CURSOR_HEADER, MAX_BODY_BYTES } from '../lambdas/shared/contract';
+import { buildProxyEvent } from '../scripts/local/proxy-event';
+import type { DataTier } from '../scripts/local/data-tier';
+import { clearTable, freshTable, loadHandler, stopHandlers, putRaw, scanAll, startStore, studentItem, VARIANTS, type Handler } from './helpers/store';
+
+function getEvent(query?: Record<string, string>) {
+  return buildProxyEvent({ method: 'GET', resource: '/student', path: '/student', query });
+}
+function postEvent(body: string | null, opts: { base64?: boolean } = {}) {
+  const event = buildProxyEvent({
+    method: 'POST',
+    resource: '/student',
+    path: '/student',
+    headers: { 'Content-Type': 'application/json' },
+    body,
+  });
+  if (opts.base64 && body !== null) return { ...event, body: Buffer.from(body).toString('base64'), isBase64Encoded: true };
+  return event;
+}
+const valid = { name: 'Ada Lovelace', age: '22', email: 'ada@example.com', country: 'United Kingdom' };
+
+let store: DataTier;
+beforeAll(async () => {
+  store = await startStore();
+});
+afterAll(async () => {
+  await stopHandlers();
+  await store.close();
+});
+
+describe.each(VARIANTS)('handlers (%s)', (variant) => {
+  let tableName: string;
+  let list: Handler;
+  let signup: Handler;
+  beforeAll(async () => {
+    tableName = await freshTable(store);
+    list = loadHandler(variant, 'list-students', { endpoint: store.endpoint, tableName });
+    signup = loadHandler(variant, 'signup-students', { endpoint: store.endpoint, tableName });
+  });
+  beforeEach(() => clearTable(store, tableName));
+
+  function expectContractHeaders(headers: Record<string, unknown> | undefined) {
+    expect(headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' });
+  }
+  async function listAll(query?: Record<string, string>) {
+    const res = await list(getEvent(query));
+    return { res, body: JSON.parse(res.body) as Record<string, string>[] };
+  }
+
+  describe('GET /student', () => {
+    test('answers 200 with the CORS and JSON headers and an array of string-valued students', async () => {
+      await signup(postEvent(JSON.stringify(valid)));
+      const { res, body } = await listAll();
+      expect(res.statusCode).toBe(200);
+      expectContractHeaders(res.headers);
+      expect(body).toEqual([{ email: 'ada@example.com', name: 'Ada Lovelace', age: '22', country: 'United Kingdom' }]);
+      expect(res.headers?.[NEXT_CURSOR_HEADER]).toBeUndefined();
+    });
+
+    test('an empty table lists as []', async () => {
+      const { res, body } = await listAll();
+      expect(res.statusCode).toBe(200);
+      expect(body).toEqual([]);
+    });
+
+    test('lists more than 1 MB of students completely across Scan pages, without duplicates', async () => {
+      const count = 2600; // ~470 bytes each: about 1.2 MB, so DynamoDB needs at least two Scan pages
+      await putRaw(store, tableName, Array.from({ length: count }, (_, i) => studentItem(i, 400)));
+      const { res, body } = await listAll();
+      expect(res.statusCode).toBe(200);
+      expect(res.headers?.[NEXT_CURSOR_HEADER]).toBeUndefined();
+      expect(body).toHaveLength(count);
+      expect(new Set(body.map((s) => s.email)).size).toBe(count);
+      expect(Buffer.byteLength(res.body)).toBeGreaterThan(1024 * 1024);
+    });
+
+    test('stops at the response budget, says so in X-Next-Cursor, and the cursor continues without loss or repeat', async () => {
+      await putRaw(store, tableName, Array.from({ length: 300 }, (_, i) => studentItem(i, 200)));
+      const small = loadHandler(variant, 'list-students', { endpoint: store.endpoint, tableName, extra: { LIST_MAX_RESPONSE_BYTES: '20000' } });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const res = await small(getEvent(cursor ? { cursor } : undefined));
+        expect(res.statusCode).toBe(200);
+        expect(res.body.length).toBeLessThanOrEqual(20000);
+        seen.push(...(JSON.parse(res.body) as { email: string }[]).map((s) => s.email));
+        cursor = res.headers?.[NEXT_CURSOR_HEADER] as string | undefined;
+        pages++;
+      } while (cursor && pages < 100);
+      expect(pages).toBeGreaterThan(2);
+      expect(seen).toHaveLength(300);
+      expect(new Set(seen).size).toBe(300);
+    });
+
+    test('?limit=N returns at most N, and X-Next-Cursor pages through everything exactly once', async () => {
+      await putRaw(store, tableName, Array.from({ length: 23 }, (_, i) => studentItem(i)));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      const sizes: number[] = [];
+      do {
+        const { res, body } = await listAll({ limit: '5', ...(cursor ? { cursor } : {}) });
+        expect(res.statusCode).toBe(200);
+        sizes.push(body.length);
+        seen.push(...body.map((s) => s.email));
+        cursor = res.headers?.[NEXT_CURSOR_HEADER] as string | undefined;
+      } while (cursor);
+      expect(sizes).toEqual([5, 5, 5, 5, 3]);
+      expect(new Set(seen).size).toBe(23);
+    });
+
+    test('a limit equal to the remaining count gives no cursor (no empty last page)', async () => {
+      await putRaw(store, tableName, Array.from({ length: 10 }, (_, i) => studentItem(i)));
+      const first = await listAll({ limit: '5' });
+      const cursor = first.res.headers?.[NEXT_CURSOR_HEADER] as string;
+      expect(cursor).toEqual(expect.any(String));
+      const second = await listAll({ limit: '5', cursor });
+      expect(second.body).toHaveLength(5);
+      expect(second.res.headers?.[NEXT_CURSOR_HEADER]).toBeUndefined();
+    });
+
+    test.each(['0', '1001', 'abc', '1.5', '-3', '', '10000000'])('a bad limit (%p) answers 400 naming limit', async (limit) => {
+      const { res, body } = await listAll({ limit });
+      expect(res.statusCode).toBe(400);
+      expectContractHeaders(res.headers);
+      expect((body as unknown as { message: string }).message).toMatch(/limit/);
+    });
+
+    test.each(['not-base64!', 'e30', Buffer.from('{"email":5}').toString('base64url'), Buffer.from('[1]').toString('base64url'), 'x'.repeat(2000)])(
+      'a bad cursor (%p) answers 400 naming cursor',
+      async (cursor) => {
+        const { res, body } = await listAll({ cursor });
+        expect(res.statusCode).toBe(400);
+        expect((body as unknown as { message: string }).message).toMatch(/cursor/);
+      },
+    );
+
+    test('a legacy record with a Number age is listed with age as a string and does not break the list', async () => {
+      await putRaw(store, tableName, [
+        { email: { S: 'legacy@example.com' }, name: { S: 'Legacy' }, age: { N: '31' }, country: { S: 'Peru' } },
+        studentItem(1),
+      ]);
+      const { res, body } = await listAll();
+      expect(res.statusCode).toBe(200);
+      expect(body).toHaveLength(2);
+      expect(body.find((s) => s.email === 'legacy@example.com')).toEqual({ email: 'legacy@example.com', name: 'Legacy', age: '31', country: 'Peru' });
+      for (const s of body) for (const v of Object.values(s)) expect(typeof v).toBe('string');
+    });
+  });
+
+  describe('POST /student', () => {
+    test('signs up: 200, the exact success body, and exactly the four attributes stored', async () => {
+      const res = await signup(postEvent(JSON.stringify({ ...valid, admin: true, extra: 'x' })));
+      expect(res.statusCode).toBe(200);
+      expectContractHeaders(res.headers);
+      expect(res.body).toBe(JSON.stringify(SIGNUP_SUCCESS_MESSAGE));
+      expect(await scanAll(store, tableName)).toEqual([valid]);
+    });
+
+    test('normalises: trims, stores age as its canonical string, lowercases the email', async () => {
+      const res = await signup(postEvent(JSON.stringify({ name: '  Grace Hopper ', age: 85, email: ' Grace@Navy.MIL ', country: '\tUSA ' })));
+      expect(res.statusCode).toBe(200);
+      expect(await scanAll(store, tableName)).toEqual([{ name: 'Grace Hopper', age: '85', email: 'grace@navy.mil', country: 'USA' }]);
+      const again = await signup(postEvent(JSON.stringify({ ...valid, email: 'zero@example.com', age: '022' })));
+      expect(again.statusCode).toBe(200);
+      expect((await scanAll(store, tableName)).find((s) => s.email === 'zero@example.com')?.age).toBe('22');
+    });
+
+    test('decodes bodies marked isBase64Encoded', async () => {
+      const res = await signup(postEvent(JSON.stringify(valid), { base64: true }));
+      expect(res.statusCode).toBe(200);
+      expect(await scanAll(store, tableName)).toEqual([valid]);
+    });
+
+    const bad: [string, string | null, RegExp][] = [
+      ['invalid JSON', '{"name": "Ada",', /not valid JSON/],
+      ['no body', null, /body is required/],
+      ['an array', JSON.stringify([valid]), /JSON object/],
+      ['null', 'null', /JSON object/],
+      ['a number', '42', /JSON object/],
+      ['a string', '"hello"', /JSON object/],
+      ['a missing name', JSON.stringify({ ...valid, name: undefined }), /Name is required/],
+      ['a missing age', JSON.stringify({ ...valid, age: undefined }), /Age is required/],
+      ['a missing email', JSON.stringify({ ...valid, email: undefined }), /Email is required/],
+      ['a missing country', JSON.stringify({ ...valid, country: undefined }), /Country is required/],
+      ['an empty name', JSON.stringify({ ...valid, name: '   ' }), /Name is required/],
+      ['a non-string name', JSON.stringify({ ...valid, name: 42 }), /Name must be a string/],
+      ['a non-string country', JSON.stringify({ ...valid, country: ['NO'] }), /Country must be a string/],
+      ['a non-string email', JSON.stringify({ ...valid, email: { a: 1 } }), /Email must be a string/],
+      ['a malformed email', JSON.stringify({ ...valid, email: 'ada@' }), /valid email/],
+      ['an email without a dot', JSON.stringify({ ...valid, email: 'ada@localhost' }), /valid email/],
+      ['an email with spaces', JSON.stringify({ ...valid, email: 'a da@example.com' }), /valid email/],
+      ['age 0', JSON.stringify({ ...valid, age: '0' }), /Age must be an integer from 1 to 150/],
+      ['age 151', JSON.stringify({ ...valid, age: 151 }), /Age must be an integer from 1 to 150/],
+      ['age 22.5', JSON.stringify({ ...valid, age: 22.5 }), /Age must be an integer/],
+      ['age "22.5"', JSON.stringify({ ...valid, age: '22.5' }), /Age must be an integer/],
+      ['age "abc"', JSON.stringify({ ...valid, age: 'abc' }), /Age must be an integer/],
+      ['age -5', JSON.stringify({ ...valid, age: -5 }), /Age must be an integer/],
+      ['age true', JSON.stringify({ ...valid, age: true }), /Age must be an integer/],
+      ['a name over 100 characters', JSON.stringify({ ...valid, name: 'n'.repeat(101) }), /Name must be at most 100 characters/],
+      ['a country over 100 characters', JSON.stringify({ ...valid, country: 'c'.repeat(101) }), /Country must be at most 100 characters/],
+      ['an email over 254 characters', JSON.stringify({ ...valid, email: `${'a'.repeat(60)}@${'b'.repeat(200)}.com` }), /Email must be at most 254 characters/],
+      ['a control character in the name', JSON.stringify({ ...valid, name: 'Ada\u0000' }), /control characters/],
+    ];
+    test.each(bad)('%s answers 400 with a message naming the problem and writes nothing', async (_what, body, message) => {
+      const res = await signup(postEvent(body));
+      expect(res.statusCode).toBe(400);
+      expectContractHeaders(res.headers);
+      const parsed = JSON.parse(res.body) as { message: string };
+      expect(parsed.message).toMatch(message);
+      expect(res.body).not.toMatch(/at .*\.(js|ts):\d+/);
+      expect(await scanAll(store, tableName)).toEqual([]);
+    });
+
+    test('a body over the size limit answers 413 and writes nothing', async () => {
+      const res = await signup(postEvent(JSON.stringify({ ...valid, padding: 'x'.repeat(MAX_BODY_BYTES) })));
+      expect(res.statusCode).toBe(413);
+      expect(JSON.parse(res.body).message).toMatch(/too large/);
+      expect(await scanAll(store, tableName)).toEqual([]);
+    });
+
+    test('a duplicate email, in any case, answers 409 and keeps the original', async () => {
+      expect((await signup(postEvent(JSON.stringify(valid)))).statusCode).toBe(200);
+      const res = await signup(postEvent(JSON.stringify({ ...valid, name: 'Impostor', email: 'ADA@example.com' })));
+      expect(res.statusCode).toBe(409);
+      expectContractHeaders(res.headers);
+      expect(JSON.parse(res.body).message).toMatch(/already registered/);
+      expect(await scanAll(store, tableName)).toEqual([valid]);
+    });
+  });
+
+  test('logs carry the request id and no personal data, one JSON object a line', async () => {
+    const env = { endpoint: store.endpoint, tableName, extra: { LOG_LEVEL: 'info' } };
+    const loggedSignup = loadHandler(variant, 'signup-students', env);
+    const loggedList = loadHandler(variant, 'list-students', env);
+    const event = postEvent(JSON.stringify(valid));
+    expect((await loggedSignup(event)).statusCode).toBe(200);
+    expect((await loggedSignup(event)).statusCode).toBe(409);
+    expect((await loggedList(getEvent())).statusCode).toBe(200);
+    // Output travels on a pipe beside the IPC answer, so it may trail it a little.
+    const lines = () => [...loggedSignup.logLines, ...loggedList.logLines];
+    for (let i = 0; i < 100 && !lines().some((l) => l.includes('listed students')); i++) await new Promise((r) => setTimeout(r, 20));
+    const logged = lines().join('\n');
+    expect(logged).toContain(event.requestContext.requestId);
+    expect(logged).toContain('duplicate');
+    expect(logged).not.toContain('ada@example.com');
+    expect(logged).not.toContain('Lovelace');
+    for (const line of lines()) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});

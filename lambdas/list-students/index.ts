@@ -1,0 +1,114 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { LIST_LIMIT, NEXT_CURSOR_HEADER, STUDENTS_TABLE } from '../shared/contract';
+import { createDocumentClient, isStoreUnavailable, requireTableName } from '../shared/dynamo';
+import { queryParam, respond, respondError } from '../shared/http';
+import { errorFields, log } from '../shared/log';
+import { STUDENT_FIELDS, type Student } from '../shared/student';
+
+const db = createDocumentClient();
+const TABLE_NAME = requireTableName();
+
+/**
+ * Bytes of listed students per response. Lambda's response limit is 6 MB, counted on the
+ * JSON envelope in which the body is an escaped string; 4 MB leaves room for that and the headers.
+ */
+const DEFAULT_MAX_RESPONSE_BYTES = 4_000_000;
+const maxResponseBytes = Number(process.env.LIST_MAX_RESPONSE_BYTES) || DEFAULT_MAX_RESPONSE_BYTES;
+
+type Key = { [STUDENTS_TABLE.partitionKey]: string };
+const MAX_CURSOR_LENGTH = 1024;
+
+export function encodeCursor(key: Key): string {
+  return Buffer.from(JSON.stringify({ [STUDENTS_TABLE.partitionKey]: key.email })).toString('base64url');
+}
+
+/** The key a cursor continues after, or undefined when the cursor is not one of ours. */
+export function decodeCursor(cursor: string): Key | undefined {
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    const entries = Object.entries(parsed);
+    const [name, value] = entries[0] ?? [];
+    if (entries.length !== 1 || name !== STUDENTS_TABLE.partitionKey || typeof value !== 'string' || value === '') return undefined;
+    return { email: value };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every listed value is a string; records written by the Python system may hold `age` as a Number. */
+function toStudent(item: Record<string, unknown>): Student {
+  const out = {} as Student;
+  for (const field of STUDENT_FIELDS) {
+    const v = item[field];
+    // NumberValue (wrapNumbers) and plain strings both print as their exact text.
+    out[field] = v === undefined || v === null ? '' : String(v);
+  }
+  return out;
+}
+
+function parseLimit(raw: string | undefined): number | undefined | 'invalid' {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,4}$/.test(raw)) return 'invalid';
+  const n = Number(raw);
+  return n >= LIST_LIMIT.min && n <= LIST_LIMIT.max ? n : 'invalid';
+}
+
+export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const requestId = event.requestContext?.requestId;
+  const limit = parseLimit(queryParam(event, 'limit'));
+  if (limit === 'invalid') {
+    return respondError(400, `limit must be an integer from ${LIST_LIMIT.min} to ${LIST_LIMIT.max}`);
+  }
+  const rawCursor = queryParam(event, 'cursor');
+  const startKey = rawCursor === undefined ? undefined : decodeCursor(rawCursor);
+  if (rawCursor !== undefined && startKey === undefined) {
+    return respondError(400, `cursor is not valid: pass the ${NEXT_CURSOR_HEADER} value of an earlier response`);
+  }
+
+  const students: Student[] = [];
+  let bytes = 2;
+  let exclusiveStartKey: Record<string, unknown> | undefined = startKey;
+  let nextCursor: string | undefined;
+  let pages = 0;
+  try {
+    scan: for (;;) {
+      const page: ScanCommandOutput = await db.send(
+        new ScanCommand({
+          TableName: TABLE_NAME,
+          ExclusiveStartKey: exclusiveStartKey,
+          ProjectionExpression: STUDENT_FIELDS.map((f) => `#${f}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(STUDENT_FIELDS.map((f) => [`#${f}`, f])),
+          // One more than wanted tells whether anything follows the last one returned.
+          ...(limit === undefined ? {} : { Limit: limit - students.length + 1 }),
+        }),
+      );
+      pages++;
+      for (const item of page.Items ?? []) {
+        const student = toStudent(item);
+        // Size as it stands inside the Lambda response envelope (escaped JSON string).
+        const size = Buffer.byteLength(JSON.stringify(JSON.stringify(student))) - 1;
+        if ((limit !== undefined && students.length >= limit) || bytes + size > maxResponseBytes) {
+          const last = students[students.length - 1];
+          nextCursor = last ? encodeCursor({ email: last.email }) : undefined;
+          break scan;
+        }
+        students.push(student);
+        bytes += size;
+      }
+      if (!page.LastEvaluatedKey) break;
+      exclusiveStartKey = page.LastEvaluatedKey;
+    }
+  } catch (err) {
+    const unavailable = isStoreUnavailable(err);
+    log('error', 'scan failed', { requestId, ...errorFields(err) });
+    return unavailable
+      ? respondError(503, 'The student list is temporarily unavailable; please try again')
+      : respondError(500, 'The student list could not be read');
+  }
+
+  log('info', 'listed students', { requestId, count: students.length, pages, partial: nextCursor !== undefined });
+  return respond(200, students, nextCursor ? { [NEXT_CURSOR_HEADER]: nextCursor } : {});
+}

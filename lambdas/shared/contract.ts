@@ -1,0 +1,76 @@
+/**
+ * The application's facts, in one place. The stacks, the Lambdas, the frontend
+ * and the local stack all import them from here, so a change is one edit.
+ */
+import { STUDENT_REQUEST_SCHEMA } from './student';
+
+/** Prefix of every stack and physical name: `students-<environment>-…`. */
+export const PROJECT = 'students';
+
+/** The DynamoDB table of the reference design. */
+export const STUDENTS_TABLE = {
+  /** Base name; the deployed table is `<project>-<environment>-Students`. */
+  baseName: 'Students',
+  /** Partition key (string). Emails are stored lowercased, so it is case-insensitive. */
+  partitionKey: 'email',
+  /** DynamoDB attribute type of the partition key. */
+  partitionKeyType: 'S',
+} as const;
+
+/** The physical table name for an environment. */
+export function tableNameFor(environment: string): string {
+  return `${PROJECT}-${environment}-${STUDENTS_TABLE.baseName}`;
+}
+
+/** Stage and resource as in the reference design: `/dev/student`. */
+export const API_STAGE = 'dev';
+export const API_RESOURCE = 'student';
+
+/** The Lambda functions that back the API, by the directory of their source under `lambdas/`. */
+export type FunctionName = 'list-students' | 'signup-students';
+export const FUNCTION_NAMES: readonly FunctionName[] = ['list-students', 'signup-students'];
+
+/** The DynamoDB actions each function needs, and nothing more (least privilege). */
+export const FUNCTION_TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
+  'list-students': ['dynamodb:Scan'],
+  'signup-students': ['dynamodb:PutItem'],
+};
+
+/** One API route: a method on the resource, its Lambda and, optionally, a request-body model. */
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST';
+  readonly functionName: FunctionName;
+  /** JSON schema (draft-04) the gateway validates the body against before the Lambda runs. */
+  readonly bodySchema?: Readonly<Record<string, unknown>>;
+  /** Query-string parameters the method declares (all optional). */
+  readonly queryParameters?: readonly string[];
+}
+
+/** The route table: the API stack builds methods from it and the local gateway serves it. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', functionName: 'list-students', queryParameters: ['limit', 'cursor'] },
+  { method: 'POST', functionName: 'signup-students', bodySchema: STUDENT_REQUEST_SCHEMA },
+];
+
+/** Response header that carries the opaque continuation of a partial list. */
+export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
+
+/** CORS headers the handlers send, and the preflight (OPTIONS) answers with. */
+export const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Content-Type',
+  'Access-Control-Allow-Methods': 'GET,POST,OPTIONS',
+  'Access-Control-Expose-Headers': NEXT_CURSOR_HEADER,
+} as const;
+
+/** Body of the gateway's answer when the request model rejects a body. */
+export const INVALID_BODY_PREFIX = 'Invalid request body';
+
+/** The success body existing clients depend on. */
+export const SIGNUP_SUCCESS_MESSAGE = 'Student signed up successfully';
+
+/** Largest POST body the signup handler reads, in bytes. */
+export const MAX_BODY_BYTES = 10 * 1024;
+
+/** `?limit=` bounds for GET. */
+export const LIST_LIMIT = { min: 1, max: 1000 } as const;

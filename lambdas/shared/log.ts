@@ -1,0 +1,25 @@
+/**
+ * Structured JSON logs, one object a line. Callers pass request ids, codes and counts,
+ * never personal data (emails, names, bodies).
+ */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+function threshold(): number {
+  const configured = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
+  return ORDER[configured] ?? ORDER.info;
+}
+
+export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
+  if (ORDER[level] < threshold()) return;
+  const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
+  // stdout/stderr rather than console.*, so the Lambda runtime does not prefix the line.
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+}
+
+/** The error's name and code only: messages can carry request data. */
+export function errorFields(err: unknown): Record<string, unknown> {
+  if (typeof err !== 'object' || err === null) return { errorName: typeof err };
+  const { name, code } = err as { name?: unknown; code?: unknown };
+  return { errorName: typeof name === 'string' ? name : 'unknown', ...(typeof code === 'string' ? { errorCode: code } : {}) };
+}

@@ -1,0 +1,19 @@
+import type { Server } from 'node:net';
+
+/** Listens, turning "port in use" into an error that names the tier and the port. */
+export function listen(server: Server, port: number, host: string, tier: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') reject(new Error(`${tier}: port ${port} on ${host} is already in use; stop what uses it or choose another port`));
+      else reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
