@@ -3,7 +3,7 @@
  * Usage: tsx scripts/build.ts [--quiet]
  */
 import { build, type BuildOptions } from 'esbuild';
-import { statSync } from 'node:fs';
+import { cpSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FUNCTION_NAMES } from '../lambdas/shared/contract';
 
@@ -45,6 +45,17 @@ export async function buildLambdas(): Promise<{ name: string; file: string; byte
   );
 }
 
+export const FRONTEND_DIST = path.join(DIST, 'frontend');
+
+/** dist/frontend: the server bundle beside its views and static assets, runnable with plain `node server.js`. */
+export async function buildFrontend(): Promise<{ file: string; bytes: number }> {
+  rmSync(FRONTEND_DIST, { recursive: true, force: true });
+  const file = path.join(FRONTEND_DIST, 'server.js');
+  await build({ ...common, entryPoints: [path.join(ROOT, 'ec2-frontend', 'src', 'server.ts')], outfile: file });
+  for (const dir of ['views', 'public']) cpSync(path.join(ROOT, 'ec2-frontend', dir), path.join(FRONTEND_DIST, dir), { recursive: true });
+  return { file, bytes: statSync(file).size };
+}
+
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
@@ -52,9 +63,10 @@ function kb(bytes: number): string {
 async function main(): Promise<void> {
   const quiet = process.argv.includes('--quiet');
   const started = Date.now();
-  const lambdas = await buildLambdas();
+  const [lambdas, frontend] = await Promise.all([buildLambdas(), buildFrontend()]);
   if (!quiet) {
     for (const b of lambdas) console.log(`lambda   ${b.name.padEnd(16)} ${kb(b.bytes).padStart(10)}  ${path.relative(ROOT, b.file)}`);
+    console.log(`frontend ${'server'.padEnd(16)} ${kb(frontend.bytes).padStart(10)}  ${path.relative(ROOT, frontend.file)} (+ views/, public/)`);
     console.log(`built in ${Date.now() - started} ms`);
   }
 }

@@ -1,0 +1,374 @@
+/**
+ * The synthesized Terraform: the architecture and its wiring, pinned addresses, no machine
+ * paths, backends, and configuration errors. No AWS and no `terraform init`.
+ */
+import { API_RESOURCE, API_STAGE, CORS_HEADERS, FUNCTION_TABLE_ACTIONS, STUDENTS_TABLE } from '../lambdas/shared/contract';
+import { STUDENT_REQUEST_SCHEMA } from '../lambdas/shared/student';
+import { ConfigError, loadConfig } from '../stacks/config';
+import { LAMBDA_RUNTIME } from '../stacks/node-function';
+import { plainUserData } from '../stacks/user-data';
+import { block, cleanupSynth, isTrue, resource, synth, type Json } from './helpers/synth';
+
+afterAll(cleanupSynth);
+
+const STACKS = ['students-dev-api', 'students-dev-data', 'students-dev-frontend', 'students-dev-network'];
+
+function addresses(stack: Json): string[] {
+  const out: string[] = [];
+  for (const [type, items] of Object.entries((stack.resource ?? {}) as Record<string, Json>)) for (const name of Object.keys(items)) out.push(`${type}.${name}`);
+  for (const [type, items] of Object.entries((stack.data ?? {}) as Record<string, Json>)) for (const name of Object.keys(items)) out.push(`data.${type}.${name}`);
+  return out.sort();
+}
+
+describe('stacks', () => {
+  test('synth writes the four stacks, named after the environment', () => {
+    expect(Object.keys(synth().stacks).sort()).toEqual(STACKS);
+    expect(Object.keys(synth({ STUDENTS_ENV: 'qa' }).stacks).sort()).toEqual(STACKS.map((s) => s.replace('-dev-', '-qa-')));
+  });
+
+  test('Terraform addresses are readable and pinned (a rename must be deliberate: it destroys and recreates)', () => {
+    const { stacks } = synth();
+    expect(Object.fromEntries(Object.entries(stacks).map(([name, json]) => [name, addresses(json)]))).toEqual({
+      'students-dev-network': [
+        'aws_cloudwatch_log_group.flow-log-group',
+        'aws_default_security_group.default-security-group',
+        'aws_eip.nat-ip-0',
+        'aws_flow_log.flow-log',
+        'aws_iam_role.flow-log-role',
+        'aws_iam_role_policy.flow-log-role-policy',
+        'aws_internet_gateway.internet-gateway',
+        'aws_nat_gateway.nat-gateway-0',
+        'aws_route.private-default-route-0',
+        'aws_route.private-default-route-1',
+        'aws_route.public-default-route',
+        'aws_route_table.private-route-table-0',
+        'aws_route_table.private-route-table-1',
+        'aws_route_table.public-route-table',
+        'aws_route_table_association.private-subnet-0-routes',
+        'aws_route_table_association.private-subnet-1-routes',
+        'aws_route_table_association.public-subnet-0-routes',
+        'aws_route_table_association.public-subnet-1-routes',
+        'aws_subnet.private-subnet-0',
+        'aws_subnet.private-subnet-1',
+        'aws_subnet.public-subnet-0',
+        'aws_subnet.public-subnet-1',
+        'aws_vpc.vpc',
+        'aws_vpc_endpoint.s3-endpoint',
+        'data.aws_availability_zones.zones',
+      ],
+      'students-dev-data': ['aws_dynamodb_table.students-table'],
+      'students-dev-api': [
+        'aws_api_gateway_account.apigateway-account',
+        'aws_api_gateway_deployment.deployment',
+        'aws_api_gateway_gateway_response.bad-request-body-response',
+        'aws_api_gateway_gateway_response.default-4xx-response',
+        'aws_api_gateway_gateway_response.default-5xx-response',
+        'aws_api_gateway_integration.get-integration',
+        'aws_api_gateway_integration.options-integration',
+        'aws_api_gateway_integration.post-integration',
+        'aws_api_gateway_integration_response.options-integration-response',
+        'aws_api_gateway_method.get-method',
+        'aws_api_gateway_method.options-method',
+        'aws_api_gateway_method.post-method',
+        'aws_api_gateway_method_response.options-method-response',
+        'aws_api_gateway_method_settings.stage-settings',
+        'aws_api_gateway_model.post-body-model',
+        'aws_api_gateway_request_validator.validator',
+        'aws_api_gateway_resource.student-resource',
+        'aws_api_gateway_rest_api.api',
+        'aws_api_gateway_stage.stage',
+        'aws_cloudwatch_log_group.access-log-group',
+        'aws_cloudwatch_log_group.list-students-logs',
+        'aws_cloudwatch_log_group.signup-students-logs',
+        'aws_iam_role.apigateway-cloudwatch-role',
+        'aws_iam_role.list-students-role',
+        'aws_iam_role.signup-students-role',
+        'aws_iam_role_policy.list-students-policy',
+        'aws_iam_role_policy.signup-students-policy',
+        'aws_iam_role_policy_attachment.apigateway-cloudwatch-role-policy',
+        'aws_lambda_function.list-students',
+        'aws_lambda_function.signup-students',
+        'aws_lambda_permission.list-students-allow-apigateway-get',
+        'aws_lambda_permission.signup-students-allow-apigateway-post',
+        'data.terraform_remote_state.cross-stack-reference-input-students-dev-data',
+      ],
+      'students-dev-frontend': [
+        'aws_autoscaling_group.asg',
+        'aws_autoscaling_policy.cpu-target-tracking',
+        'aws_iam_instance_profile.instance-profile',
+        'aws_iam_role.instance-role',
+        'aws_iam_role_policy.instance-role-artifact',
+        'aws_iam_role_policy_attachment.instance-role-ssm',
+        'aws_launch_template.launch-template',
+        'aws_lb.alb',
+        'aws_lb_listener.http-listener',
+        'aws_lb_target_group.target-group',
+        'aws_s3_bucket.alb-log-bucket',
+        'aws_s3_bucket.artifact-bucket',
+        'aws_s3_bucket_lifecycle_configuration.alb-log-bucket-lifecycle',
+        'aws_s3_bucket_lifecycle_configuration.artifact-bucket-lifecycle',
+        'aws_s3_bucket_ownership_controls.alb-log-bucket-ownership',
+        'aws_s3_bucket_ownership_controls.artifact-bucket-ownership',
+        'aws_s3_bucket_policy.alb-log-bucket-policy',
+        'aws_s3_bucket_policy.artifact-bucket-policy',
+        'aws_s3_bucket_public_access_block.alb-log-bucket-public-access-block',
+        'aws_s3_bucket_public_access_block.artifact-bucket-public-access-block',
+        'aws_s3_bucket_server_side_encryption_configuration.alb-log-bucket-encryption',
+        'aws_s3_bucket_server_side_encryption_configuration.artifact-bucket-encryption',
+        'aws_s3_bucket_versioning.alb-log-bucket-versioning',
+        'aws_s3_bucket_versioning.artifact-bucket-versioning',
+        'aws_s3_object.frontend-artifact',
+        'aws_security_group.alb-sg',
+        'aws_security_group.app-sg',
+        'aws_vpc_security_group_egress_rule.alb-egress-app',
+        'aws_vpc_security_group_egress_rule.app-egress-https',
+        'aws_vpc_security_group_ingress_rule.alb-ingress-80',
+        'aws_vpc_security_group_ingress_rule.app-ingress-alb',
+        'data.aws_caller_identity.account',
+        'data.aws_elb_service_account.elb-account',
+        'data.aws_ssm_parameter.al2023-ami',
+        'data.terraform_remote_state.cross-stack-reference-input-students-dev-api',
+        'data.terraform_remote_state.cross-stack-reference-input-students-dev-network',
+      ],
+    });
+  });
+
+  test('the synthesized output names no path of the build machine', () => {
+    const { raw, outdir } = synth();
+    for (const [name, text] of Object.entries(raw)) {
+      expect([name, text.includes(process.cwd())]).toEqual([name, false]);
+      expect([name, text.includes(outdir)]).toEqual([name, false]);
+      expect([name, /"\/(home|root|tmp|Users|work)\//.test(text)]).toEqual([name, false]);
+    }
+  });
+
+  test('every provider tags what it creates: project, environment, stack, managed-by', () => {
+    for (const [name, json] of Object.entries(synth().stacks)) {
+      expect(block(json.provider.aws)).toMatchObject({
+        region: 'us-east-1',
+        default_tags: [{ tags: { project: 'students', environment: 'dev', stack: name, 'managed-by': 'cdktf' } }],
+      });
+    }
+  });
+
+  test('state: local by default, relative to the stack; S3 with native locking when a bucket is configured', () => {
+    for (const [name, json] of Object.entries(synth().stacks)) expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+    const remote = synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-dev-data']!;
+    expect(remote.terraform.backend).toEqual({
+      s3: { bucket: 'acme-terraform-state', key: 'students/dev/students-dev-data.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
+    });
+    const api = synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-dev-api']!;
+    expect(block(api.data.terraform_remote_state['cross-stack-reference-input-students-dev-data']).backend).toBe('s3');
+  });
+});
+
+describe('network', () => {
+  const net = () => synth().stacks['students-dev-network']!;
+  test('a VPC over 2 AZs with public and private subnets, one NAT gateway by default', () => {
+    expect(resource(net(), 'aws_vpc', 'vpc')).toMatchObject({ cidr_block: '10.0.0.0/16', enable_dns_hostnames: true });
+    expect(Object.keys(net().resource.aws_subnet)).toHaveLength(4);
+    expect(Object.keys(net().resource.aws_nat_gateway)).toEqual(['nat-gateway-0']);
+    expect(resource(net(), 'aws_route', 'private-default-route-1')).toMatchObject({ nat_gateway_id: '${aws_nat_gateway.nat-gateway-0.id}' });
+  });
+  test('NAT per AZ puts one gateway in each zone; NAT none routes nothing privately', () => {
+    const perAz = synth({ STUDENTS_NAT_MODE: 'per-az', STUDENTS_AZ_COUNT: '3' }).stacks['students-dev-network']!;
+    expect(Object.keys(perAz.resource.aws_nat_gateway)).toEqual(['nat-gateway-0', 'nat-gateway-1', 'nat-gateway-2']);
+    expect(resource(perAz, 'aws_route', 'private-default-route-2')).toMatchObject({ nat_gateway_id: '${aws_nat_gateway.nat-gateway-2.id}' });
+    const none = synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-network']!;
+    expect(none.resource.aws_nat_gateway).toBeUndefined();
+    expect(Object.keys(none.resource.aws_route)).toEqual(['public-default-route']);
+  });
+  test('an S3 gateway endpoint on every route table, and flow logs with retention', () => {
+    expect(resource(net(), 'aws_vpc_endpoint', 's3-endpoint')).toMatchObject({ vpc_endpoint_type: 'Gateway', service_name: 'com.amazonaws.us-east-1.s3' });
+    expect(resource(net(), 'aws_vpc_endpoint', 's3-endpoint').route_table_ids).toHaveLength(3);
+    expect(resource(net(), 'aws_flow_log', 'flow-log')).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+    expect(resource(net(), 'aws_cloudwatch_log_group', 'flow-log-group')).toMatchObject({ retention_in_days: 30 });
+  });
+});
+
+describe('data', () => {
+  test('the Students table: key email (S), on demand, PITR, encryption, deletion protection and prevent_destroy', () => {
+    const table = resource(synth().stacks['students-dev-data']!, 'aws_dynamodb_table', 'students-table');
+    expect(table).toMatchObject({
+      name: 'students-dev-Students',
+      hash_key: STUDENTS_TABLE.partitionKey,
+      attribute: [{ name: 'email', type: 'S' }],
+      billing_mode: 'PAY_PER_REQUEST',
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    const throwaway = resource(synth({ STUDENTS_ENV: 'scratch', STUDENTS_DELETION_PROTECTION: 'false' }).stacks['students-scratch-data']!, 'aws_dynamodb_table', 'students-table');
+    expect(throwaway).toMatchObject({ name: 'students-scratch-Students', deletion_protection_enabled: false, lifecycle: { prevent_destroy: false } });
+  });
+});
+
+describe('api', () => {
+  const api = () => synth().stacks['students-dev-api']!;
+  test('resource /student on stage dev, GET and POST by Lambda proxy, OPTIONS by mock', () => {
+    expect(resource(api(), 'aws_api_gateway_resource', 'student-resource').path_part).toBe(API_RESOURCE);
+    expect(resource(api(), 'aws_api_gateway_stage', 'stage').stage_name).toBe(API_STAGE);
+    expect(resource(api(), 'aws_api_gateway_integration', 'get-integration')).toMatchObject({ type: 'AWS_PROXY', integration_http_method: 'POST', uri: '${aws_lambda_function.list-students.invoke_arn}' });
+    expect(resource(api(), 'aws_api_gateway_integration', 'post-integration')).toMatchObject({ type: 'AWS_PROXY', uri: '${aws_lambda_function.signup-students.invoke_arn}' });
+    expect(resource(api(), 'aws_api_gateway_integration', 'options-integration')).toMatchObject({ type: 'MOCK' });
+  });
+  test('the preflight answers with exactly the headers the handlers send', () => {
+    const params = resource(api(), 'aws_api_gateway_integration_response', 'options-integration-response').response_parameters;
+    expect(params).toEqual(Object.fromEntries(Object.entries(CORS_HEADERS).map(([k, v]) => [`method.response.header.${k}`, `'${v}'`])));
+  });
+  test('POST bodies are validated against the student model before the Lambda', () => {
+    const model = resource(api(), 'aws_api_gateway_model', 'post-body-model');
+    expect(JSON.parse(model.schema)).toEqual(STUDENT_REQUEST_SCHEMA);
+    expect(resource(api(), 'aws_api_gateway_method', 'post-method')).toMatchObject({ request_models: { 'application/json': '${aws_api_gateway_model.post-body-model.name}' }, request_validator_id: '${aws_api_gateway_request_validator.validator.id}' });
+    expect(resource(api(), 'aws_api_gateway_request_validator', 'validator')).toMatchObject({ validate_request_body: true });
+  });
+  test.each(['list-students', 'signup-students'] as const)('%s: bundle asset with a base64 SHA-256 hash, Node 22 on arm64, X-Ray, TABLE_NAME', (name) => {
+    const fn = resource(api(), 'aws_lambda_function', name);
+    expect(fn).toMatchObject({
+      function_name: `students-dev-${name}`,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      tracing_config: { mode: 'Active' },
+    });
+    expect(LAMBDA_RUNTIME).toBe(`nodejs${process.versions.node.split('.')[0]}.x`);
+    expect(fn.timeout).toBeLessThan(29);
+    expect(fn.filename).toMatch(/^assets\/.+\.zip$/);
+    expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
+    expect(fn.environment.variables.TABLE_NAME).toMatch(/terraform_remote_state\.cross-stack-reference-input-students-dev-data/);
+  });
+  test.each(['list-students', 'signup-students'] as const)('%s: its own role may only call its table action on the table ARN', (name) => {
+    const policy = JSON.parse(resource(api(), 'aws_iam_role_policy', `${name}-policy`).policy);
+    const table = policy.Statement.find((s: Json) => s.Sid === 'Table');
+    expect(table.Action).toEqual(FUNCTION_TABLE_ACTIONS[name]);
+    expect(table.Resource).toMatch(/cross-stack-reference-input-students-dev-data.*tablearn/);
+    expect(policy.Statement.find((s: Json) => s.Sid === 'OwnLogs').Resource).toBe(`\${aws_cloudwatch_log_group.${name}-logs.arn}:*`);
+    expect(resource(api(), 'aws_cloudwatch_log_group', `${name}-logs`)).toMatchObject({ name: `/aws/lambda/students-dev-${name}`, retention_in_days: 30 });
+  });
+  test('Lambda permissions are scoped to their method and path', () => {
+    expect(resource(api(), 'aws_lambda_permission', 'list-students-allow-apigateway-get').source_arn).toBe('${aws_api_gateway_rest_api.api.execution_arn}/*/GET/student');
+    expect(resource(api(), 'aws_lambda_permission', 'signup-students-allow-apigateway-post').source_arn).toBe('${aws_api_gateway_rest_api.api.execution_arn}/*/POST/student');
+  });
+  test('the deployment follows API changes and is replaced before it is destroyed', () => {
+    const deployment = resource(api(), 'aws_api_gateway_deployment', 'deployment');
+    expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
+    for (const dep of ['aws_api_gateway_method.post-method', 'aws_api_gateway_integration.get-integration', 'aws_api_gateway_model.post-body-model', 'aws_api_gateway_gateway_response.bad-request-body-response']) {
+      expect(deployment.triggers.redeployment).toContain(dep);
+    }
+  });
+  test('the stage: JSON access logs, X-Ray, throttling, metrics and error logging; the URL is an output', () => {
+    const stage = resource(api(), 'aws_api_gateway_stage', 'stage');
+    expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(stage.depends_on).toContain('aws_api_gateway_account.apigateway-account');
+    expect(resource(api(), 'aws_api_gateway_method_settings', 'stage-settings').settings).toMatchObject({ metrics_enabled: true, logging_level: 'ERROR', throttling_rate_limit: 50, throttling_burst_limit: 100 });
+    expect(api().output.api_url.value).toBe('${aws_api_gateway_stage.stage.invoke_url}/student');
+  });
+});
+
+describe('frontend', () => {
+  const fe = () => synth().stacks['students-dev-frontend']!;
+  test('the artifact is dist/frontend under a key that carries its hash, readable by exactly that object', () => {
+    const object = resource(fe(), 'aws_s3_object', 'frontend-artifact');
+    expect(object.key).toMatch(/^frontend\/[0-9A-F]{32}\.zip$/i);
+    expect(object.source).toMatch(/^assets\/frontend-bundle\/.+\.zip$/);
+    const policy = JSON.parse(resource(fe(), 'aws_iam_role_policy', 'instance-role-artifact').policy);
+    expect(policy.Statement).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: `\${aws_s3_bucket.artifact-bucket.arn}/${object.key}` }]);
+    expect(resource(fe(), 'aws_iam_role_policy_attachment', 'instance-role-ssm').policy_arn).toBe('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+  });
+  test('launch template: AL2023 from the public SSM parameter for the architecture, IMDSv2, encrypted gp3, no public IP', () => {
+    expect(synth().stacks['students-dev-frontend']!.data.aws_ssm_parameter['al2023-ami'].name).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
+    const x86 = synth({ STUDENTS_INSTANCE_TYPE: 't3.small' }).stacks['students-dev-frontend']!;
+    expect(x86.data.aws_ssm_parameter['al2023-ami'].name).toMatch(/x86_64$/);
+    const lt = resource(fe(), 'aws_launch_template', 'launch-template');
+    expect(lt.image_id).toBe('${data.aws_ssm_parameter.al2023-ami.insecure_value}');
+    expect(block(lt.metadata_options)).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
+    expect(block(lt.block_device_mappings)?.ebs).toMatchObject({ volume_type: 'gp3', encrypted: 'true' });
+    expect(block(lt.network_interfaces)?.associate_public_ip_address).toBe('false');
+    const none = resource(synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-frontend']!, 'aws_launch_template', 'launch-template');
+    expect(block(none.network_interfaces)?.associate_public_ip_address).toBe('true');
+  });
+  test('user data installs Node 22, fetches the artifact, writes the environment and a hardened systemd unit', () => {
+    const script = plainUserData({ artifactBucket: 'b', artifactKey: 'frontend/x.zip', apiEndpoint: 'https://api/dev/student', appPort: 3000, nodeMajor: 22 });
+    expect(script).toContain('dnf install -y "nodejs${NODE_MAJOR}"');
+    expect(script).toContain("NODE_MAJOR='22'");
+    expect(script).toContain('aws s3 cp');
+    expect(script).toContain("API_ENDPOINT='https://api/dev/student'");
+    expect(script).toMatch(/API_ENDPOINT=\$\{API_ENDPOINT\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/);
+    for (const line of ['Restart=on-failure', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'User=@APP_USER@', 'EnvironmentFile=/etc/students-frontend/env']) expect(script).toContain(line);
+    const lt = resource(synth().stacks['students-dev-frontend']!, 'aws_launch_template', 'launch-template');
+    // The shell's own ${…} reaches the instance literally; Terraform substitutes only its references.
+    expect(lt.user_data).toContain('$${NODE_MAJOR}');
+    expect(lt.user_data).toContain('${aws_s3_object.frontend-artifact.key}');
+  });
+  test('ALB in public subnets dropping invalid headers; HTTP only until a certificate, then HTTPS with a redirect', () => {
+    const alb = resource(fe(), 'aws_lb', 'alb');
+    expect(alb).toMatchObject({ internal: false, drop_invalid_header_fields: true, load_balancer_type: 'application' });
+    expect(alb.subnets).toHaveLength(2);
+    expect(resource(fe(), 'aws_lb_listener', 'http-listener')).toMatchObject({ port: 80, protocol: 'HTTP', default_action: [{ type: 'forward' }] });
+    const tls = synth({ STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012' }).stacks['students-dev-frontend']!;
+    expect(resource(tls, 'aws_lb_listener', 'https-listener')).toMatchObject({ port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    expect(resource(tls, 'aws_lb_listener', 'http-listener').default_action[0]).toMatchObject({ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443' } });
+  });
+  test('instances accept traffic only from the ALB security group, on the app port; health check on /healthz', () => {
+    expect(resource(fe(), 'aws_vpc_security_group_ingress_rule', 'app-ingress-alb')).toMatchObject({ from_port: 3000, to_port: 3000, referenced_security_group_id: '${aws_security_group.alb-sg.id}' });
+    const appIngress = Object.entries(fe().resource.aws_vpc_security_group_ingress_rule as Json).filter(([, r]) => r.security_group_id === '${aws_security_group.app-sg.id}');
+    expect(appIngress.map(([n]) => n)).toEqual(['app-ingress-alb']);
+    expect(block(resource(fe(), 'aws_lb_target_group', 'target-group').health_check)).toMatchObject({ path: '/healthz', matcher: '200' });
+  });
+  test('the ASG: ELB health checks, sizes from config, instance refresh, target tracking, in the instance subnets', () => {
+    const asg = resource(synth({ STUDENTS_ASG_MIN: '3', STUDENTS_ASG_MAX: '7', STUDENTS_ASG_DESIRED: '4' }).stacks['students-dev-frontend']!, 'aws_autoscaling_group', 'asg');
+    expect(asg).toMatchObject({ health_check_type: 'ELB', min_size: 3, max_size: 7, desired_capacity: 4, instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 50 } } });
+    expect(asg.health_check_grace_period).toBeGreaterThan(0);
+    expect(JSON.stringify(asg.vpc_zone_identifier)).toContain('private-subnet');
+    expect(resource(fe(), 'aws_autoscaling_policy', 'cpu-target-tracking')).toMatchObject({ policy_type: 'TargetTrackingScaling' });
+    const none = resource(synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-frontend']!, 'aws_autoscaling_group', 'asg');
+    expect(JSON.stringify(none.vpc_zone_identifier)).toContain('public-subnet');
+  });
+  test('SSH is opt-in: a key and CIDRs open port 22 to those CIDRs only; Instance Connect adds an endpoint', () => {
+    expect(resource(fe(), 'aws_launch_template', 'launch-template').key_name).toBeUndefined();
+    const ssh = synth({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24', STUDENTS_INSTANCE_CONNECT_ENDPOINT: 'true' }).stacks['students-dev-frontend']!;
+    expect(resource(ssh, 'aws_launch_template', 'launch-template').key_name).toBe('ops');
+    expect(resource(ssh, 'aws_vpc_security_group_ingress_rule', 'app-ingress-ssh-0')).toMatchObject({ from_port: 22, to_port: 22, cidr_ipv4: '203.0.113.0/24' });
+    expect(resource(ssh, 'aws_ec2_instance_connect_endpoint', 'instance-connect-endpoint')).toBeDefined();
+  });
+  test('outputs: site URL, API URL, ASG name, artifact bucket, SSM command', () => {
+    const out = fe().output;
+    expect(Object.keys(out).sort()).toEqual(['api_url', 'artifact_bucket', 'artifact_key', 'asg_name', 'region', 'site_url', 'ssm_session_command']);
+    expect(out.site_url.value).toBe('http://${aws_lb.alb.dns_name}');
+    expect(out.api_url.value).toMatch(/cross-stack-reference-input-students-dev-api/);
+    expect(out.ssm_session_command.value).toContain('aws ssm start-session');
+  });
+});
+
+describe('configuration', () => {
+  test('defaults to dev', () => {
+    expect(loadConfig({})).toMatchObject({ environment: 'dev', region: 'us-east-1', azCount: 2, natMode: 'single', instanceType: 't4g.small', architecture: 'arm64', asg: { min: 2, desired: 2, max: 4 } });
+  });
+  test.each([
+    [{ STUDENTS_ENV: 'Dev!' }, 'STUDENTS_ENV'],
+    [{ STUDENTS_REGION: 'mars-1' }, 'STUDENTS_REGION'],
+    [{ STUDENTS_AZ_COUNT: '1' }, 'STUDENTS_AZ_COUNT'],
+    [{ STUDENTS_NAT_MODE: 'two' }, 'STUDENTS_NAT_MODE'],
+    [{ STUDENTS_INSTANCE_TYPE: 'big' }, 'STUDENTS_INSTANCE_TYPE'],
+    [{ STUDENTS_INSTANCE_TYPE: 't3.small', STUDENTS_ARCHITECTURE: 'arm64' }, 'STUDENTS_ARCHITECTURE'],
+    [{ STUDENTS_ASG_MIN: '5', STUDENTS_ASG_MAX: '3' }, 'STUDENTS_ASG'],
+    [{ STUDENTS_ASG_DESIRED: '9' }, 'STUDENTS_ASG_DESIRED'],
+    [{ STUDENTS_ASG_MIN: 'two' }, 'STUDENTS_ASG_MIN'],
+    [{ STUDENTS_LOG_RETENTION_DAYS: '10' }, 'STUDENTS_LOG_RETENTION_DAYS'],
+    [{ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '0.0.0.0/0' }, 'STUDENTS_SSH_ALLOWED_CIDRS'],
+    [{ STUDENTS_SSH_KEY_NAME: 'ops' }, 'STUDENTS_SSH_ALLOWED_CIDRS'],
+    [{ STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24' }, 'STUDENTS_SSH_KEY_NAME'],
+    [{ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '10.0.0.300/32' }, 'STUDENTS_SSH_ALLOWED_CIDRS'],
+    [{ STUDENTS_CERTIFICATE_ARN: 'arn:aws:iam::1:thing' }, 'STUDENTS_CERTIFICATE_ARN'],
+    [{ STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012' }, 'STUDENTS_CERTIFICATE_ARN'],
+    [{ STUDENTS_STATE_BUCKET: 'Bad_Bucket' }, 'STUDENTS_STATE_BUCKET'],
+    [{ STUDENTS_DELETION_PROTECTION: 'maybe' }, 'STUDENTS_DELETION_PROTECTION'],
+  ])('%p fails naming %s', (env, setting) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid setting ${setting}`));
+  });
+  test('a world-open SSH CIDR is refused with the reason', () => {
+    expect(() => loadConfig({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24,0.0.0.0/0' })).toThrow(/whole internet/);
+  });
+});

@@ -1,0 +1,52 @@
+#!/bin/bash
+# cloud-init user data for the frontend instances. The frontend stack renders the
+# @PLACEHOLDERS@; everything else is literal. It installs Node, fetches the frontend
+# artifact from S3, and runs it under systemd as a dedicated user.
+set -euo pipefail
+exec > >(tee -a /var/log/students-frontend-bootstrap.log) 2>&1
+
+ARTIFACT_BUCKET='@ARTIFACT_BUCKET@'
+ARTIFACT_KEY='@ARTIFACT_KEY@'
+API_ENDPOINT='@API_ENDPOINT@'
+APP_PORT='@APP_PORT@'
+NODE_MAJOR='@NODE_MAJOR@'
+APP_USER=students-frontend
+APP_ROOT=/opt/students-frontend
+
+echo "bootstrap: node ${NODE_MAJOR}, artifact s3://${ARTIFACT_BUCKET}/${ARTIFACT_KEY}"
+
+# Node from the distribution's own repository (no third-party download at boot).
+dnf install -y "nodejs${NODE_MAJOR}" unzip
+NODE_BIN=$(command -v "node-${NODE_MAJOR}" || command -v node)
+"${NODE_BIN}" --version
+
+id -u "${APP_USER}" >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin "${APP_USER}"
+
+# Each artifact unpacks into its own release directory; "current" points at the live one.
+release="${APP_ROOT}/releases/$(basename "${ARTIFACT_KEY}" .zip)"
+tmp=$(mktemp -d)
+aws s3 cp --only-show-errors "s3://${ARTIFACT_BUCKET}/${ARTIFACT_KEY}" "${tmp}/frontend.zip"
+mkdir -p "${release}"
+unzip -q -o "${tmp}/frontend.zip" -d "${release}"
+rm -rf "${tmp}"
+chown -R root:root "${release}"
+chmod -R a+rX,go-w "${release}"
+ln -sfn "${release}" "${APP_ROOT}/current"
+
+install -d -m 0755 /etc/students-frontend
+cat > /etc/students-frontend/env <<ENV
+API_ENDPOINT=${API_ENDPOINT}
+PORT=${APP_PORT}
+NODE_ENV=production
+LOG_LEVEL=info
+ENV
+chmod 0644 /etc/students-frontend/env
+
+cat > /etc/systemd/system/students-frontend.service <<'UNIT'
+@SYSTEMD_UNIT@
+UNIT
+sed -i "s#@NODE_BIN@#${NODE_BIN}#; s#@APP_USER@#${APP_USER}#; s#@APP_ROOT@#${APP_ROOT}#" /etc/systemd/system/students-frontend.service
+
+systemctl daemon-reload
+systemctl enable --now students-frontend.service
+echo "bootstrap: done"

@@ -1,0 +1,181 @@
+/**
+ * A local stand-in for the deployed REST API: `/<stage>/<resource>` served from the same
+ * route table the API stack uses, each request turned into a REST (v1) proxy event for the
+ * built Lambda bundle, and the result mapped back as API Gateway maps it.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { API_RESOURCE, API_ROUTES, API_STAGE, CORS_HEADERS, INVALID_BODY_PREFIX, type ApiRoute, type FunctionName } from '../../lambdas/shared/contract';
+import { validateAgainstSchema } from './json-schema';
+import { LambdaInvocationError } from './lambda-process';
+import { listen } from './net';
+import { buildProxyEvent } from './proxy-event';
+
+/** Invokes one function with a proxy event and returns whatever it returned. */
+export type Invoke = (fn: FunctionName, event: unknown) => Promise<unknown>;
+
+export interface LocalApiOptions {
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  readonly invoke: Invoke;
+  /** Receives one line per request. */
+  readonly onRequest?: (line: { method: string; path: string; status: number; ms: number; fn?: FunctionName }) => void;
+  /** API Gateway's integration timeout. @default 29000 */
+  readonly integrationTimeoutMs?: number;
+  /** Routes served. @default API_ROUTES */
+  readonly routes?: readonly ApiRoute[];
+}
+
+export interface LocalApi {
+  readonly url: string;
+  /** The `/student` URL the frontend calls. */
+  readonly studentUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+/** What API Gateway answers for a path or method it does not have. */
+const MISSING_ROUTE = () => jsonReply(403, { message: 'Missing Authentication Token' }, { 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' });
+const corsOrigin = { 'Access-Control-Allow-Origin': CORS_HEADERS['Access-Control-Allow-Origin'] };
+
+/** Maps a Lambda proxy result as API Gateway does; anything malformed becomes a 502. */
+export function mapProxyResult(result: unknown): Reply {
+  const bad = () => jsonReply(502, { message: 'Internal server error' }, { 'x-amzn-ErrorType': 'InternalServerErrorException' });
+  if (typeof result !== 'object' || result === null) return bad();
+  const r = result as { statusCode?: unknown; headers?: unknown; multiValueHeaders?: unknown; body?: unknown; isBase64Encoded?: unknown };
+  if (typeof r.statusCode !== 'number' || !Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) return bad();
+  if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') return bad();
+  const headers: Record<string, string | string[]> = {};
+  if (r.headers !== undefined && r.headers !== null) {
+    if (typeof r.headers !== 'object') return bad();
+    for (const [k, v] of Object.entries(r.headers)) headers[k] = String(v);
+  }
+  if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null) {
+    if (typeof r.multiValueHeaders !== 'object') return bad();
+    for (const [k, v] of Object.entries(r.multiValueHeaders)) {
+      if (!Array.isArray(v)) return bad();
+      headers[k] = v.map(String);
+    }
+  }
+  const text = typeof r.body === 'string' ? r.body : '';
+  const body = r.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  return { status: r.statusCode, headers, body };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function headerPairs(req: IncomingMessage): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  return pairs;
+}
+
+export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
+  const routes = options.routes ?? API_ROUTES;
+  const resourcePath = `/${API_RESOURCE}`;
+  const stagePath = `/${API_STAGE}${resourcePath}`;
+  const timeoutMs = options.integrationTimeoutMs ?? 29_000;
+
+  async function handle(req: IncomingMessage): Promise<{ reply: Reply; fn?: FunctionName }> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = (req.method ?? 'GET').toUpperCase();
+    const body = await readBody(req);
+    if (body === 'too-large') return { reply: jsonReply(413, { message: 'Request Too Long' }, corsOrigin) };
+    if (path !== stagePath) return { reply: MISSING_ROUTE() };
+    if (method === 'OPTIONS') return { reply: { status: 200, headers: { ...CORS_HEADERS, 'Content-Type': 'application/json' }, body: Buffer.alloc(0) } };
+    const route = routes.find((r) => r.method === method);
+    if (!route) return { reply: MISSING_ROUTE() };
+
+    if (route.bodySchema) {
+      // The deployed request validator: a body that does not match the model never reaches the Lambda.
+      let parsed: unknown;
+      let problem: string | undefined;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+        problem = validateAgainstSchema(route.bodySchema as Record<string, unknown>, parsed);
+      } catch {
+        problem = 'not JSON';
+      }
+      if (problem) return { reply: jsonReply(400, { message: INVALID_BODY_PREFIX }, { ...corsOrigin, 'x-amzn-ErrorType': 'BadRequestException' }), fn: undefined };
+    }
+
+    const event = buildProxyEvent({
+      method,
+      resource: resourcePath,
+      path: resourcePath,
+      headers: headerPairs(req),
+      query: [...url.searchParams.entries()],
+      body,
+      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        options.invoke(route.functionName, event),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new LambdaInvocationError('integration timeout', 'timeout')), timeoutMs);
+        }),
+      ]);
+      return { reply: mapProxyResult(result), fn: route.functionName };
+    } catch (err) {
+      if (err instanceof LambdaInvocationError && err.kind === 'timeout') {
+        return { reply: jsonReply(504, { message: 'Endpoint request timed out' }), fn: route.functionName };
+      }
+      return { reply: jsonReply(502, { message: 'Internal server error' }), fn: route.functionName };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    handle(req)
+      .catch(() => ({ reply: jsonReply(500, { message: 'Internal server error' }), fn: undefined }))
+      .then(({ reply, fn }) => {
+        res.writeHead(reply.status, { ...reply.headers, 'x-amzn-RequestId': randomUUID(), 'Content-Length': reply.body.length });
+        res.end(reply.body);
+        options.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: reply.status, ms: performance.now() - started, fn });
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+  const host = options.host ?? '127.0.0.1';
+  await listen(server, options.port, host, 'logic tier (local API Gateway)');
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  return {
+    url,
+    studentUrl: `${url}${stagePath}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

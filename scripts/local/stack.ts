@@ -1,0 +1,165 @@
+/**
+ * The whole application on one machine: dynalite (data), the local API Gateway with the
+ * built Lambda bundles (logic), and the built frontend (presentation), wired as the stacks
+ * wire them: the same table definition, routes, stage and function environment.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { FUNCTION_NAMES, tableNameFor, type FunctionName } from '../../lambdas/shared/contract';
+import { startLocalApi, type LocalApi } from './api-gateway';
+import { ensureStudentsTable, LOCAL_AWS_ENV, startDataTier, type DataTier } from './data-tier';
+import { LambdaProcess } from './lambda-process';
+import { listen } from './net';
+
+export const LOCAL_ENVIRONMENT = 'local';
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface LocalStackOptions {
+  /** Frontend port; 0 picks a free one. @default 3000 */
+  readonly webPort?: number;
+  /** API port; 0 picks a free one. @default 3001 */
+  readonly apiPort?: number;
+  /** dynalite port; 0 picks a free one. @default 0 */
+  readonly dataPort?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** LevelDB directory that keeps data across restarts; in memory when undefined. */
+  readonly dataDir?: string;
+  /** Delete what dataDir holds before starting. @default false */
+  readonly fresh?: boolean;
+  /** Built artifacts. @default '<project>/dist' */
+  readonly distDir?: string;
+  /** Receives log lines, already prefixed with their tier. @default none */
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly webUrl: string;
+  readonly apiUrl: string;
+  /** `<apiUrl>/dev/student`, as the frontend calls it. */
+  readonly studentUrl: string;
+  readonly dataEndpoint: string;
+  readonly tableName: string;
+  /** The running tiers, for fault tests that stop one. */
+  readonly data: DataTier;
+  readonly api: LocalApi;
+  readonly frontend: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Fails early, with the tier's name, when a fixed port is taken. */
+async function ensurePortFree(port: number, host: string, tier: string): Promise<void> {
+  if (port === 0) return;
+  const probe = net.createServer();
+  await listen(probe, port, host, tier);
+  await new Promise<void>((r) => probe.close(() => r()));
+}
+
+/** The environment the API stack gives each function, pointed at the local store. */
+export function functionEnvironment(dataEndpoint: string, tableName: string): Record<string, string> {
+  return { ...LOCAL_AWS_ENV, TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: dataEndpoint, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+}
+
+function startFrontend(distDir: string, host: string, port: number, studentUrl: string, log: (l: string) => void): Promise<{ child: ChildProcess; port: number }> {
+  const server = path.join(distDir, 'frontend', 'server.js');
+  if (!existsSync(server)) throw new Error(`${server} is missing: run npm run build`);
+  const child = spawn(process.execPath, [server], {
+    cwd: path.dirname(server),
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: host, API_ENDPOINT: studentUrl, NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const onLine = (line: string) => {
+      log(`web   ${line}`);
+      if (settled) return;
+      try {
+        const parsed = JSON.parse(line) as { msg?: string; port?: number };
+        if (parsed.msg === 'frontend listening' && parsed.port) {
+          settled = true;
+          resolve({ child, port: parsed.port });
+        }
+      } catch {
+        // not JSON: an error message, shown above
+      }
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine);
+    createInterface({ input: child.stderr! }).on('line', onLine);
+    child.once('exit', (code) => {
+      if (!settled) {
+        settled = true;
+        reject(new Error(`presentation tier (frontend) exited with code ${code} before listening`));
+      }
+    });
+  });
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const webPort = options.webPort ?? 3000;
+  const apiPort = options.apiPort ?? 3001;
+  const distDir = options.distDir ?? path.join(ROOT, 'dist');
+  const log = options.log ?? (() => {});
+  await ensurePortFree(webPort, host, 'presentation tier (frontend)');
+  await ensurePortFree(apiPort, host, 'logic tier (local API Gateway)');
+
+  if (options.dataDir && options.fresh) rmSync(options.dataDir, { recursive: true, force: true });
+  const data = await startDataTier({ port: options.dataPort ?? 0, host, dataDir: options.dataDir });
+  const tableName = tableNameFor(LOCAL_ENVIRONMENT);
+  const created = await ensureStudentsTable(data.endpoint, tableName);
+  log(`data  dynalite ${data.endpoint}, table ${tableName} (${created ? 'created' : 'existing'}; ${options.dataDir ? `stored in ${options.dataDir}` : 'in memory'})`);
+
+  const env = functionEnvironment(data.endpoint, tableName);
+  const functions = new Map<FunctionName, LambdaProcess>(
+    FUNCTION_NAMES.map((fn) => [
+      fn,
+      new LambdaProcess({
+        bundle: path.join(distDir, 'lambdas', fn, 'index.js'),
+        functionName: fn,
+        env,
+        timeoutMs: 10_000,
+        onLine: (line) => log(`fn    ${fn}: ${line}`),
+      }),
+    ]),
+  );
+  await Promise.all([...functions.values()].map((f) => f.start()));
+
+  const api = await startLocalApi({
+    port: apiPort,
+    host,
+    invoke: (fn, event) => functions.get(fn)!.invoke(event),
+    onRequest: (r) => log(`api   ${r.method} ${r.path} ${r.status} ${r.ms.toFixed(1)}ms${r.fn ? ` (${r.fn})` : ''}`),
+  });
+  log(`api   ${api.studentUrl} (stage and resource as deployed)`);
+
+  let frontend: { child: ChildProcess; port: number };
+  try {
+    frontend = await startFrontend(distDir, host, webPort, api.studentUrl, log);
+  } catch (err) {
+    await api.close();
+    await Promise.all([...functions.values()].map((f) => f.stop()));
+    await data.close();
+    throw err;
+  }
+  const webUrl = `http://${host}:${frontend.port}`;
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      const child = frontend.child;
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        });
+      }
+      await api.close();
+      await Promise.all([...functions.values()].map((f) => f.stop()));
+      await data.close().catch(() => {});
+    })());
+
+  return { webUrl, apiUrl: api.url, studentUrl: api.studentUrl, dataEndpoint: data.endpoint, tableName, data, api, frontend: frontend.child, stop };
+}

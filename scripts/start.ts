@@ -1,0 +1,83 @@
+/**
+ * `npm start`: builds what is stale, then runs the three tiers on this machine.
+ *   PORT (3000) and API_PORT (3001) choose the ports; `--fresh` or STUDENTS_FRESH=1 starts empty.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { buildFrontend, buildLambdas, DIST, ROOT } from './build';
+import { startLocalStack } from './local/stack';
+
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+function mtime(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    console.error(`${name}: "${raw}" is not a port number (1-65535)`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const shared = newest(path.join(ROOT, 'lambdas'));
+  const lambdasStale = Math.max(shared, mtime(path.join(ROOT, 'scripts', 'build.ts'))) > Math.min(mtime(path.join(DIST, 'lambdas', 'list-students', 'index.js')), mtime(path.join(DIST, 'lambdas', 'signup-students', 'index.js')));
+  const frontendStale = Math.max(shared, newest(path.join(ROOT, 'ec2-frontend'))) > mtime(path.join(DIST, 'frontend', 'server.js'));
+  if (lambdasStale || frontendStale) {
+    await Promise.all([lambdasStale ? buildLambdas() : undefined, frontendStale ? buildFrontend() : undefined]);
+    console.log(`build  ${[lambdasStale && 'lambdas', frontendStale && 'frontend'].filter(Boolean).join(' + ')} rebuilt in ${Date.now() - started} ms`);
+  } else {
+    console.log('build  up to date');
+  }
+
+  const fresh = process.argv.includes('--fresh') || /^(1|true|yes)$/i.test(process.env.STUDENTS_FRESH ?? '');
+  const readyFrom = Date.now();
+  let stack;
+  try {
+    stack = await startLocalStack({
+      webPort: port('PORT', 3000),
+      apiPort: port('API_PORT', 3001),
+      dataDir: path.join(ROOT, '.local-data', 'dynalite'),
+      fresh,
+      log: (line) => console.log(line),
+    });
+  } catch (err) {
+    console.error(`\nnpm start failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  console.log(`\n  Student Registration Portal  ${stack.webUrl}`);
+  console.log(`  API (GET/POST)               ${stack.studentUrl}`);
+  console.log(`  DynamoDB (dynalite)          ${stack.dataEndpoint}  table ${stack.tableName}`);
+  console.log(`  ready in ${Date.now() - readyFrom} ms${fresh ? ' (fresh data)' : ''}; Ctrl-C stops everything\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the three tiers…`);
+    await stack.stop();
+    console.log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main();

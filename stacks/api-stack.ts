@@ -1,0 +1,241 @@
+import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
+import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
+import { ApiGatewayModel } from '@cdktf/provider-aws/lib/api-gateway-model';
+import { ApiGatewayRequestValidator } from '@cdktf/provider-aws/lib/api-gateway-request-validator';
+import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Fn, TerraformOutput } from 'cdktf';
+import type { Construct } from 'constructs';
+import path from 'node:path';
+import { API_RESOURCE, API_ROUTES, API_STAGE, CORS_HEADERS, FUNCTION_TABLE_ACTIONS, type FunctionName } from '../lambdas/shared/contract';
+import { nameOf } from './config';
+import { assumeRolePolicy } from './iam';
+import { NodeFunction } from './node-function';
+import { StudentsStack, type StudentsStackProps } from './students-stack';
+
+/** Props of the API stack. */
+export interface ApiStackProps extends StudentsStackProps {
+  /** Name of the Students table (from the data stack). */
+  readonly tableName: string;
+  /** ARN of the Students table; each function's role is scoped to it. */
+  readonly tableArn: string;
+  /** Directory holding `<function>/index.js` bundles. */
+  readonly lambdaDistDir: string;
+}
+
+/** Stage access-log line: one JSON object a request. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationStatus: '$context.integration.status',
+  errorMessage: '$context.error.message',
+  xrayTraceId: '$context.xrayTraceId',
+});
+
+/** Header mapping value for a static string, as API Gateway writes it: `'value'`. */
+const quoted = (value: string) => `'${value}'`;
+
+/**
+ * The REST API of the reference design: `/student` on stage `dev`, GET and POST through Lambda
+ * proxy integrations, OPTIONS through a mock integration, a request validator and body model,
+ * access logs, X-Ray, throttling, and a deployment that follows every change.
+ */
+export class ApiStack extends StudentsStack {
+  /** `https://…/dev/student`: what the frontend calls. */
+  public readonly studentUrl: string;
+  public readonly restApiId: string;
+  public readonly functionNames: Record<FunctionName, string>;
+
+  constructor(scope: Construct, props: ApiStackProps) {
+    super(scope, 'api', props);
+    const { config } = props;
+
+    const api = new ApiGatewayRestApi(this, 'api', {
+      name: nameOf(config, 'api'),
+      description: 'Student registration portal API',
+      endpointConfiguration: { types: ['REGIONAL'] },
+    });
+    const resource = new ApiGatewayResource(this, 'student-resource', { restApiId: api.id, parentId: api.rootResourceId, pathPart: API_RESOURCE });
+    const validator = new ApiGatewayRequestValidator(this, 'validator', {
+      restApiId: api.id,
+      name: 'body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    const functions = new Map<FunctionName, NodeFunction>();
+    const functionFor = (name: FunctionName) => {
+      let fn = functions.get(name);
+      if (!fn) {
+        fn = new NodeFunction(this, name, {
+          functionName: nameOf(config, name),
+          bundleDir: path.join(props.lambdaDistDir, name),
+          tableActions: FUNCTION_TABLE_ACTIONS[name],
+          tableArn: props.tableArn,
+          environment: { TABLE_NAME: props.tableName },
+          logRetentionDays: config.logRetentionDays,
+        });
+        functions.set(name, fn);
+      }
+      return fn;
+    };
+
+    // What a redeployment must follow: every method, integration, model and gateway response.
+    const deploymentInputs: string[] = [resource.id, validator.id];
+
+    for (const route of API_ROUTES) {
+      const key = route.method.toLowerCase();
+      const fn = functionFor(route.functionName);
+      let model: ApiGatewayModel | undefined;
+      if (route.bodySchema) {
+        model = new ApiGatewayModel(this, `${key}-body-model`, {
+          restApiId: api.id,
+          name: `${route.functionName.replace(/[^a-zA-Z0-9]/g, '')}Body`,
+          contentType: 'application/json',
+          schema: JSON.stringify(route.bodySchema),
+        });
+        deploymentInputs.push(model.id, Fn.sha1(model.schema));
+      }
+      const method = new ApiGatewayMethod(this, `${key}-method`, {
+        restApiId: api.id,
+        resourceId: resource.id,
+        httpMethod: route.method,
+        // The reference API is public; see the policy tests for this documented exception.
+        authorization: 'NONE',
+        requestValidatorId: validator.id,
+        requestModels: model ? { 'application/json': model.name } : undefined,
+        requestParameters: Object.fromEntries((route.queryParameters ?? []).map((q) => [`method.request.querystring.${q}`, false])),
+      });
+      const integration = new ApiGatewayIntegration(this, `${key}-integration`, {
+        restApiId: api.id,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: fn.invokeArn,
+        timeoutMilliseconds: 29000,
+      });
+      fn.allowApiGateway(route.method, `${api.executionArn}/*/${route.method}/${API_RESOURCE}`);
+      deploymentInputs.push(method.id, integration.id, integration.uri);
+    }
+
+    // CORS preflight, answered by API Gateway itself with the headers the handlers send.
+    const options = new ApiGatewayMethod(this, 'options-method', {
+      restApiId: api.id,
+      resourceId: resource.id,
+      httpMethod: 'OPTIONS',
+      authorization: 'NONE',
+      requestValidatorId: validator.id,
+    });
+    const optionsIntegration = new ApiGatewayIntegration(this, 'options-integration', {
+      restApiId: api.id,
+      resourceId: resource.id,
+      httpMethod: options.httpMethod,
+      type: 'MOCK',
+      requestTemplates: { 'application/json': '{"statusCode": 200}' },
+    });
+    const corsHeaderNames = Object.keys(CORS_HEADERS);
+    const optionsResponse = new ApiGatewayMethodResponse(this, 'options-method-response', {
+      restApiId: api.id,
+      resourceId: resource.id,
+      httpMethod: options.httpMethod,
+      statusCode: '200',
+      responseParameters: Object.fromEntries(corsHeaderNames.map((h) => [`method.response.header.${h}`, true])),
+      responseModels: { 'application/json': 'Empty' },
+    });
+    const optionsIntegrationResponse = new ApiGatewayIntegrationResponse(this, 'options-integration-response', {
+      restApiId: api.id,
+      resourceId: resource.id,
+      httpMethod: options.httpMethod,
+      statusCode: optionsResponse.statusCode,
+      responseParameters: Object.fromEntries(Object.entries(CORS_HEADERS).map(([h, v]) => [`method.response.header.${h}`, quoted(v)])),
+      dependsOn: [optionsIntegration],
+    });
+    deploymentInputs.push(options.id, optionsIntegration.id, optionsResponse.id, optionsIntegrationResponse.id);
+
+    // Errors API Gateway answers itself carry the same CORS header and a {"message"} body.
+    const corsOrigin = { 'gatewayresponse.header.Access-Control-Allow-Origin': quoted(CORS_HEADERS['Access-Control-Allow-Origin']) };
+    for (const [type, id] of [
+      ['BAD_REQUEST_BODY', 'bad-request-body'],
+      ['DEFAULT_4XX', 'default-4xx'],
+      ['DEFAULT_5XX', 'default-5xx'],
+    ] as const) {
+      const response = new ApiGatewayGatewayResponse(this, `${id}-response`, {
+        restApiId: api.id,
+        responseType: type,
+        responseParameters: corsOrigin,
+        responseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
+      });
+      deploymentInputs.push(response.id);
+    }
+
+    const deployment = new ApiGatewayDeployment(this, 'deployment', {
+      restApiId: api.id,
+      description: 'Managed by cdktf; redeployed when the API changes',
+      triggers: { redeployment: Fn.sha1(Fn.jsonencode(deploymentInputs)) },
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const accessLogs = new CloudwatchLogGroup(this, 'access-log-group', {
+      name: `/${nameOf(config, 'api')}/access-logs`,
+      retentionInDays: config.logRetentionDays,
+    });
+
+    const dependsOn = [];
+    if (config.manageApiGatewayAccount) {
+      // API Gateway needs this regional, account-wide role before a stage can log to CloudWatch.
+      const cloudwatchRole = new IamRole(this, 'apigateway-cloudwatch-role', {
+        name: nameOf(config, 'apigateway-cloudwatch'),
+        assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com'),
+      });
+      new IamRolePolicyAttachment(this, 'apigateway-cloudwatch-role-policy', {
+        role: cloudwatchRole.name,
+        policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      });
+      dependsOn.push(new ApiGatewayAccount(this, 'apigateway-account', { cloudwatchRoleArn: cloudwatchRole.arn }));
+    }
+
+    const stage = new ApiGatewayStage(this, 'stage', {
+      restApiId: api.id,
+      deploymentId: deployment.id,
+      stageName: API_STAGE,
+      xrayTracingEnabled: true,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn,
+    });
+    new ApiGatewayMethodSettings(this, 'stage-settings', {
+      restApiId: api.id,
+      stageName: stage.stageName,
+      methodPath: '*/*',
+      settings: {
+        metricsEnabled: true,
+        loggingLevel: 'ERROR',
+        dataTraceEnabled: false,
+        throttlingRateLimit: config.apiThrottle.rateLimit,
+        throttlingBurstLimit: config.apiThrottle.burstLimit,
+      },
+    });
+
+    this.restApiId = api.id;
+    this.studentUrl = `${stage.invokeUrl}/${API_RESOURCE}`;
+    this.functionNames = Object.fromEntries([...functions].map(([name, fn]) => [name, fn.functionName])) as Record<FunctionName, string>;
+    new TerraformOutput(this, 'api_url', { value: this.studentUrl, description: 'GET lists students, POST signs one up' });
+  }
+}

@@ -1,0 +1,206 @@
+import { PROJECT } from '../lambdas/shared/contract';
+
+/**
+ * Deployment settings: an environment name selects a preset, environment variables may
+ * override single settings, and the result is validated once into a typed object.
+ * A bad value fails synth with a message that names the setting and says why.
+ */
+
+/** How private instances reach the internet (package installs, SSM, the API). */
+export type NatMode = 'single' | 'per-az' | 'none';
+export type Architecture = 'arm64' | 'x86_64';
+
+export interface DeploymentConfig {
+  /** Environment name; part of every stack and physical name. */
+  readonly environment: string;
+  readonly region: string;
+  /** Availability zones to spread subnets over (the ALB needs at least 2). */
+  readonly azCount: number;
+  /** `single`: one NAT gateway; `per-az`: one per AZ; `none`: instances in public subnets. */
+  readonly natMode: NatMode;
+  readonly instanceType: string;
+  readonly architecture: Architecture;
+  readonly asg: { readonly min: number; readonly desired: number; readonly max: number };
+  /** CloudWatch Logs retention for every log group. */
+  readonly logRetentionDays: number;
+  /** SSH: an EC2 key pair and the CIDRs allowed to reach port 22. */
+  readonly ssh?: { readonly keyName: string; readonly allowedCidrs: readonly string[] };
+  /** Adds an EC2 Instance Connect endpoint, for SSH to private instances without a bastion. */
+  readonly instanceConnectEndpoint: boolean;
+  /** ACM certificate for an HTTPS listener; HTTP redirects to it when set. */
+  readonly certificateArn?: string;
+  /** S3 bucket for Terraform state (with S3-native locking); local state when absent. */
+  readonly stateBucket?: string;
+  /** DynamoDB deletion protection, `prevent_destroy`, and ALB deletion protection. */
+  readonly deletionProtection: boolean;
+  /** Stage-wide API throttling. */
+  readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Manage the regional, account-wide API Gateway CloudWatch role (one environment per account and region should). */
+  readonly manageApiGatewayAccount: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, reason: string) {
+    super(`Invalid setting ${setting}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Preset = Omit<DeploymentConfig, 'environment'>;
+
+const DEV: Preset = {
+  region: 'us-east-1',
+  azCount: 2,
+  natMode: 'single',
+  instanceType: 't4g.small',
+  architecture: 'arm64',
+  asg: { min: 2, desired: 2, max: 4 },
+  logRetentionDays: 30,
+  instanceConnectEndpoint: false,
+  deletionProtection: true,
+  apiThrottle: { rateLimit: 50, burstLimit: 100 },
+  manageApiGatewayAccount: true,
+};
+
+/** The presets an environment name selects; any other name starts from `dev`. */
+export const PRESETS: Readonly<Record<string, Preset>> = {
+  dev: DEV,
+  prod: { ...DEV, natMode: 'per-az', asg: { min: 2, desired: 3, max: 8 }, logRetentionDays: 365, apiThrottle: { rateLimit: 200, burstLimit: 400 } },
+};
+
+/** Environment variables that override one setting each. */
+export const SETTING_VARIABLES = {
+  environment: 'STUDENTS_ENV',
+  region: 'STUDENTS_REGION',
+  azCount: 'STUDENTS_AZ_COUNT',
+  natMode: 'STUDENTS_NAT_MODE',
+  instanceType: 'STUDENTS_INSTANCE_TYPE',
+  architecture: 'STUDENTS_ARCHITECTURE',
+  asgMin: 'STUDENTS_ASG_MIN',
+  asgDesired: 'STUDENTS_ASG_DESIRED',
+  asgMax: 'STUDENTS_ASG_MAX',
+  logRetentionDays: 'STUDENTS_LOG_RETENTION_DAYS',
+  sshKeyName: 'STUDENTS_SSH_KEY_NAME',
+  sshAllowedCidrs: 'STUDENTS_SSH_ALLOWED_CIDRS',
+  instanceConnectEndpoint: 'STUDENTS_INSTANCE_CONNECT_ENDPOINT',
+  certificateArn: 'STUDENTS_CERTIFICATE_ARN',
+  stateBucket: 'STUDENTS_STATE_BUCKET',
+  deletionProtection: 'STUDENTS_DELETION_PROTECTION',
+  apiRateLimit: 'STUDENTS_API_RATE_LIMIT',
+  apiBurstLimit: 'STUDENTS_API_BURST_LIMIT',
+  manageApiGatewayAccount: 'STUDENTS_MANAGE_APIGW_ACCOUNT',
+} as const;
+
+/** Values CloudWatch Logs accepts for retention. */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+function int(setting: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return check(setting, fallback, min, max);
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(setting, `"${raw}" is not a whole number`);
+  return check(setting, Number(raw), min, max);
+}
+function check(setting: string, n: number, min: number, max: number): number {
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(setting, `${n} is outside ${min}..${max}`);
+  return n;
+}
+function bool(setting: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(setting, `"${raw}" is not true or false`);
+}
+
+/** Graviton families carry a `g` after the generation digit (t4g, m7g, c7gn, r8g). */
+export function architectureOf(instanceType: string): Architecture {
+  const attributes = /\d+([a-z]*)$/.exec(instanceType.split('.')[0] ?? '')?.[1] ?? '';
+  return attributes.includes('g') ? 'arm64' : 'x86_64';
+}
+
+function cidr(setting: string, value: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) throw new ConfigError(setting, `"${value}" is not an IPv4 CIDR like 203.0.113.10/32`);
+  if (Number(m[5]) === 0) throw new ConfigError(setting, `"${value}" opens SSH to the whole internet; use SSM, or list your own addresses`);
+  return value;
+}
+
+/** Reads and validates the configuration once. `env` is usually `process.env`. */
+export function loadConfig(env: Record<string, string | undefined>): DeploymentConfig {
+  const v = SETTING_VARIABLES;
+  const environment = (env[v.environment] ?? 'dev').trim();
+  if (!/^[a-z][a-z0-9]{1,11}$/.test(environment)) {
+    throw new ConfigError(v.environment, `"${environment}" must be 2 to 12 lowercase letters or digits, starting with a letter`);
+  }
+  const preset = PRESETS[environment] ?? DEV;
+
+  const region = env[v.region] ?? preset.region;
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) throw new ConfigError(v.region, `"${region}" is not an AWS region name like eu-west-1`);
+
+  const azCount = int(v.azCount, env[v.azCount], preset.azCount, 2, 6);
+
+  const natMode = (env[v.natMode] ?? preset.natMode) as NatMode;
+  if (!['single', 'per-az', 'none'].includes(natMode)) throw new ConfigError(v.natMode, `"${natMode}" must be single, per-az or none`);
+
+  const instanceType = env[v.instanceType] ?? preset.instanceType;
+  if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) throw new ConfigError(v.instanceType, `"${instanceType}" is not an instance type like t4g.small`);
+  const architecture = (env[v.architecture] ?? architectureOf(instanceType)) as Architecture;
+  if (architecture !== 'arm64' && architecture !== 'x86_64') throw new ConfigError(v.architecture, `"${architecture}" must be arm64 or x86_64`);
+  if (architecture !== architectureOf(instanceType)) {
+    throw new ConfigError(v.architecture, `${architecture} does not match ${instanceType}, which is ${architectureOf(instanceType)}`);
+  }
+
+  const min = int(v.asgMin, env[v.asgMin], preset.asg.min, 1, 100);
+  const max = int(v.asgMax, env[v.asgMax], Math.max(preset.asg.max, min), 1, 100);
+  const desired = int(v.asgDesired, env[v.asgDesired], Math.min(Math.max(preset.asg.desired, min), max), 1, 100);
+  if (min > max) throw new ConfigError(v.asgMin, `min ${min} is above max ${max}`);
+  if (desired < min || desired > max) throw new ConfigError(v.asgDesired, `desired ${desired} must lie between min ${min} and max ${max}`);
+
+  const logRetentionDays = int(v.logRetentionDays, env[v.logRetentionDays], preset.logRetentionDays, 1, 3653);
+  if (!RETENTION_DAYS.includes(logRetentionDays)) throw new ConfigError(v.logRetentionDays, `${logRetentionDays} is not one CloudWatch Logs accepts (${RETENTION_DAYS.join(', ')})`);
+
+  const keyName = env[v.sshKeyName]?.trim() || preset.ssh?.keyName;
+  const cidrList = env[v.sshAllowedCidrs] !== undefined ? env[v.sshAllowedCidrs]!.split(',').map((c) => c.trim()).filter(Boolean) : [...(preset.ssh?.allowedCidrs ?? [])];
+  const allowedCidrs = cidrList.map((c) => cidr(v.sshAllowedCidrs, c));
+  const instanceConnectEndpoint = bool(v.instanceConnectEndpoint, env[v.instanceConnectEndpoint], preset.instanceConnectEndpoint);
+  if (keyName !== undefined && !/^[\x20-\x7e]{1,255}$/.test(keyName)) throw new ConfigError(v.sshKeyName, 'must be 1 to 255 printable ASCII characters');
+  if (keyName && allowedCidrs.length === 0 && !instanceConnectEndpoint) {
+    throw new ConfigError(v.sshAllowedCidrs, `SSH key "${keyName}" is set but no CIDR may reach port 22; list CIDRs, or enable ${v.instanceConnectEndpoint}`);
+  }
+  if (!keyName && allowedCidrs.length > 0) throw new ConfigError(v.sshKeyName, `required when ${v.sshAllowedCidrs} is set`);
+
+  const certificateArn = env[v.certificateArn]?.trim() || preset.certificateArn;
+  if (certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/.test(certificateArn)) {
+    throw new ConfigError(v.certificateArn, `"${certificateArn}" is not an ACM certificate ARN`);
+  }
+  if (certificateArn && certificateArn.split(':')[3] !== region) {
+    throw new ConfigError(v.certificateArn, `the certificate is in ${certificateArn.split(':')[3]}, but the load balancer is in ${region}`);
+  }
+
+  const stateBucket = env[v.stateBucket]?.trim() || preset.stateBucket;
+  if (stateBucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket)) throw new ConfigError(v.stateBucket, `"${stateBucket}" is not a valid S3 bucket name`);
+
+  const rateLimit = int(v.apiRateLimit, env[v.apiRateLimit], preset.apiThrottle.rateLimit, 1, 10000);
+  const burstLimit = int(v.apiBurstLimit, env[v.apiBurstLimit], Math.max(preset.apiThrottle.burstLimit, rateLimit), 1, 5000);
+
+  return {
+    environment,
+    region,
+    azCount,
+    natMode,
+    instanceType,
+    architecture,
+    asg: { min, desired, max },
+    logRetentionDays,
+    ...(keyName ? { ssh: { keyName, allowedCidrs } } : {}),
+    instanceConnectEndpoint,
+    ...(certificateArn ? { certificateArn } : {}),
+    ...(stateBucket ? { stateBucket } : {}),
+    deletionProtection: bool(v.deletionProtection, env[v.deletionProtection], preset.deletionProtection),
+    apiThrottle: { rateLimit, burstLimit },
+    manageApiGatewayAccount: bool(v.manageApiGatewayAccount, env[v.manageApiGatewayAccount], preset.manageApiGatewayAccount),
+  };
+}
+
+/** `students-<env>-<suffix>`: stack and physical names. */
+export function nameOf(config: Pick<DeploymentConfig, 'environment'>, suffix: string): string {
+  return `${PROJECT}-${config.environment}-${suffix}`;
+}

@@ -1,0 +1,121 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { assumeRolePolicy, policyDocument } from './iam';
+
+/** The Lambda runtime; the tests and scripts run on the same Node major. */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+
+/** Props of a Node.js Lambda function built from one esbuild bundle. */
+export interface NodeFunctionProps {
+  /** Physical function name, e.g. `students-dev-list-students`. */
+  readonly functionName: string;
+  /** Directory holding the bundle's `index.js` (and its source map). */
+  readonly bundleDir: string;
+  /** DynamoDB actions the function may call on `tableArn`, and nothing else. */
+  readonly tableActions: readonly string[];
+  /** The table those actions apply to. */
+  readonly tableArn: string;
+  /** Environment variables. */
+  readonly environment: Record<string, string>;
+  /** CloudWatch Logs retention of the function's log group. */
+  readonly logRetentionDays: number;
+  /**
+   * Seconds; keep it under API Gateway's 29 s integration timeout.
+   * @default 10
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Megabytes; Lambda scales CPU with memory.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Prefix of the Terraform addresses, so plans read `aws_lambda_function.<name>`.
+   * @default the construct id
+   */
+  readonly addressPrefix?: string;
+}
+
+/**
+ * A Lambda function with its own role (least privilege on one table, its own logs, X-Ray),
+ * an explicit log group with retention, and code from a bundle whose base64 SHA-256 hash
+ * drives updates.
+ */
+export class NodeFunction extends Construct {
+  public readonly functionName: string;
+  public readonly functionArn: string;
+  public readonly invokeArn: string;
+  public readonly roleName: string;
+  private readonly prefix: string;
+  private readonly fn: LambdaFunction;
+
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+    const prefix = props.addressPrefix ?? id;
+    this.prefix = prefix;
+
+    const asset = new TerraformAsset(this, 'bundle', { path: props.bundleDir, type: AssetType.ARCHIVE });
+
+    const logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    logGroup.overrideLogicalId(`${prefix}-logs`);
+
+    const role = new IamRole(this, 'role', {
+      name: `${props.functionName}-role`,
+      assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com'),
+    });
+    role.overrideLogicalId(`${prefix}-role`);
+
+    const policy = new IamRolePolicy(this, 'policy', {
+      role: role.id,
+      name: 'least-privilege',
+      policy: policyDocument([
+        { Sid: 'Table', Effect: 'Allow', Action: [...props.tableActions], Resource: props.tableArn },
+        { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
+        // X-Ray's write actions support no resource-level scoping.
+        { Sid: 'Traces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      ]),
+    });
+    policy.overrideLogicalId(`${prefix}-policy`);
+
+    this.fn = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      role: role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      filename: asset.path,
+      sourceCodeHash: Fn.filebase64sha256(asset.path),
+      timeout: props.timeoutSeconds ?? 10,
+      memorySize: props.memorySize ?? 256,
+      environment: { variables: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' } },
+      tracingConfig: { mode: 'Active' },
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      dependsOn: [logGroup, policy],
+    });
+    this.fn.overrideLogicalId(prefix);
+
+    this.functionName = this.fn.functionName;
+    this.functionArn = this.fn.arn;
+    this.invokeArn = this.fn.invokeArn;
+    this.roleName = role.name;
+  }
+
+  /** Lets API Gateway invoke the function for exactly one method and path. */
+  allowApiGateway(method: string, sourceArn: string): void {
+    const permission = new LambdaPermission(this, `allow-apigateway-${method.toLowerCase()}`, {
+      functionName: this.fn.functionName,
+      action: 'lambda:InvokeFunction',
+      principal: 'apigateway.amazonaws.com',
+      sourceArn,
+    });
+    permission.overrideLogicalId(`${this.prefix}-allow-apigateway-${method.toLowerCase()}`);
+  }
+}

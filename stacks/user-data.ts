@@ -1,0 +1,59 @@
+import { Fn } from 'cdktf';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const DEPLOY_DIR = path.resolve(__dirname, '..', 'ec2-frontend', 'deploy');
+export const USER_DATA_TEMPLATE = path.join(DEPLOY_DIR, 'user-data.sh');
+export const SYSTEMD_UNIT_TEMPLATE = path.join(DEPLOY_DIR, 'students-frontend.service');
+
+/** Values the frontend's user data needs; they may be Terraform references. */
+export interface UserDataValues {
+  readonly artifactBucket: string;
+  readonly artifactKey: string;
+  readonly apiEndpoint: string;
+  readonly appPort: number;
+  readonly nodeMajor: number;
+}
+
+type Part = { readonly literal: string } | { readonly value: string };
+
+function parts(values: UserDataValues): Part[] {
+  const unit = readFileSync(SYSTEMD_UNIT_TEMPLATE, 'utf8').trimEnd();
+  const script = readFileSync(USER_DATA_TEMPLATE, 'utf8');
+  const fills: Record<string, Part> = {
+    '@ARTIFACT_BUCKET@': { value: values.artifactBucket },
+    '@ARTIFACT_KEY@': { value: values.artifactKey },
+    '@API_ENDPOINT@': { value: values.apiEndpoint },
+    '@APP_PORT@': { literal: String(values.appPort) },
+    '@NODE_MAJOR@': { literal: String(values.nodeMajor) },
+    '@SYSTEMD_UNIT@': { literal: unit },
+  };
+  const out: Part[] = [];
+  let last = 0;
+  for (const m of script.matchAll(/@[A-Z_]+@/g)) {
+    const fill = fills[m[0]];
+    if (!fill) continue; // filled on the instance (the unit's @NODE_BIN@ and friends)
+    out.push({ literal: script.slice(last, m.index) }, fill);
+    last = m.index + m[0].length;
+  }
+  out.push({ literal: script.slice(last) });
+  return out;
+}
+
+/** The script as the instance receives it (with references still unresolved): what a reader and the credential scan see. */
+export function plainUserData(values: UserDataValues): string {
+  return parts(values)
+    .map((p) => ('literal' in p ? p.literal : p.value))
+    .join('');
+}
+
+/**
+ * The script for Terraform: the shell's own `${…}` kept literal (Terraform would read it as
+ * interpolation), references left as references. The files under `ec2-frontend/deploy/` stay
+ * plain shell and systemd, so shellcheck and a reader see what runs.
+ */
+export function renderUserData(values: UserDataValues): string {
+  return parts(values)
+    .map((p) => ('literal' in p ? Fn.rawString(p.literal) : p.value))
+    .join('');
+}
