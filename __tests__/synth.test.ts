@@ -158,7 +158,7 @@ describe('stacks', () => {
       s3: { bucket: 'acme-terraform-state', key: 'students/dev/students-dev-data.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
     });
     const api = synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-dev-api']!;
-    expect(block(api.data.terraform_remote_state['cross-stack-reference-input-students-dev-data']).backend).toBe('s3');
+    expect(block(api.data.terraform_remote_state['cross-stack-reference-input-students-dev-data'])?.backend).toBe('s3');
   });
 });
 
