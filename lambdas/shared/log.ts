@@ -6,8 +6,9 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 function threshold(): number {
-  const configured = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
-  return ORDER[configured] ?? ORDER.info;
+  const configured = (process.env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (configured === 'silent') return Infinity;
+  return ORDER[configured as Level] ?? ORDER.info;
 }
 
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {

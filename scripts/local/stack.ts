@@ -97,13 +97,19 @@ function startFrontend(distDir: string, host: string, port: number, studentUrl: 
   });
 }
 
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+export interface LocalBackend {
+  readonly data: DataTier;
+  readonly api: LocalApi;
+  readonly tableName: string;
+  stop(): Promise<void>;
+}
+
+/** The data and logic tiers: dynalite with the table, the functions, and the local API Gateway. */
+export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> = {}): Promise<LocalBackend> {
   const host = options.host ?? '127.0.0.1';
-  const webPort = options.webPort ?? 3000;
   const apiPort = options.apiPort ?? 3001;
   const distDir = options.distDir ?? path.join(ROOT, 'dist');
   const log = options.log ?? (() => {});
-  await ensurePortFree(webPort, host, 'presentation tier (frontend)');
   await ensurePortFree(apiPort, host, 'logic tier (local API Gateway)');
 
   if (options.dataDir && options.fresh) rmSync(options.dataDir, { recursive: true, force: true });
@@ -134,14 +140,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     onRequest: (r) => log(`api   ${r.method} ${r.path} ${r.status} ${r.ms.toFixed(1)}ms${r.fn ? ` (${r.fn})` : ''}`),
   });
   log(`api   ${api.studentUrl} (stage and resource as deployed)`);
+  return {
+    data,
+    api,
+    tableName,
+    stop: async () => {
+      await api.close();
+      await Promise.all([...functions.values()].map((f) => f.stop()));
+      await data.close().catch(() => {});
+    },
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const webPort = options.webPort ?? 3000;
+  const distDir = options.distDir ?? path.join(ROOT, 'dist');
+  const log = options.log ?? (() => {});
+  await ensurePortFree(webPort, host, 'presentation tier (frontend)');
+  const backend = await startBackend(options);
+  const { data, api, tableName } = backend;
 
   let frontend: { child: ChildProcess; port: number };
   try {
     frontend = await startFrontend(distDir, host, webPort, api.studentUrl, log);
   } catch (err) {
-    await api.close();
-    await Promise.all([...functions.values()].map((f) => f.stop()));
-    await data.close();
+    await backend.stop();
     throw err;
   }
   const webUrl = `http://${host}:${frontend.port}`;
@@ -156,9 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           child.kill('SIGTERM');
         });
       }
-      await api.close();
-      await Promise.all([...functions.values()].map((f) => f.stop()));
-      await data.close().catch(() => {});
+      await backend.stop();
     })());
 
   return { webUrl, apiUrl: api.url, studentUrl: api.studentUrl, dataEndpoint: data.endpoint, tableName, data, api, frontend: frontend.child, stop };

@@ -1,0 +1,219 @@
+/**
+ * The Express frontend through supertest, with the API played by the real local API Gateway,
+ * the built Lambda bundles and dynalite; outages by a closed port and a server that stalls.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createApp } from '../ec2-frontend/src/app';
+import { loadFrontendConfig, type FrontendConfig } from '../ec2-frontend/src/config';
+import { startBackend, type LocalBackend } from '../scripts/local/stack';
+import { clearTable, putRaw, scanAll, studentItem } from './helpers/store';
+
+let backend: LocalBackend;
+let config: FrontendConfig;
+beforeAll(async () => {
+  backend = await startBackend({ apiPort: 0 });
+  config = loadFrontendConfig({ API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'error' });
+  process.env.LOG_LEVEL = 'silent';
+});
+afterAll(() => backend.stop());
+beforeEach(() => clearTable(backend.data, backend.tableName));
+
+const form = { name: 'Ada Lovelace', age: '36', email: 'Ada@Example.com', country: 'United Kingdom' };
+
+describe('GET /', () => {
+  test('renders the portal: the form with the reference fields and an empty state', async () => {
+    const res = await request(createApp(config)).get('/').expect(200);
+    expect(res.text).toContain('<title>Student Registration Portal</title>');
+    for (const f of ['name', 'age', 'email', 'country']) expect(res.text).toMatch(new RegExp(`<label for="${f}">`));
+    expect(res.text).toContain('No students yet');
+  });
+
+  test('lists students from the API, sorted by name', async () => {
+    await putRaw(backend.data, backend.tableName, [
+      { email: { S: 'c@x.org' }, name: { S: 'Charlie' }, age: { S: '30' }, country: { S: 'Chile' } },
+      { email: { S: 'a@x.org' }, name: { S: 'alice' }, age: { S: '20' }, country: { S: 'Austria' } },
+      { email: { S: 'b@x.org' }, name: { S: 'Bob' }, age: { N: '25' }, country: { S: 'Brazil' } },
+    ]);
+    const res = await request(createApp(config)).get('/').expect(200);
+    const names = [...res.text.matchAll(/<tr><td>([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(names).toEqual(['alice', 'Bob', 'Charlie']);
+    expect(res.text).toContain('<td>25</td>');
+  });
+
+  test('escapes hostile names: markup shows as text and never as a tag', async () => {
+    const hostile = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '"><svg onload=alert(1)>'];
+    await putRaw(backend.data, backend.tableName, hostile.map((name, i) => ({ email: { S: `h${i}@x.org` }, name: { S: name }, age: { S: '20' }, country: { S: '<b>bold</b>' } })));
+    const res = await request(createApp(config)).get('/').expect(200);
+    expect(res.text).not.toContain('<img src=x');
+    expect(res.text).not.toContain('<script>alert');
+    expect(res.text).not.toContain('<svg');
+    expect(res.text).not.toContain('<b>bold</b>');
+    expect(res.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  test('pages through more than one page with next and previous links, each student once', async () => {
+    await putRaw(backend.data, backend.tableName, Array.from({ length: 120 }, (_, i) => studentItem(i)));
+    const app = createApp(config);
+    const seen: string[] = [];
+    const pages: string[] = [];
+    let next: string | undefined = '/';
+    while (next) {
+      const res: request.Response = await request(app).get(next).expect(200);
+      pages.push(next);
+      seen.push(...[...res.text.matchAll(/<td>(student\d+@example\.com)<\/td>/g)].map((m) => m[1]!));
+      next = /<a class="button button--secondary" rel="next" href="([^"]+)"/.exec(res.text)?.[1]?.replace(/&amp;/g, '&');
+      if (pages.length > 1) expect(res.text).toMatch(/rel="prev"/);
+    }
+    expect(pages).toHaveLength(3);
+    expect(seen).toHaveLength(120);
+    expect(new Set(seen).size).toBe(120);
+    // Previous from page 3 returns page 2's students.
+    const third = await request(app).get(pages[2]!).expect(200);
+    const prev = /rel="prev" href="([^"]+)"/.exec(third.text)![1]!.replace(/&amp;/g, '&');
+    const second = await request(app).get(prev).expect(200);
+    const secondAgain = await request(app).get(pages[1]!).expect(200);
+    const emails = (html: string) => [...html.matchAll(/<td>(student\d+@example\.com)<\/td>/g)].map((m) => m[1]);
+    expect(emails(second.text)).toEqual(emails(secondAgain.text));
+    expect(second.text).toContain('Page 2');
+  });
+
+  test('a stale or edited cursor says so and links back to the start', async () => {
+    const res = await request(createApp(config)).get('/?cursor=eyJub3QiOiJ2YWxpZCJ9').expect(200);
+    expect(res.text).toContain('That page link is no longer valid');
+  });
+});
+
+describe('POST /students', () => {
+  test('success stores the normalised student and redirects to / with a message (post/redirect/get)', async () => {
+    const app = createApp(config);
+    const res = await request(app).post('/students').type('form').send(form).expect(303);
+    expect(res.headers.location).toBe('/?registered=1');
+    expect(await scanAll(backend.data, backend.tableName)).toEqual([{ ...form, email: 'ada@example.com' }]);
+    const page = await request(app).get(res.headers.location!).expect(200);
+    expect(page.text).toContain('the student is registered');
+    expect(page.text).toContain('<td>Ada Lovelace</td>');
+  });
+
+  test('a field error re-renders the form with the message beside the field and the values kept', async () => {
+    const res = await request(createApp(config)).post('/students').type('form').send({ ...form, age: '200', email: 'nope' }).expect(422);
+    expect(res.text).toMatch(/<input id="age"[^>]*aria-invalid="true" aria-describedby="age-error"/);
+    expect(res.text).toContain('<p class="field-error" id="age-error">Age must be an integer from 1 to 150</p>');
+    expect(res.text).toContain('id="email-error"');
+    expect(res.text).toContain('value="Ada Lovelace"');
+    expect(res.text).toContain('value="nope"');
+    expect(await scanAll(backend.data, backend.tableName)).toEqual([]);
+  });
+
+  test('a duplicate email says "already registered" and keeps the first registration', async () => {
+    const app = createApp(config);
+    await request(app).post('/students').type('form').send(form).expect(303);
+    const res = await request(app).post('/students').type('form').send({ ...form, name: 'Someone Else' }).expect(409);
+    expect(res.text).toContain('already registered');
+    expect((await scanAll(backend.data, backend.tableName))[0]).toMatchObject({ name: 'Ada Lovelace' });
+  });
+
+  test('hostile input is re-rendered escaped', async () => {
+    const res = await request(createApp(config)).post('/students').type('form').send({ ...form, name: '"><script>alert(1)</script>', age: 'x' }).expect(422);
+    expect(res.text).not.toContain('<script>alert(1)');
+    expect(res.text).toContain('value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+  });
+
+  test('a body over the limit answers 413 with a friendly page', async () => {
+    const res = await request(createApp(config)).post('/students').type('form').send({ ...form, name: 'x'.repeat(20_000) }).expect(413);
+    expect(res.text).toContain('too large');
+  });
+});
+
+describe('API outages', () => {
+  async function stallingServer(): Promise<{ url: string; close: () => void }> {
+    const server = http.createServer(() => {
+      /* never answers */
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev/student`, close: () => {
+      server.closeAllConnections();
+      server.close();
+    } };
+  }
+  async function closedUrl(): Promise<string> {
+    const server = http.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((r) => server.close(() => r()));
+    return `http://127.0.0.1:${port}/dev/student`;
+  }
+
+  test('API down: the page says the list is unavailable, signups fail visibly, /healthz stays 200, /readyz 503', async () => {
+    const app = createApp(loadFrontendConfig({ API_ENDPOINT: await closedUrl() }));
+    const page = await request(app).get('/').expect(200);
+    expect(page.text).toContain('The student list is unavailable right now');
+    const signup = await request(app).post('/students').type('form').send(form).expect(503);
+    expect(signup.text).toContain('registration service is unavailable');
+    expect(signup.text).toContain('value="Ada Lovelace"');
+    await request(app).get('/healthz').expect(200, { status: 'ok' });
+    await request(app).get('/readyz').expect(503);
+  });
+
+  test('API slow: calls time out and the page still renders', async () => {
+    const slow = await stallingServer();
+    try {
+      const app = createApp(loadFrontendConfig({ API_ENDPOINT: slow.url, API_TIMEOUT_MS: '300' }));
+      const started = Date.now();
+      const page = await request(app).get('/').expect(200);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(page.text).toContain('unavailable');
+      await request(app).post('/students').type('form').send(form).expect(503);
+    } finally {
+      slow.close();
+    }
+  });
+});
+
+describe('security, health and errors', () => {
+  test('security headers: CSP without inline script, nosniff, frame-ancestors none, no x-powered-by', async () => {
+    const res = await request(createApp(config)).get('/').expect(200);
+    const csp = res.headers['content-security-policy']!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-request-id']).toMatch(/\S/);
+  });
+
+  test('no inline scripts or styles, and no CDN: every asset is served by the app', async () => {
+    const app = createApp(config);
+    const res = await request(app).get('/').expect(200);
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(res.text).not.toMatch(/\bstyle="/);
+    const assets = [...res.text.matchAll(/(?:src|href)="([^"#]+\.(?:css|js|svg))"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    for (const asset of assets) {
+      expect(asset.startsWith('/')).toBe(true);
+      await request(app).get(asset).expect(200);
+    }
+    await request(app).get('/favicon.ico').expect(200).expect('Content-Type', /svg/);
+  });
+
+  test('/healthz is 200 without calling the API; /readyz checks it', async () => {
+    const app = createApp(config);
+    await request(app).get('/healthz').expect(200, { status: 'ok' });
+    await request(app).get('/readyz').expect(200, { status: 'ready' });
+  });
+
+  test('unknown pages get a 404 page', async () => {
+    const res = await request(createApp(config)).get('/nope').expect(404);
+    expect(res.text).toContain('Page not found');
+  });
+
+  test('a failure renders a friendly 500 page with no stack trace', async () => {
+    const broken = createApp(config, { rootDir: '/nonexistent' });
+    const res = await request(broken).get('/').expect(500);
+    expect(res.text).toContain('Something went wrong');
+    expect(res.text).not.toMatch(/at .+:\d+:\d+|Error:|ENOENT|nonexistent/);
+  });
+});

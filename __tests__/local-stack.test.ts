@@ -1,0 +1,109 @@
+/**
+ * The three tiers on one machine, started in-process on free ports, driven over HTTP the way
+ * the reference design's browser page and our server-rendered UI use them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CORS_HEADERS, SIGNUP_SUCCESS_MESSAGE } from '../lambdas/shared/contract';
+import { startLocalStack, type LocalStack } from '../scripts/local/stack';
+
+const student = { name: 'Grace Hopper', age: '85', email: 'grace@navy.mil', country: 'USA' };
+
+describe('local stack', () => {
+  let stack: LocalStack;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'students-local-'));
+    stack = await startLocalStack({ webPort: 0, apiPort: 0, dataDir });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the API, as the reference page uses it: POST JSON, then GET the array', async () => {
+    const post = await fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(student) });
+    expect(post.status).toBe(200);
+    expect(post.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await post.text()).toBe(JSON.stringify(SIGNUP_SUCCESS_MESSAGE));
+    const get = await fetch(stack.studentUrl);
+    expect(get.status).toBe(200);
+    expect(get.headers.get('content-type')).toBe('application/json');
+    expect(await get.json()).toContainEqual(student);
+  });
+
+  test('OPTIONS answers the preflight with the handlers\' CORS headers, as the mock integration does', async () => {
+    const res = await fetch(stack.studentUrl, { method: 'OPTIONS', headers: { Origin: 'http://example.com', 'Access-Control-Request-Method': 'POST' } });
+    expect(res.status).toBe(200);
+    for (const [k, v] of Object.entries(CORS_HEADERS)) expect(res.headers.get(k)).toBe(v);
+  });
+
+  test('unknown routes and methods answer 403 Missing Authentication Token, as API Gateway does', async () => {
+    for (const [method, url] of [
+      ['GET', `${stack.apiUrl}/dev/nothing`],
+      ['GET', `${stack.apiUrl}/student`],
+      ['DELETE', stack.studentUrl],
+      ['PUT', stack.studentUrl],
+    ] as const) {
+      const res = await fetch(url, { method });
+      expect([method, url, res.status]).toEqual([method, url, 403]);
+      expect(await res.json()).toEqual({ message: 'Missing Authentication Token' });
+    }
+  });
+
+  test('the request model rejects a malformed body with 400 before the handler runs', async () => {
+    for (const body of ['{"name":"x"}', 'not json', JSON.stringify({ ...student, age: true })]) {
+      const res = await fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ message: 'Invalid request body' });
+    }
+    // Past the model, the handler's own validation names the problem.
+    const res = await fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...student, email: 'x@y' }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(/Email/);
+  });
+
+  test('the query string reaches the handler: limit and cursor page through', async () => {
+    for (let i = 0; i < 3; i++) {
+      await fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...student, email: `p${i}@example.com` }) });
+    }
+    const first = await fetch(`${stack.studentUrl}?limit=2`);
+    expect(await first.json()).toHaveLength(2);
+    const cursor = first.headers.get('x-next-cursor');
+    expect(cursor).toBeTruthy();
+    const bad = await fetch(`${stack.studentUrl}?limit=0`);
+    expect(bad.status).toBe(400);
+  });
+
+  test('the UI: a form POST redirects, and the list shows the new student', async () => {
+    const body = new URLSearchParams({ name: 'Katherine Johnson', age: '101', email: 'kj@nasa.gov', country: 'USA' });
+    const post = await fetch(`${stack.webUrl}/students`, { method: 'POST', body, redirect: 'manual' });
+    expect(post.status).toBe(303);
+    const page = await fetch(`${stack.webUrl}${post.headers.get('location')}`);
+    expect(await page.text()).toContain('<td>Katherine Johnson</td>');
+  });
+
+  test('a port that is already taken gets a clear error naming the tier', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      await expect(startLocalStack({ webPort: port, apiPort: 0 })).rejects.toThrow(`presentation tier (frontend): port ${port} on 127.0.0.1 is already in use`);
+      await expect(startLocalStack({ webPort: 0, apiPort: port })).rejects.toThrow(/logic tier \(local API Gateway\): port \d+ .* already in use/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test('a restart keeps the data; fresh starts empty', async () => {
+    await stack.stop();
+    stack = await startLocalStack({ webPort: 0, apiPort: 0, dataDir });
+    const kept = (await (await fetch(stack.studentUrl)).json()) as { email: string }[];
+    expect(kept.map((s) => s.email)).toContain(student.email);
+    await stack.stop();
+    stack = await startLocalStack({ webPort: 0, apiPort: 0, dataDir, fresh: true });
+    expect(await (await fetch(stack.studentUrl)).json()).toEqual([]);
+  });
+});
