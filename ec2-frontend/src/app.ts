@@ -63,6 +63,8 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
   app.engine('ejs', ejs.renderFile as never);
   app.set('view engine', 'ejs');
   app.set('views', path.join(root, 'views'));
+  // Compile each template once, in every environment: the artifact never changes under a running process.
+  app.set('view cache', true);
   app.locals.labels = FIELD_LABELS;
   app.locals.limits = LIMITS;
   app.locals.fields = STUDENT_FIELDS;

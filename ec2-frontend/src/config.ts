@@ -9,7 +9,7 @@ export interface FrontendConfig {
   readonly apiEndpoint: string;
   /** Timeout of each API call, in ms. */
   readonly apiTimeoutMs: number;
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Students on one page of the list. */
   readonly pageSize: number;
   /** Proxy hops to trust for the client address (the load balancer is one). */
@@ -30,7 +30,7 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FrontendConfigError(`API_ENDPOINT: must be http or https, not ${url.protocol}`);
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new FrontendConfigError(`LOG_LEVEL: "${env.LOG_LEVEL}" must be debug, info, warn or error`);
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new FrontendConfigError(`LOG_LEVEL: "${env.LOG_LEVEL}" must be debug, info, warn, error or silent`);
   const apiTimeoutMs = Number(env.API_TIMEOUT_MS ?? '3000');
   if (!Number.isInteger(apiTimeoutMs) || apiTimeoutMs < 100 || apiTimeoutMs > 28000) throw new FrontendConfigError(`API_TIMEOUT_MS: must be 100..28000`);
   return {

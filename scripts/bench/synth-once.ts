@@ -1,0 +1,6 @@
+/** One synth of all stacks into a given directory; prints its peak memory. Used by bench:synth. */
+import { buildApp } from '../../main';
+import { loadConfig } from '../../stacks/config';
+
+buildApp(loadConfig(process.env), { outdir: process.argv[2] }).app.synth();
+process.stdout.write(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
