@@ -19,7 +19,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { AssetType, Fn, TerraformAsset, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { nameOf } from './config';
-import { policyDocument } from './iam';
+import { assumeRolePolicy, policyDocument } from './iam';
 import { PrivateBucket } from './private-bucket';
 import { StudentsStack, type StudentsStackProps } from './students-stack';
 import { renderUserData } from './user-data';
@@ -187,10 +187,7 @@ export class FrontendStack extends StudentsStack {
     // --- Instance role: SSM Session Manager, and read access to exactly the artifact object.
     const role = new IamRole(this, 'instance-role', {
       name: nameOf(config, 'frontend-instance'),
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: assumeRolePolicy('ec2.amazonaws.com'),
     });
     new IamRolePolicyAttachment(this, 'instance-role-ssm', {
       role: role.name,

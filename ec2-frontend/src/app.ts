@@ -218,6 +218,9 @@ function toFieldErrors(errors: readonly { field: string; message: string }[]): F
   return out;
 }
 
+// One collator for every request: localeCompare with options builds a new one per call.
+const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
+
 function byName(a: Student, b: Student): number {
-  return a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.email.localeCompare(b.email);
+  return NAME_ORDER.compare(a.name, b.name) || (a.email < b.email ? -1 : a.email > b.email ? 1 : 0);
 }
