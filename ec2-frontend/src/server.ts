@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const address = server.address();
-  log('info', 'frontend listening', { port: typeof address === 'object' && address ? address.port : config.port, api: config.apiEndpoint });
+  // Always printed, whatever LOG_LEVEL says: supervisors (the local stack, tests) read the port from it.
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'frontend listening', port, api: config.apiEndpoint })}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

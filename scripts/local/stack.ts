@@ -73,6 +73,12 @@ function startFrontend(distDir: string, host: string, port: number, studentUrl: 
   });
   return new Promise((resolve, reject) => {
     let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      child.kill('SIGKILL');
+      reject(new Error('presentation tier (frontend) did not report listening within 15 s'));
+    }, 15_000);
     const onLine = (line: string) => {
       log(`web   ${line}`);
       if (settled) return;
@@ -80,6 +86,7 @@ function startFrontend(distDir: string, host: string, port: number, studentUrl: 
         const parsed = JSON.parse(line) as { msg?: string; port?: number };
         if (parsed.msg === 'frontend listening' && parsed.port) {
           settled = true;
+          clearTimeout(timer);
           resolve({ child, port: parsed.port });
         }
       } catch {
@@ -91,6 +98,7 @@ function startFrontend(distDir: string, host: string, port: number, studentUrl: 
     child.once('exit', (code) => {
       if (!settled) {
         settled = true;
+        clearTimeout(timer);
         reject(new Error(`presentation tier (frontend) exited with code ${code} before listening`));
       }
     });

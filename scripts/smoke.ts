@@ -1,0 +1,118 @@
+/**
+ * `npm run smoke`: checks a deployed environment after a deploy, from its Terraform outputs:
+ * the site's /healthz and /, the API's GET, and with --post a signup of a clearly marked test
+ * student, which it reports. Exits non-zero on any failure.
+ *   npm run smoke [-- --post]                 # the environment of STUDENTS_ENV, from its outputs
+ *   npm run smoke -- --site-url URL --api-url URL [--post]
+ *   npm run smoke -- --local [--post]         # the same checks against a local stack it starts
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { SIGNUP_SUCCESS_MESSAGE } from '../lambdas/shared/contract';
+import { loadConfig, nameOf } from '../stacks/config';
+import { OUTDIR, terraformBin } from './ops/terraform';
+import { startLocalStack } from './local/stack';
+
+export interface SmokeResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function check(name: string, fn: () => Promise<string>): Promise<SmokeResult> {
+  try {
+    return { name, ok: true, detail: await fn() };
+  } catch (err) {
+    return { name, ok: false, detail: (err as Error).message };
+  }
+}
+
+async function get(url: string, init?: RequestInit): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  return { status: res.status, text: await res.text() };
+}
+
+export async function smoke(siteUrl: string, apiUrl: string, options: { post: boolean }): Promise<SmokeResult[]> {
+  const results: SmokeResult[] = [];
+  results.push(
+    await check('site /healthz', async () => {
+      const r = await get(`${siteUrl}/healthz`);
+      if (r.status !== 200 || JSON.parse(r.text).status !== 'ok') throw new Error(`answered ${r.status}: ${r.text.slice(0, 200)}`);
+      return '200 ok';
+    }),
+  );
+  results.push(
+    await check('site /', async () => {
+      const r = await get(`${siteUrl}/`);
+      if (r.status !== 200 || !r.text.includes('Student Registration Portal')) throw new Error(`answered ${r.status}`);
+      if (r.text.includes('list is unavailable')) throw new Error('the page says the student list is unavailable');
+      return '200, the portal with its list';
+    }),
+  );
+  results.push(
+    await check('API GET', async () => {
+      const r = await get(`${apiUrl}?limit=5`);
+      const body = JSON.parse(r.text);
+      if (r.status !== 200 || !Array.isArray(body)) throw new Error(`answered ${r.status}: ${r.text.slice(0, 200)}`);
+      return `200, ${body.length} student(s) on the first page of 5`;
+    }),
+  );
+  if (options.post) {
+    results.push(
+      await check('API POST (test student)', async () => {
+        const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '');
+        const email = `smoke-test-${stamp}@example.com`;
+        const r = await get(apiUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `SMOKE TEST ${stamp}`, age: '99', email, country: 'Smoke Test' }) });
+        if (r.status !== 200 || r.text !== JSON.stringify(SIGNUP_SUCCESS_MESSAGE)) throw new Error(`answered ${r.status}: ${r.text.slice(0, 200)}`);
+        return `200; signed up ${email} (a marked test record: delete it with the AWS console or CLI if unwanted)`;
+      }),
+    );
+  }
+  return results;
+}
+
+function outputs(): { siteUrl: string; apiUrl: string } {
+  const config = loadConfig(process.env);
+  const stack = nameOf(config, 'frontend');
+  const res = spawnSync(terraformBin(), ['output', '-json'], { cwd: path.join(OUTDIR, 'stacks', stack), encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`terraform output failed for ${stack} (deployed? synthesized with npm run synth?): ${res.stderr?.trim() ?? res.error?.message}`);
+  const out = JSON.parse(res.stdout) as Record<string, { value: string }>;
+  if (!out.site_url || !out.api_url) throw new Error(`${stack} has no site_url/api_url outputs yet`);
+  return { siteUrl: out.site_url.value, apiUrl: out.api_url.value };
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const post = argv.includes('--post');
+  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  let stop: (() => Promise<void>) | undefined;
+  let target: { siteUrl: string; apiUrl: string };
+  if (argv.includes('--local')) {
+    const stack = await startLocalStack({ webPort: 0, apiPort: 0 });
+    stop = stack.stop;
+    target = { siteUrl: stack.webUrl, apiUrl: stack.studentUrl };
+  } else if (flag('--site-url') && flag('--api-url')) {
+    target = { siteUrl: flag('--site-url')!, apiUrl: flag('--api-url')! };
+  } else {
+    target = outputs();
+  }
+  try {
+    console.log(`smoke: site ${target.siteUrl}, API ${target.apiUrl}`);
+    const results = await smoke(target.siteUrl.replace(/\/$/, ''), target.apiUrl, { post });
+    for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${r.detail}`);
+    const failed = results.filter((r) => !r.ok).length;
+    console.log(failed === 0 ? `smoke: ${results.length} passed, 0 failed` : `smoke: ${results.length - failed} passed, ${failed} failed`);
+    return failed === 0 ? 0 : 1;
+  } finally {
+    await stop?.();
+  }
+}
+
+if (require.main === module) {
+  main()
+    .then((code) => process.exit(code))
+    .catch((err) => {
+      console.error(`smoke: ${(err as Error).message}`);
+      process.exit(1);
+    });
+}
