@@ -65,6 +65,8 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
   app.set('views', path.join(root, 'views'));
   // Compile each template once, in every environment: the artifact never changes under a running process.
   app.set('view cache', true);
+  // Pages are never cached (no-store), so hashing each body for an ETag would be wasted work.
+  app.set('etag', false);
   app.locals.labels = FIELD_LABELS;
   app.locals.limits = LIMITS;
   app.locals.fields = STUDENT_FIELDS;

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { FRONTEND_DIST } from '../build';
 import { startLocalStack } from '../local/stack';
-import { machineFacts, summarize, table } from './stats';
+import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
 
 const CONNECTIONS = 50;
 const DURATION_S = 10;
@@ -111,6 +111,7 @@ export function frontendTable(r: FrontendBench): string {
 if (require.main === module) {
   benchFrontend()
     .then((r) => {
+      writeResultIfAsked(r);
       console.log(`machine: ${JSON.stringify(machineFacts())}\n`);
       console.log(frontendTable(r));
       console.log(r.tierAlone.p99Ms <= TARGET_P99_MS && r.tierAlone.non2xx + r.wholeChain.non2xx + r.tierAlone.errors + r.wholeChain.errors === 0 && r.startReadyMedianMs <= 5000 ? '\ntargets met' : '\nTARGET MISSED');

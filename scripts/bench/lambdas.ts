@@ -8,7 +8,7 @@ import { FUNCTION_NAMES, type FunctionName } from '../../lambdas/shared/contract
 import { lambdaBundlePath } from '../build';
 import { ensureStudentsTable, LOCAL_AWS_ENV, startDataTier } from '../local/data-tier';
 import { buildProxyEvent } from '../local/proxy-event';
-import { machineFacts, ms, summarize, table } from './stats';
+import { machineFacts, ms, summarize, table, writeResultIfAsked } from './stats';
 
 const COLD_RUNS = 7;
 const WARM_RUNS = 1000;
@@ -76,6 +76,7 @@ export function lambdaTargetsMet(rows: LambdaBenchRow[]): boolean {
 if (require.main === module) {
   benchLambdas()
     .then((rows) => {
+      writeResultIfAsked(rows);
       console.log(`machine: ${JSON.stringify(machineFacts())}`);
       console.log(`warm runs: ${WARM_RUNS} sequential invocations per handler against dynalite on loopback\n`);
       console.log(lambdaTable(rows));

@@ -26,3 +26,9 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/** `--json <file>`: the benchmark also writes its result there (used by `npm run bench`). */
+export function writeResultIfAsked(result: unknown): void {
+  const i = process.argv.indexOf('--json');
+  if (i !== -1 && process.argv[i + 1]) require('node:fs').writeFileSync(process.argv[i + 1], JSON.stringify(result));
+}

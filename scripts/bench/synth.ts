@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { machineFacts, summarize, table } from './stats';
+import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
 
 const RUNS = 5;
 const TARGET_S = 5;
@@ -42,6 +42,7 @@ export function synthTable(r: SynthBench): string {
 
 if (require.main === module) {
   const r = benchSynth();
+  writeResultIfAsked(r);
   console.log(`machine: ${JSON.stringify(machineFacts())}\n`);
   console.log(synthTable(r));
   console.log(r.wallMedianS <= TARGET_S ? '\ntarget met' : '\nTARGET MISSED');

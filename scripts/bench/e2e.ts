@@ -1,0 +1,179 @@
+/**
+ * End-to-end load on the local stack: signups through the UI and the API at once, mixed with
+ * malformed requests, then a paged read of everything. Nothing accepted may be missing and
+ * nothing may answer 5xx, or the run fails.
+ *   npm run bench:e2e                       # 2,400 signups + 400 malformed, 64 connections
+ *   npm run soak                            # longer, with the data tier stopped and restarted mid-run
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NEXT_CURSOR_HEADER } from '../../lambdas/shared/contract';
+import { startDataTier, type DataTier } from '../local/data-tier';
+import { startLocalStack } from '../local/stack';
+import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
+
+export interface E2eOptions {
+  signups: number;
+  malformed: number;
+  connections: number;
+  /** Stop the data tier for this many ms in the middle of the run (soak). */
+  outageMs?: number;
+}
+
+export interface E2eResult {
+  options: E2eOptions;
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  statuses: Record<string, number>;
+  accepted: number;
+  listed: number;
+  missing: number;
+  duplicatesListed: number;
+  fiveHundreds: number;
+  refusedDuringOutage: number;
+}
+
+type Job = { kind: 'ui' | 'api' | 'bad-json' | 'bad-field' | 'bad-ui' | 'duplicate'; email?: string; body: string | URLSearchParams };
+
+function jobs(o: E2eOptions): Job[] {
+  const list: Job[] = [];
+  for (let i = 0; i < o.signups; i++) {
+    const s = { name: `Load ${i}`, age: String(18 + (i % 60)), email: `load${i}@example.com`, country: 'Norway' };
+    list.push(i % 2 === 0 ? { kind: 'ui', email: s.email, body: new URLSearchParams(s) } : { kind: 'api', email: s.email, body: JSON.stringify(s) });
+  }
+  for (let i = 0; i < o.malformed; i++) {
+    const k = i % 4;
+    if (k === 0) list.push({ kind: 'bad-json', body: '{"name": "broken",' });
+    else if (k === 1) list.push({ kind: 'bad-field', body: JSON.stringify({ name: 'Bad', age: '999', email: `bad${i}@example.com`, country: 'X' }) });
+    else if (k === 2) list.push({ kind: 'bad-ui', body: new URLSearchParams({ name: '', age: 'x', email: 'nope', country: '' }) });
+    // Races the real signup of load1: whichever arrives first is accepted, the other gets 409.
+    else list.push({ kind: 'duplicate', email: 'load1@example.com', body: JSON.stringify({ name: 'Dup', age: '30', email: 'load1@example.com', country: 'X' }) });
+  }
+  // Interleave deterministically, so malformed requests arrive among the signups.
+  return list.map((j, i) => ({ j, k: (i * 2654435761) % 4294967296 })).sort((a, b) => a.k - b.k).map((x) => x.j);
+}
+
+export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'students-e2e-'));
+  const stack = await startLocalStack({ webPort: 0, apiPort: 0, dataDir });
+  let replacement: DataTier | undefined;
+  const queue = jobs(options);
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const accepted = new Set<string>();
+  let refusedDuringOutage = 0;
+  let outage = false;
+  const started = performance.now();
+  try {
+    const send = async (job: Job): Promise<number> => {
+      const ui = job.kind === 'ui' || job.kind === 'bad-ui';
+      const res = await fetch(ui ? `${stack.webUrl}/students` : stack.studentUrl, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: ui ? { 'Content-Type': 'application/x-www-form-urlencoded' } : { 'Content-Type': 'application/json' },
+        body: job.body,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < queue.length) {
+        const job = queue[next++]!;
+        const t = performance.now();
+        const status = await send(job);
+        latencies.push(performance.now() - t);
+        const key = `${job.kind} ${status}`;
+        statuses[key] = (statuses[key] ?? 0) + 1;
+        if (job.email && (status === 200 || status === 303)) accepted.add(job.email);
+        if (outage && status >= 500) refusedDuringOutage++;
+      }
+    };
+    const outageRun = async () => {
+      if (!options.outageMs) return;
+      while (next < queue.length / 2) await new Promise((r) => setTimeout(r, 20));
+      const port = stack.data.port;
+      outage = true;
+      await stack.data.close();
+      await new Promise((r) => setTimeout(r, options.outageMs));
+      replacement = await startDataTier({ port, dataDir: path.join(dataDir, '') });
+      outage = false;
+    };
+    await Promise.all([...Array.from({ length: options.connections }, worker), outageRun()]);
+    const seconds = (performance.now() - started) / 1000;
+
+    // Paged read of everything, as a client would page it.
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: Response = await fetch(`${stack.studentUrl}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      if (res.status !== 200) throw new Error(`paged read answered ${res.status}`);
+      listed.push(...((await res.json()) as { email: string }[]).map((s) => s.email));
+      cursor = res.headers.get(NEXT_CURSOR_HEADER);
+    } while (cursor);
+    const listedSet = new Set(listed);
+    const missing = [...accepted].filter((e) => !listedSet.has(e)).length;
+    const s = summarize(latencies);
+    const fiveHundreds = Object.entries(statuses).filter(([k]) => Number(k.split(' ')[1]) >= 500).reduce((a, [, v]) => a + v, 0);
+    return {
+      options,
+      requests: latencies.length,
+      seconds,
+      rps: latencies.length / seconds,
+      p50Ms: s.p50,
+      p99Ms: s.p99,
+      statuses,
+      accepted: accepted.size,
+      listed: listedSet.size,
+      missing,
+      duplicatesListed: listed.length - listedSet.size,
+      fiveHundreds,
+      refusedDuringOutage,
+    };
+  } finally {
+    await stack.stop();
+    await replacement?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Fails on loss always; on 5xx unless they fell inside a deliberate outage (soak). */
+export function e2eFailures(r: E2eResult): string[] {
+  const out: string[] = [];
+  if (r.missing > 0) out.push(`${r.missing} accepted signups are missing from the list`);
+  if (r.duplicatesListed > 0) out.push(`${r.duplicatesListed} students listed twice`);
+  if (r.fiveHundreds - r.refusedDuringOutage > 0) out.push(`${r.fiveHundreds - r.refusedDuringOutage} answers were 5xx outside an outage`);
+  return out;
+}
+
+export function e2eTable(r: E2eResult): string {
+  const head = table(
+    ['requests', 'connections', 'req/s', 'p50', 'p99', 'accepted', 'listed', 'missing', '5xx'],
+    [[r.requests, r.options.connections, r.rps.toFixed(0), `${r.p50Ms.toFixed(1)} ms`, `${r.p99Ms.toFixed(1)} ms`, r.accepted, r.listed, r.missing, `${r.fiveHundreds}${r.options.outageMs ? ` (${r.refusedDuringOutage} during the ${r.options.outageMs} ms outage)` : ''}`]],
+  );
+  const counts = table(['request kind and status', 'count'], Object.entries(r.statuses).sort().map(([k, v]) => [k, v]));
+  return `${head}\n\n${counts}`;
+}
+
+if (require.main === module) {
+  const soak = process.argv.includes('--soak');
+  const options: E2eOptions = soak ? { signups: 12_000, malformed: 2_000, connections: 64, outageMs: 1500 } : { signups: 2_400, malformed: 400, connections: 64 };
+  process.env.LOG_LEVEL ??= 'silent';
+  benchE2e(options)
+    .then((r) => {
+      writeResultIfAsked(r);
+      console.log(`machine: ${JSON.stringify(machineFacts())}\n`);
+      console.log(e2eTable(r));
+      const failures = e2eFailures(r);
+      console.log(failures.length === 0 ? '\nnothing lost, no unexpected 5xx' : `\nFAILED: ${failures.join('; ')}`);
+      process.exit(failures.length === 0 ? 0 : 1);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
