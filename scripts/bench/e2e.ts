@@ -19,6 +19,8 @@ export interface E2eOptions {
   connections: number;
   /** Stop the data tier for this many ms in the middle of the run (soak). */
   outageMs?: number;
+  /** Resubmit a request refused with 5xx after a pause, up to this many times, as a patient user would. @default 0 */
+  retries?: number;
 }
 
 export interface E2eResult {
@@ -35,6 +37,7 @@ export interface E2eResult {
   duplicatesListed: number;
   fiveHundreds: number;
   refusedDuringOutage: number;
+  retried: number;
 }
 
 type Job = { kind: 'ui' | 'api' | 'bad-json' | 'bad-field' | 'bad-ui' | 'duplicate'; email?: string; body: string | URLSearchParams };
@@ -66,6 +69,7 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
   const statuses: Record<string, number> = {};
   const accepted = new Set<string>();
   let refusedDuringOutage = 0;
+  let retried = 0;
   let outage = false;
   const started = performance.now();
   try {
@@ -84,13 +88,18 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
     const worker = async () => {
       while (next < queue.length) {
         const job = queue[next++]!;
-        const t = performance.now();
-        const status = await send(job);
-        latencies.push(performance.now() - t);
-        const key = `${job.kind} ${status}`;
-        statuses[key] = (statuses[key] ?? 0) + 1;
-        if (job.email && (status === 200 || status === 303)) accepted.add(job.email);
-        if (outage && status >= 500) refusedDuringOutage++;
+        for (let attempt = 0; ; attempt++) {
+          const t = performance.now();
+          const status = await send(job);
+          latencies.push(performance.now() - t);
+          const key = `${job.kind} ${status}`;
+          statuses[key] = (statuses[key] ?? 0) + 1;
+          if (job.email && (status === 200 || status === 303)) accepted.add(job.email);
+          if (outage && status >= 500) refusedDuringOutage++;
+          if (status < 500 || attempt >= (options.retries ?? 0)) break;
+          retried++;
+          await new Promise((r) => setTimeout(r, 250));
+        }
       }
     };
     const outageRun = async () => {
@@ -133,6 +142,7 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
       duplicatesListed: listed.length - listedSet.size,
       fiveHundreds,
       refusedDuringOutage,
+      retried,
     };
   } finally {
     await stack.stop();
@@ -153,7 +163,7 @@ export function e2eFailures(r: E2eResult): string[] {
 export function e2eTable(r: E2eResult): string {
   const head = table(
     ['requests', 'connections', 'req/s', 'p50', 'p99', 'accepted', 'listed', 'missing', '5xx'],
-    [[r.requests, r.options.connections, r.rps.toFixed(0), `${r.p50Ms.toFixed(1)} ms`, `${r.p99Ms.toFixed(1)} ms`, r.accepted, r.listed, r.missing, `${r.fiveHundreds}${r.options.outageMs ? ` (${r.refusedDuringOutage} during the ${r.options.outageMs} ms outage)` : ''}`]],
+    [[r.requests, r.options.connections, r.rps.toFixed(0), `${r.p50Ms.toFixed(1)} ms`, `${r.p99Ms.toFixed(1)} ms`, r.accepted, r.listed, r.missing, `${r.fiveHundreds}${r.options.outageMs ? ` (${r.refusedDuringOutage} during the ${r.options.outageMs} ms outage; ${r.retried} resubmitted)` : ''}`]],
   );
   const counts = table(['request kind and status', 'count'], Object.entries(r.statuses).sort().map(([k, v]) => [k, v]));
   return `${head}\n\n${counts}`;
@@ -161,7 +171,7 @@ export function e2eTable(r: E2eResult): string {
 
 if (require.main === module) {
   const soak = process.argv.includes('--soak');
-  const options: E2eOptions = soak ? { signups: 12_000, malformed: 2_000, connections: 64, outageMs: 1500 } : { signups: 2_400, malformed: 400, connections: 64 };
+  const options: E2eOptions = soak ? { signups: 12_000, malformed: 2_000, connections: 64, outageMs: 1500, retries: 40 } : { signups: 2_400, malformed: 400, connections: 64 };
   process.env.LOG_LEVEL ??= 'silent';
   benchE2e(options)
     .then((r) => {
