@@ -248,3 +248,20 @@ describe('npm run smoke', () => {
     }
   });
 });
+
+describe('npm run logs', () => {
+  test('follows both Lambdas, one function, the API access log, or the frontend journal over SSM', () => {
+    const { logCommands } = require('../scripts/logs') as typeof import('../scripts/logs');
+    const env = { STUDENTS_ENV: 'dev' };
+    expect(logCommands([], env)).toEqual([
+      ['logs', 'tail', '/aws/lambda/students-dev-list-students', '--follow', '--format', 'short', '--region', 'us-east-1'],
+      ['logs', 'tail', '/aws/lambda/students-dev-signup-students', '--follow', '--format', 'short', '--region', 'us-east-1'],
+    ]);
+    expect(logCommands(['--lambda', 'signup-students'], env)).toHaveLength(1);
+    expect(() => logCommands(['--lambda', 'nope'], env)).toThrow(/--lambda takes one of/);
+    expect(logCommands(['--api'], env)[0]).toContain('/students-dev-api/access-logs');
+    const journal = logCommands(['--frontend'], env, 'i-0ccccccccccccccc3')[0]!;
+    expect(journal.slice(0, 6)).toEqual(['ssm', 'start-session', '--target', 'i-0ccccccccccccccc3', '--document-name', 'AWS-StartInteractiveCommand']);
+    expect(journal.join(' ')).toContain('journalctl -u students-frontend -f');
+  });
+});

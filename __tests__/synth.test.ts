@@ -7,9 +7,32 @@ import { STUDENT_REQUEST_SCHEMA } from '../lambdas/shared/student';
 import { ConfigError, loadConfig } from '../stacks/config';
 import { LAMBDA_RUNTIME } from '../stacks/node-function';
 import { plainUserData } from '../stacks/user-data';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { Testing } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest'; // the matchers' types, as cdktf's own project template loads them
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../main';
 import { block, cleanupSynth, isTrue, resource, synth, type Json } from './helpers/synth';
 
+Testing.setupJest();
 afterAll(cleanupSynth);
+
+describe("cdktf's own matchers", () => {
+  test('the data and API stacks hold their key resources', () => {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'students-matchers-'));
+    try {
+      const { data, api } = buildApp(loadConfig({}), { outdir });
+      expect(Testing.synth(data)).toHaveResourceWithProperties(DynamodbTable, { hash_key: 'email', billing_mode: 'PAY_PER_REQUEST' });
+      expect(Testing.synth(api)).toHaveResourceWithProperties(LambdaFunction, { function_name: 'students-dev-signup-students', runtime: LAMBDA_RUNTIME });
+      expect(Testing.synth(data)).not.toHaveResource(LambdaFunction);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
 
 const STACKS = ['students-dev-api', 'students-dev-data', 'students-dev-frontend', 'students-dev-network'];
 

@@ -76,6 +76,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Started by a supervisor with an IPC channel (the local stack): leave with it, never orphaned.
+  if (process.send) process.on('disconnect', () => stop('supervisor-exit'));
 }
 
 if (require.main === module) {

@@ -69,7 +69,8 @@ function startFrontend(distDir: string, host: string, port: number, studentUrl: 
   const child = spawn(process.execPath, [server], {
     cwd: path.dirname(server),
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: host, API_ENDPOINT: studentUrl, NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel ends when this process does, and the frontend then drains and exits.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     let settled = false;
