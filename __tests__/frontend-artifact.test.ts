@@ -2,30 +2,20 @@
  * dist/frontend is the artifact the instances run: it starts with plain `node server.js` from
  * an empty directory (no node_modules), and drains in-flight requests on SIGTERM.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { spawnFrontend } from '../scripts/local/frontend-process';
 import { USER_DATA_TEMPLATE } from '../stacks/user-data';
 
 const DIST = path.resolve(__dirname, '..', 'dist', 'frontend');
 
 function startArtifact(dir: string, apiEndpoint: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['server.js'], { cwd: dir, env: { PATH: '', PORT: '0', HOST: '127.0.0.1', API_ENDPOINT: apiEndpoint, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as { msg?: string; port?: number };
-        if (parsed.msg === 'frontend listening') resolve({ child, port: parsed.port! });
-      } catch {
-        /* ignore */
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}`)));
-  });
+  // No PATH and no node_modules: only what the artifact directory holds.
+  return spawnFrontend({ serverJs: path.join(dir, 'server.js'), env: { PATH: '', PORT: '0', HOST: '127.0.0.1', API_ENDPOINT: apiEndpoint, LOG_LEVEL: 'info' } });
 }
 
 describe('frontend artifact', () => {

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createApp } from '../ec2-frontend/src/app';
 import { loadFrontendConfig, type FrontendConfig } from '../ec2-frontend/src/config';
 import { startBackend, type LocalBackend } from '../scripts/local/stack';
+import { closedPortUrl } from './helpers/net';
 import { clearTable, putRaw, scanAll, studentItem } from './helpers/store';
 
 let backend: LocalBackend;
@@ -138,16 +139,9 @@ describe('API outages', () => {
       server.close();
     } };
   }
-  async function closedUrl(): Promise<string> {
-    const server = http.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((r) => server.close(() => r()));
-    return `http://127.0.0.1:${port}/dev/student`;
-  }
 
   test('API down: the page says the list is unavailable, signups fail visibly, /healthz stays 200, /readyz 503', async () => {
-    const app = createApp(loadFrontendConfig({ API_ENDPOINT: await closedUrl() }));
+    const app = createApp(loadFrontendConfig({ API_ENDPOINT: `${await closedPortUrl()}/dev/student` }));
     const page = await request(app).get('/').expect(200);
     expect(page.text).toContain('The student list is unavailable right now');
     const signup = await request(app).post('/students').type('form').send(form).expect(503);

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildProxyEvent } from '../scripts/local/proxy-event';
+import { closedPortUrl } from './helpers/net';
 import { loadHandler, stopHandlers, VARIANTS } from './helpers/store';
 
 afterAll(stopHandlers);
@@ -12,14 +13,6 @@ afterAll(stopHandlers);
 const valid = JSON.stringify({ name: 'Ada', age: '22', email: 'ada@example.com', country: 'UK' });
 const post = () => buildProxyEvent({ method: 'POST', resource: '/student', path: '/student', headers: { 'Content-Type': 'application/json' }, body: valid });
 const get = () => buildProxyEvent({ method: 'GET', resource: '/student', path: '/student' });
-
-async function closedPortEndpoint(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
 
 function expectCleanError(res: { statusCode: number; body: string; headers?: Record<string, unknown> }, status: number) {
   expect(res.statusCode).toBe(status);
@@ -33,7 +26,7 @@ function expectCleanError(res: { statusCode: number; body: string; headers?: Rec
 
 describe.each(VARIANTS)('store faults (%s)', (variant) => {
   test('an unreachable store gives a clean 503 on GET and POST', async () => {
-    const endpoint = await closedPortEndpoint();
+    const endpoint = await closedPortUrl();
     const env = { endpoint, tableName: 'students-table' };
     expectCleanError(await loadHandler(variant, 'list-students', env)(get()), 503);
     expectCleanError(await loadHandler(variant, 'signup-students', env)(post()), 503);

@@ -7,7 +7,7 @@
  * The environment (STUDENTS_ENV, STUDENTS_REGION…) names the Auto Scaling group.
  */
 import { spawnSync } from 'node:child_process';
-import { ConfigError, loadConfig, nameOf } from '../stacks/config';
+import { ConfigError, loadConfig, nameOf, type DeploymentConfig } from '../stacks/config';
 import { APP_PORT } from '../stacks/frontend-stack';
 
 export interface ConnectOptions {
@@ -55,6 +55,15 @@ export function pickInstance(description: AsgDescription, asgName: string): stri
   return ready[0]!.InstanceId;
 }
 
+/** Asks the AWS CLI for the environment's Auto Scaling group and picks a healthy in-service instance. */
+export function findInstance(config: DeploymentConfig): string {
+  const asgName = nameOf(config, 'frontend');
+  const res = spawnSync('aws', ['autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', asgName, '--region', config.region, '--output', 'json'], { encoding: 'utf8' });
+  if (res.error) throw new Error('The AWS CLI (v2) is not installed or not on PATH: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html');
+  if (res.status !== 0) throw new Error(`aws autoscaling describe-auto-scaling-groups failed: ${res.stderr.trim()}`);
+  return pickInstance(JSON.parse(res.stdout) as AsgDescription, asgName);
+}
+
 function have(cmd: string, args: string[]): boolean {
   const res = spawnSync(cmd, args, { stdio: 'ignore' });
   return !res.error && res.status === 0;
@@ -73,15 +82,7 @@ function main(): number {
   }
   const region = ['--region', config.region];
   const asgName = nameOf(config, 'frontend');
-  let instance = options.instance;
-  if (!instance) {
-    const res = spawnSync('aws', ['autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', asgName, ...region, '--output', 'json'], { encoding: 'utf8' });
-    if (res.status !== 0) {
-      console.error(`aws autoscaling describe-auto-scaling-groups failed: ${res.stderr.trim()}`);
-      return 1;
-    }
-    instance = pickInstance(JSON.parse(res.stdout) as AsgDescription, asgName);
-  }
+  const instance = options.instance ?? findInstance(config);
   let cmd: string;
   let args: string[];
   if (options.mode === 'ssh') {

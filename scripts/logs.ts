@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { FUNCTION_NAMES, type FunctionName } from '../lambdas/shared/contract';
 import { ConfigError, loadConfig, nameOf } from '../stacks/config';
-import { pickInstance } from './connect';
+import { findInstance } from './connect';
 
 /** The AWS CLI calls that follow the asked logs, one argument list per process. */
 export function logCommands(argv: readonly string[], env: Record<string, string | undefined>, instance?: string): string[][] {
@@ -31,16 +31,8 @@ export function logCommands(argv: readonly string[], env: Record<string, string 
 function main(): number {
   const argv = process.argv.slice(2);
   const config = loadConfig(process.env);
-  let instance = argv.includes('--instance') ? argv[argv.indexOf('--instance') + 1] : undefined;
-  if (argv.includes('--frontend') && !instance) {
-    const asg = nameOf(config, 'frontend');
-    const res = spawnSync('aws', ['autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', asg, '--region', config.region, '--output', 'json'], { encoding: 'utf8' });
-    if (res.error || res.status !== 0) {
-      console.error(res.error ? 'The AWS CLI (v2) is not installed or not on PATH' : `aws autoscaling describe-auto-scaling-groups failed: ${res.stderr.trim()}`);
-      return 1;
-    }
-    instance = pickInstance(JSON.parse(res.stdout), asg);
-  }
+  const given = argv.includes('--instance') ? argv[argv.indexOf('--instance') + 1] : undefined;
+  const instance = argv.includes('--frontend') ? (given ?? findInstance(config)) : undefined;
   const commands = logCommands(argv, process.env, instance);
   if (commands.length === 1) {
     const res = spawnSync('aws', commands[0]!, { stdio: 'inherit' });

@@ -17,6 +17,9 @@ const DEFAULT_MAX_RESPONSE_BYTES = 4_000_000;
 const maxResponseBytes = Number(process.env.LIST_MAX_RESPONSE_BYTES) || DEFAULT_MAX_RESPONSE_BYTES;
 
 type Key = { [STUDENTS_TABLE.partitionKey]: string };
+/** Only the four fields are read (`name` is a reserved word, hence the placeholders). */
+const PROJECTION = STUDENT_FIELDS.map((f) => `#${f}`).join(', ');
+const PROJECTION_NAMES = Object.fromEntries(STUDENT_FIELDS.map((f) => [`#${f}`, f]));
 const MAX_CURSOR_LENGTH = 1024;
 
 export function encodeCursor(key: Key): string {
@@ -79,8 +82,8 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
         new ScanCommand({
           TableName: TABLE_NAME,
           ExclusiveStartKey: exclusiveStartKey,
-          ProjectionExpression: STUDENT_FIELDS.map((f) => `#${f}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(STUDENT_FIELDS.map((f) => [`#${f}`, f])),
+          ProjectionExpression: PROJECTION,
+          ExpressionAttributeNames: PROJECTION_NAMES,
           // One more than wanted tells whether anything follows the last one returned.
           ...(limit === undefined ? {} : { Limit: limit - students.length + 1 }),
         }),

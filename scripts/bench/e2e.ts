@@ -109,7 +109,7 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
       outage = true;
       await stack.data.close();
       await new Promise((r) => setTimeout(r, options.outageMs));
-      replacement = await startDataTier({ port, dataDir: path.join(dataDir, '') });
+      replacement = await startDataTier({ port, dataDir });
       outage = false;
     };
     await Promise.all([...Array.from({ length: options.connections }, worker), outageRun()]);

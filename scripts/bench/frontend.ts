@@ -6,12 +6,11 @@
  * Also: how long the local stack takes to answer /healthz after start. `npm run bench:frontend`.
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { FRONTEND_DIST } from '../build';
+import { spawnFrontend } from '../local/frontend-process';
 import { startLocalStack } from '../local/stack';
 import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
 
@@ -45,14 +44,9 @@ async function tierAlone(): Promise<LoadFigures> {
   const students = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ name: `Student ${i}`, age: '30', email: `s${i}@example.com`, country: 'Norway' })));
   const api = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(students));
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-  const child = spawn(process.execPath, [path.join(FRONTEND_DIST, 'server.js')], {
+  const { child, port } = await spawnFrontend({
+    serverJs: path.join(FRONTEND_DIST, 'server.js'),
     env: { PORT: '0', HOST: '127.0.0.1', API_ENDPOINT: `http://127.0.0.1:${(api.address() as AddressInfo).port}/dev/student`, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const port = await new Promise<number>((resolve) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('frontend listening')) resolve(JSON.parse(line).port);
-    });
   });
   try {
     return await load(`http://127.0.0.1:${port}/`);

@@ -122,7 +122,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       } catch {
         problem = 'not JSON';
       }
-      if (problem) return { reply: jsonReply(400, { message: INVALID_BODY_PREFIX }, { ...corsOrigin, 'x-amzn-ErrorType': 'BadRequestException' }), fn: undefined };
+      if (problem) return { reply: jsonReply(400, { message: INVALID_BODY_PREFIX }, { ...corsOrigin, 'x-amzn-ErrorType': 'BadRequestException' }) };
     }
 
     const event = buildProxyEvent({
@@ -156,7 +156,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     handle(req)
-      .catch(() => ({ reply: jsonReply(500, { message: 'Internal server error' }), fn: undefined }))
+      .catch((): { reply: Reply; fn?: FunctionName } => ({ reply: jsonReply(500, { message: 'Internal server error' }) }))
       .then(({ reply, fn }) => {
         res.writeHead(reply.status, { ...reply.headers, 'x-amzn-RequestId': randomUUID(), 'Content-Length': reply.body.length });
         res.end(reply.body);

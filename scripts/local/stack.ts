@@ -3,13 +3,13 @@
  * built Lambda bundles (logic), and the built frontend (presentation), wired as the stacks
  * wire them: the same table definition, routes, stage and function environment.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { FUNCTION_NAMES, tableNameFor, type FunctionName } from '../../lambdas/shared/contract';
 import { startLocalApi, type LocalApi } from './api-gateway';
+import { spawnFrontend } from './frontend-process';
 import { ensureStudentsTable, LOCAL_AWS_ENV, startDataTier, type DataTier } from './data-tier';
 import { LambdaProcess } from './lambda-process';
 import { listen } from './net';
@@ -64,45 +64,10 @@ export function functionEnvironment(dataEndpoint: string, tableName: string): Re
 }
 
 function startFrontend(distDir: string, host: string, port: number, studentUrl: string, log: (l: string) => void): Promise<{ child: ChildProcess; port: number }> {
-  const server = path.join(distDir, 'frontend', 'server.js');
-  if (!existsSync(server)) throw new Error(`${server} is missing: run npm run build`);
-  const child = spawn(process.execPath, [server], {
-    cwd: path.dirname(server),
+  return spawnFrontend({
+    serverJs: path.join(distDir, 'frontend', 'server.js'),
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: host, API_ENDPOINT: studentUrl, NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
-    // The IPC channel ends when this process does, and the frontend then drains and exits.
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      child.kill('SIGKILL');
-      reject(new Error('presentation tier (frontend) did not report listening within 15 s'));
-    }, 15_000);
-    const onLine = (line: string) => {
-      log(`web   ${line}`);
-      if (settled) return;
-      try {
-        const parsed = JSON.parse(line) as { msg?: string; port?: number };
-        if (parsed.msg === 'frontend listening' && parsed.port) {
-          settled = true;
-          clearTimeout(timer);
-          resolve({ child, port: parsed.port });
-        }
-      } catch {
-        // not JSON: an error message, shown above
-      }
-    };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
-    child.once('exit', (code) => {
-      if (!settled) {
-        settled = true;
-        clearTimeout(timer);
-        reject(new Error(`presentation tier (frontend) exited with code ${code} before listening`));
-      }
-    });
+    onLine: (line) => log(`web   ${line}`),
   });
 }
 
