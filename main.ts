@@ -1,37 +1,49 @@
 /**
- * The CDKTF app: reads and validates the configuration once, then wires the four stacks.
+ * The CDKTF app: reads and validates the configuration once, then wires the stacks.
  * `npm run synth` (or `npx cdktf synth`) writes them to cdktf.out/.
  */
 import { App } from 'cdktf';
 import path from 'node:path';
+import { FUNCTION_NAMES, type FunctionName } from './lambdas/shared/contract';
+import { DIST } from './scripts/dist';
+import { AccountStack } from './stacks/account-stack';
 import { ApiStack } from './stacks/api-stack';
 import { ConfigError, loadConfig, type DeploymentConfig } from './stacks/config';
 import { DataStack } from './stacks/data-stack';
 import { FrontendStack } from './stacks/frontend-stack';
 import { NetworkStack } from './stacks/network-stack';
+import type { StudentsStack } from './stacks/students-stack';
 
 export interface BuildOptions {
   /** Where the synthesized stacks go. @default 'cdktf.out' */
   readonly outdir?: string;
-  /** Built artifacts (`lambdas/<fn>/`, `frontend/`). @default '<project>/dist' */
+  /** Built artifacts (`lambdas/<fn>.zip`, `frontend.zip`, from `npm run build`). @default dist/, or STUDENTS_DIST_DIR */
   readonly distDir?: string;
 }
 
 export interface StudentsApp {
   readonly app: App;
+  /** Present when the configuration manages the account-wide API Gateway settings. */
+  readonly account?: AccountStack;
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly api: ApiStack;
   readonly frontend: FrontendStack;
+  /** Every stack, in the order they deploy (dependencies first). */
+  readonly stacks: readonly StudentsStack[];
 }
 
 /** Builds the app for one validated configuration; stacks reference each other through cdktf. */
 export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): StudentsApp {
-  const distDir = options.distDir ?? path.join(__dirname, 'dist');
+  const distDir = options.distDir ?? DIST;
   const app = new App({ outdir: options.outdir ?? 'cdktf.out', skipValidation: false });
+  const account = config.manageApiGatewayAccount ? new AccountStack(app, { config }) : undefined;
   const network = new NetworkStack(app, { config });
   const data = new DataStack(app, { config });
-  const api = new ApiStack(app, { config, tableName: data.tableName, tableArn: data.tableArn, lambdaDistDir: path.join(distDir, 'lambdas') });
+  const lambdaZips = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, path.join(distDir, 'lambdas', `${fn}.zip`)])) as Record<FunctionName, string>;
+  const api = new ApiStack(app, { config, tableName: data.tableName, tableArn: data.tableArn, lambdaZips });
+  // The stage's execution logs need the account's CloudWatch role in place first.
+  if (account) api.addDependency(account);
   const frontend = new FrontendStack(app, {
     config,
     vpcId: network.vpcId,
@@ -39,9 +51,10 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): 
     instanceSubnetIds: network.instanceSubnetIds,
     instancesArePublic: network.instancesArePublic,
     apiEndpoint: api.studentUrl,
-    frontendDistDir: path.join(distDir, 'frontend'),
+    frontendZip: path.join(distDir, 'frontend.zip'),
   });
-  return { app, network, data, api, frontend };
+  const stacks = [...(account ? [account] : []), network, data, api, frontend];
+  return { app, account, network, data, api, frontend, stacks };
 }
 
 if (require.main === module) {

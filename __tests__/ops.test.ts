@@ -130,7 +130,7 @@ describe('npm run plan / deploy with a stand-in terraform', () => {
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     const order = calls().filter((c) => / plan /.test(c)).map((c) => c.split(' ')[0]);
-    expect(order).toEqual(['students-dev-network', 'students-dev-data', 'students-dev-api', 'students-dev-frontend']);
+    expect(order).toEqual(['students-account-us-east-1', 'students-dev-network', 'students-dev-data', 'students-dev-api', 'students-dev-frontend']);
     for (const stack of order) {
       for (const f of ['tfplan', 'plan.txt', 'plan.json']) expect(existsSync(path.join(ROOT, 'plans', stack, f))).toBe(true);
     }
@@ -138,6 +138,12 @@ describe('npm run plan / deploy with a stand-in terraform', () => {
     expect(res.stdout).toContain('students-dev-network: 0 to add, 0 to change, 0 to destroy, 0 to replace');
     expect(res.stdout).toContain('plan guard: passed');
     expect(calls().some((c) => c.includes(' apply '))).toBe(false);
+  });
+
+  test('plan --update-ami replaces the recorded AMI on the frontend stack only', () => {
+    expect(run('plan.ts', ['--update-ami'], env()).status).toBe(0);
+    const plans = calls().filter((c) => / plan /.test(c));
+    expect(plans.filter((c) => c.includes('-replace=terraform_data.ami')).map((c) => c.split(' ')[0])).toEqual(['students-dev-frontend']);
   });
 
   test('plan: a stateful replacement fails the run', () => {
@@ -153,7 +159,9 @@ describe('npm run plan / deploy with a stand-in terraform', () => {
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('students-dev-data: not applied');
     const applies = calls().filter((c) => c.includes(' apply '));
-    expect(applies).toEqual([`students-dev-network apply -input=false -no-color ${path.join(ROOT, 'plans', 'students-dev-network', 'tfplan')}`]);
+    expect(applies).toEqual(
+      ['students-account-us-east-1', 'students-dev-network'].map((stack) => `${stack} apply -input=false -no-color ${path.join(ROOT, 'plans', stack, 'tfplan')}`),
+    );
     expect(calls().some((c) => c.startsWith('students-dev-api'))).toBe(false);
   });
 
@@ -161,7 +169,13 @@ describe('npm run plan / deploy with a stand-in terraform', () => {
     writeFileSync(path.join(fixtures, 'students-dev-data.json'), readFileSync(plan('table-replace.json')));
     const res = run('deploy.ts', ['--allow-destroy', 'aws_dynamodb_table.students-table'], env());
     expect(res.status).toBe(0);
-    expect(calls().filter((c) => c.includes(' apply ')).map((c) => c.split(' ')[0])).toEqual(['students-dev-network', 'students-dev-data', 'students-dev-api', 'students-dev-frontend']);
+    expect(calls().filter((c) => c.includes(' apply ')).map((c) => c.split(' ')[0])).toEqual([
+      'students-account-us-east-1',
+      'students-dev-network',
+      'students-dev-data',
+      'students-dev-api',
+      'students-dev-frontend',
+    ]);
   });
 
   test('destroy asks for the environment by name, and says what deletion protection will do', () => {

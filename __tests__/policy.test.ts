@@ -3,16 +3,13 @@
  * synthesized stack: one test per "must" rule, named after the scanner rule ids. Where a rule
  * cannot hold, the test states the exception and its reason, and pins its extent.
  */
+import { CONFIGURATIONS } from '../scripts/terraform/configurations';
 import { block, cleanupSynth, isTrue, refersTo, resources, synth, type Json } from './helpers/synth';
 
 afterAll(cleanupSynth);
 
-const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
-const CONFIGS: [string, Record<string, string>][] = [
-  ['dev defaults', {}],
-  ['prod with HTTPS, SSH and Instance Connect', { STUDENTS_ENV: 'prod', STUDENTS_CERTIFICATE_ARN: CERT, STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24', STUDENTS_INSTANCE_CONNECT_ENDPOINT: 'true' }],
-  ['NAT mode none', { STUDENTS_NAT_MODE: 'none' }],
-];
+// The documented configurations, the same that `npm run validate` proves with Terraform.
+const CONFIGS: [string, Record<string, string>][] = CONFIGURATIONS.map((c) => [`${c.name} (${c.description})`, { ...c.env }]);
 
 const WORLD = ['0.0.0.0/0', '::/0'];
 const WILDCARD_ONLY_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
@@ -87,6 +84,13 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   });
   test('CKV_AWS_382: no all-protocol egress to the internet', () => {
     for (const { rule } of sgRules(s(), 'egress')) expect(opensToWorld(rule, 'any')).toBe(false);
+  });
+  test('AVD-AWS-0104 (exception): the only egress to the internet is tcp/443 from the instances (API, SSM, S3, packages)', () => {
+    const open = sgRules(s(), 'egress').filter(({ rule }) => list(rule.cidr_blocks).some((c) => WORLD.includes(String(c))));
+    expect(open.map(({ sg, rule }) => [sg, rule.protocol, rule.from_port, rule.to_port])).toEqual([['aws_security_group.app-sg', 'tcp', 443, 443]]);
+  });
+  test('AVD-AWS-0053 (exception): the portal load balancer is the one internet-facing load balancer', () => {
+    expect(all('aws_lb').map(([, address, lb]) => [address, lb.internal])).toEqual([['aws_lb.alb', false]]);
   });
   test('CKV2_AWS_5: every security group is attached to a load balancer, launch template or endpoint', () => {
     const users = [...all('aws_lb'), ...all('aws_launch_template'), ...all('aws_ec2_instance_connect_endpoint')].map(([, , r]) => r);
@@ -275,7 +279,8 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   // --- logs
   test('CKV_AWS_66: every log group has a retention', () => {
     const groups = all('aws_cloudwatch_log_group');
-    expect(groups.length).toBe(4);
+    // Flow logs, API access and execution logs, one per function.
+    expect(groups.length).toBe(5);
     for (const [, , g] of groups) expect(g.retention_in_days).toBeGreaterThan(0);
   });
 });

@@ -9,9 +9,9 @@ import { LAMBDA_RUNTIME } from '../stacks/node-function';
 import { plainUserData } from '../stacks/user-data';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { Testing } from 'cdktf';
+import { TerraformResource, Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // the matchers' types, as cdktf's own project template loads them
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../main';
@@ -34,7 +34,22 @@ describe("cdktf's own matchers", () => {
   });
 });
 
-const STACKS = ['students-dev-api', 'students-dev-data', 'students-dev-frontend', 'students-dev-network'];
+const STACKS = ['students-account-us-east-1', 'students-dev-api', 'students-dev-data', 'students-dev-frontend', 'students-dev-network'];
+
+/** The API deployment's trigger after `change` edits the API stack's resources (by address name). */
+function triggerAfter(change: (resources: Map<string, TerraformResource>) => void): string {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'students-trigger-'));
+  try {
+    const { app, api } = buildApp(loadConfig({}), { outdir });
+    const byId = new Map(api.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource).map((r) => [r.friendlyUniqueId, r]));
+    change(byId);
+    app.synth();
+    const json = JSON.parse(readFileSync(path.join(outdir, 'stacks', api.stackName, 'cdk.tf.json'), 'utf8'));
+    return json.resource.aws_api_gateway_deployment.deployment.triggers.redeployment;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
 
 function addresses(stack: Json): string[] {
   const out: string[] = [];
@@ -44,14 +59,21 @@ function addresses(stack: Json): string[] {
 }
 
 describe('stacks', () => {
-  test('synth writes the four stacks, named after the environment', () => {
+  test('synth writes the four environment stacks, named after the environment, and the account stack', () => {
     expect(Object.keys(synth().stacks).sort()).toEqual(STACKS);
     expect(Object.keys(synth({ STUDENTS_ENV: 'qa' }).stacks).sort()).toEqual(STACKS.map((s) => s.replace('-dev-', '-qa-')));
+    expect(Object.keys(synth({ STUDENTS_MANAGE_APIGW_ACCOUNT: 'false' }).stacks).sort()).toEqual(STACKS.slice(1));
   });
 
   test('Terraform addresses are readable and pinned (a rename must be deliberate: it destroys and recreates)', () => {
     const { stacks } = synth();
     expect(Object.fromEntries(Object.entries(stacks).map(([name, json]) => [name, addresses(json)]))).toEqual({
+      'students-account-us-east-1': [
+        'aws_api_gateway_account.apigateway-account',
+        'aws_iam_role.apigateway-cloudwatch-role',
+        'aws_iam_role_policy_attachment.apigateway-cloudwatch-role-policy',
+        'data.aws_caller_identity.account',
+      ],
       'students-dev-network': [
         'aws_cloudwatch_log_group.flow-log-group',
         'aws_default_security_group.default-security-group',
@@ -78,10 +100,10 @@ describe('stacks', () => {
         'aws_vpc.vpc',
         'aws_vpc_endpoint.s3-endpoint',
         'data.aws_availability_zones.zones',
+        'data.aws_caller_identity.account',
       ],
       'students-dev-data': ['aws_dynamodb_table.students-table'],
       'students-dev-api': [
-        'aws_api_gateway_account.apigateway-account',
         'aws_api_gateway_deployment.deployment',
         'aws_api_gateway_gateway_response.bad-request-body-response',
         'aws_api_gateway_gateway_response.default-4xx-response',
@@ -101,14 +123,13 @@ describe('stacks', () => {
         'aws_api_gateway_rest_api.api',
         'aws_api_gateway_stage.stage',
         'aws_cloudwatch_log_group.access-log-group',
+        'aws_cloudwatch_log_group.execution-log-group',
         'aws_cloudwatch_log_group.list-students-logs',
         'aws_cloudwatch_log_group.signup-students-logs',
-        'aws_iam_role.apigateway-cloudwatch-role',
         'aws_iam_role.list-students-role',
         'aws_iam_role.signup-students-role',
         'aws_iam_role_policy.list-students-policy',
         'aws_iam_role_policy.signup-students-policy',
-        'aws_iam_role_policy_attachment.apigateway-cloudwatch-role-policy',
         'aws_lambda_function.list-students',
         'aws_lambda_function.signup-students',
         'aws_lambda_permission.list-students-allow-apigateway-get',
@@ -152,6 +173,7 @@ describe('stacks', () => {
         'data.aws_ssm_parameter.al2023-ami',
         'data.terraform_remote_state.cross-stack-reference-input-students-dev-api',
         'data.terraform_remote_state.cross-stack-reference-input-students-dev-network',
+        'terraform_data.ami',
       ],
     });
   });
@@ -167,11 +189,16 @@ describe('stacks', () => {
 
   test('every provider tags what it creates: project, environment, stack, managed-by', () => {
     for (const [name, json] of Object.entries(synth().stacks)) {
+      const environment = name.startsWith('students-account-') ? 'account' : 'dev';
       expect(block(json.provider.aws)).toMatchObject({
         region: 'us-east-1',
-        default_tags: [{ tags: { project: 'students', environment: 'dev', stack: name, 'managed-by': 'cdktf' } }],
+        default_tags: [{ tags: { project: 'students', environment, stack: name, 'managed-by': 'cdktf' } }],
       });
     }
+  });
+
+  test('every stack requires Terraform 1.10 or newer (S3-native state locking)', () => {
+    for (const json of Object.values(synth().stacks)) expect(json.terraform.required_version).toBe('>= 1.10');
   });
 
   test('state: local by default, relative to the stack; S3 with native locking when a bucket is configured', () => {
@@ -182,6 +209,9 @@ describe('stacks', () => {
     });
     const api = synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-dev-api']!;
     expect(block(api.data.terraform_remote_state['cross-stack-reference-input-students-dev-data'])?.backend).toBe('s3');
+    // One account stack per account and region, whichever environment synthesizes it.
+    const account = synth({ STUDENTS_ENV: 'qa', STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-account-us-east-1']!;
+    expect(account.terraform.backend.s3.key).toBe('students/account/students-account-us-east-1.tfstate');
   });
 });
 
@@ -200,6 +230,22 @@ describe('network', () => {
     const none = synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-network']!;
     expect(none.resource.aws_nat_gateway).toBeUndefined();
     expect(Object.keys(none.resource.aws_route)).toEqual(['public-default-route']);
+  });
+  test('zones: every Availability Zone whatever its state, no Local Zones, indexed (never wrapped), too few refused', () => {
+    const zones = net().data.aws_availability_zones.zones;
+    expect(zones.state).toBeUndefined();
+    expect(zones.filter).toEqual([{ name: 'zone-type', values: ['availability-zone'] }]);
+    expect(zones.lifecycle.postcondition[0].condition).toBe('${length(self.names) >= 2}');
+    const three = synth({ STUDENTS_AZ_COUNT: '3', STUDENTS_NAT_MODE: 'per-az' }).stacks['students-dev-network']!;
+    expect(three.data.aws_availability_zones.zones.lifecycle.postcondition[0]).toMatchObject({ condition: '${length(self.names) >= 3}', error_message: expect.stringContaining('STUDENTS_AZ_COUNT') });
+    for (const [name, subnet] of Object.entries(three.resource.aws_subnet as Json)) {
+      expect(subnet.availability_zone).toBe(`\${data.aws_availability_zones.zones.names.${name.at(-1)}}`);
+      expect(JSON.stringify(subnet)).not.toContain('element(');
+    }
+  });
+  test('the flow-log role trusts the service only for this account (aws:SourceAccount)', () => {
+    const trust = JSON.parse(resource(net(), 'aws_iam_role', 'flow-log-role').assume_role_policy);
+    expect(trust.Statement[0]).toMatchObject({ Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } } });
   });
   test('an S3 gateway endpoint on every route table, and flow logs with retention', () => {
     expect(resource(net(), 'aws_vpc_endpoint', 's3-endpoint')).toMatchObject({ vpc_endpoint_type: 'Gateway', service_name: 'com.amazonaws.us-east-1.s3' });
@@ -273,56 +319,112 @@ describe('api', () => {
     expect(resource(api(), 'aws_lambda_permission', 'list-students-allow-apigateway-get').source_arn).toBe('${aws_api_gateway_rest_api.api.execution_arn}/*/GET/student');
     expect(resource(api(), 'aws_lambda_permission', 'signup-students-allow-apigateway-post').source_arn).toBe('${aws_api_gateway_rest_api.api.execution_arn}/*/POST/student');
   });
-  test('the deployment follows API changes and is replaced before it is destroyed', () => {
+  test('the deployment is replaced before it is destroyed, on a trigger that is stable while nothing changes', () => {
     const deployment = resource(api(), 'aws_api_gateway_deployment', 'deployment');
     expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
-    for (const dep of ['aws_api_gateway_method.post-method', 'aws_api_gateway_integration.get-integration', 'aws_api_gateway_model.post-body-model', 'aws_api_gateway_gateway_response.bad-request-body-response']) {
-      expect(deployment.triggers.redeployment).toContain(dep);
-    }
+    expect(deployment.triggers.redeployment).toMatch(/^[0-9a-f]{40}$/);
+    expect(triggerAfter(() => {})).toBe(deployment.triggers.redeployment);
+  });
+  test.each([
+    ['a CORS header of the preflight', 'options-integration-response', 'response_parameters', { 'method.response.header.Access-Control-Allow-Headers': "'Content-Type,X-Trace'" }],
+    ['a gateway response template', 'default-4xx-response', 'response_templates.application/json', '{"message":"refused"}'],
+    ['an integration timeout', 'post-integration', 'timeout_milliseconds', 10000],
+    ['method request parameters', 'get-method', 'request_parameters', { 'method.request.querystring.q': false }],
+    ['an integration response', 'options-integration-response', 'response_templates.application/json', '{}'],
+  ])('changing %s changes the deployment trigger (in-place updates need a redeployment too)', (_what, id, property, value) => {
+    const base = resource(api(), 'aws_api_gateway_deployment', 'deployment').triggers.redeployment;
+    expect(triggerAfter((resources) => resources.get(id)!.addOverride(property, value))).not.toBe(base);
   });
   test('the stage: JSON access logs, X-Ray, throttling, metrics and error logging; the URL is an output', () => {
     const stage = resource(api(), 'aws_api_gateway_stage', 'stage');
     expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
-    expect(stage.depends_on).toContain('aws_api_gateway_account.apigateway-account');
+    expect(stage.depends_on).toContain('aws_cloudwatch_log_group.execution-log-group');
     expect(resource(api(), 'aws_api_gateway_method_settings', 'stage-settings').settings).toMatchObject({ metrics_enabled: true, logging_level: 'ERROR', throttling_rate_limit: 50, throttling_burst_limit: 100 });
     expect(api().output.api_url.value).toBe('${aws_api_gateway_stage.stage.invoke_url}/student');
+  });
+  test('the execution log group API Gateway writes to is declared, with retention', () => {
+    expect(resource(api(), 'aws_cloudwatch_log_group', 'execution-log-group')).toMatchObject({
+      name: `API-Gateway-Execution-Logs_\${aws_api_gateway_rest_api.api.id}/${API_STAGE}`,
+      retention_in_days: 30,
+    });
+  });
+});
+
+describe('account', () => {
+  const account = () => synth().stacks['students-account-us-east-1']!;
+  test('the account-wide API Gateway role lives in its own stack, never in an environment, and is never destroyed by Terraform', () => {
+    for (const [name, json] of Object.entries(synth().stacks)) {
+      if (name !== 'students-account-us-east-1') expect([name, json.resource.aws_api_gateway_account]).toEqual([name, undefined]);
+    }
+    expect(resource(account(), 'aws_api_gateway_account', 'apigateway-account')).toMatchObject({
+      cloudwatch_role_arn: '${aws_iam_role.apigateway-cloudwatch-role.arn}',
+      lifecycle: { prevent_destroy: true },
+    });
+    const trust = JSON.parse(resource(account(), 'aws_iam_role', 'apigateway-cloudwatch-role').assume_role_policy);
+    expect(trust.Statement[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } });
+    // `npm run destroy` destroys students-<env>-*: the account stack's name cannot match.
+    expect('students-account-us-east-1'.startsWith('students-dev-')).toBe(false);
+    expect(JSON.stringify(account())).not.toContain('"dev"');
+  });
+  test('the API stage deploys after the account stack', () => {
+    const { api, account: acct } = buildApp(loadConfig({}), { outdir: mkdtempSync(path.join(os.tmpdir(), 'students-deps-')) });
+    expect(api.dependencies).toContain(acct);
   });
 });
 
 describe('frontend', () => {
   const fe = () => synth().stacks['students-dev-frontend']!;
-  test('the artifact is dist/frontend under a key that carries its hash, readable by exactly that object', () => {
+  test('the artifact is dist/frontend.zip under a key that carries its hash; instances may read every kept version of it', () => {
     const object = resource(fe(), 'aws_s3_object', 'frontend-artifact');
     expect(object.key).toMatch(/^frontend\/[0-9A-F]{32}\.zip$/i);
-    expect(object.source).toMatch(/^assets\/frontend-bundle\/.+\.zip$/);
+    expect(object.source).toMatch(/^assets\/frontend-bundle\/[0-9A-F]+\/frontend\.zip$/);
+    // The new object is written before the old one becomes a noncurrent version (kept 30 days).
+    expect(object.lifecycle).toEqual({ create_before_destroy: true });
+    expect(resource(fe(), 'aws_s3_bucket_lifecycle_configuration', 'artifact-bucket-lifecycle').rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
     const policy = JSON.parse(resource(fe(), 'aws_iam_role_policy', 'instance-role-artifact').policy);
-    expect(policy.Statement).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: `\${aws_s3_bucket.artifact-bucket.arn}/${object.key}` }]);
+    expect(policy.Statement).toEqual([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: '${aws_s3_bucket.artifact-bucket.arn}/frontend/*' }]);
     expect(resource(fe(), 'aws_iam_role_policy_attachment', 'instance-role-ssm').policy_arn).toBe('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
   });
-  test('launch template: AL2023 from the public SSM parameter for the architecture, IMDSv2, encrypted gp3, no public IP', () => {
-    expect(synth().stacks['students-dev-frontend']!.data.aws_ssm_parameter['al2023-ami'].name).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
+  test('the AMI: recorded in state at the first deploy and kept (a deploy of ours never rolls the fleet), or pinned', () => {
+    expect(fe().data.aws_ssm_parameter['al2023-ami'].name).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
     const x86 = synth({ STUDENTS_INSTANCE_TYPE: 't3.small' }).stacks['students-dev-frontend']!;
     expect(x86.data.aws_ssm_parameter['al2023-ami'].name).toMatch(/x86_64$/);
+    expect(resource(fe(), 'terraform_data', 'ami')).toMatchObject({ input: { image_id: '${data.aws_ssm_parameter.al2023-ami.insecure_value}' }, lifecycle: { ignore_changes: ['input'] } });
     const lt = resource(fe(), 'aws_launch_template', 'launch-template');
-    expect(lt.image_id).toBe('${data.aws_ssm_parameter.al2023-ami.insecure_value}');
+    expect(lt.image_id).toBe('${terraform_data.ami.output["image_id"]}');
+    expect(JSON.stringify(lt)).not.toContain('aws_ssm_parameter');
+    const pinned = synth({ STUDENTS_AMI_ID: 'ami-0123456789abcdef0' }).stacks['students-dev-frontend']!;
+    expect(resource(pinned, 'aws_launch_template', 'launch-template').image_id).toBe('ami-0123456789abcdef0');
+    expect(pinned.data?.aws_ssm_parameter).toBeUndefined();
+    expect(pinned.resource.terraform_data).toBeUndefined();
+  });
+  test('launch template: IMDSv2, encrypted gp3, no public IP, default tags on instances, volumes and interfaces', () => {
+    const lt = resource(fe(), 'aws_launch_template', 'launch-template');
     expect(block(lt.metadata_options)).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
     expect(block(lt.block_device_mappings)?.ebs).toMatchObject({ volume_type: 'gp3', encrypted: 'true' });
     expect(block(lt.network_interfaces)?.associate_public_ip_address).toBe('false');
+    const tags = { project: 'students', environment: 'dev', stack: 'students-dev-frontend', 'managed-by': 'cdktf', Name: 'students-dev-frontend' };
+    expect(lt.tag_specifications).toEqual(['instance', 'volume', 'network-interface'].map((resource_type) => ({ resource_type, tags })));
     const none = resource(synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-frontend']!, 'aws_launch_template', 'launch-template');
     expect(block(none.network_interfaces)?.associate_public_ip_address).toBe('true');
   });
-  test('user data installs Node 22, fetches the artifact, writes the environment and a hardened systemd unit', () => {
-    const script = plainUserData({ artifactBucket: 'b', artifactKey: 'frontend/x.zip', apiEndpoint: 'https://api/dev/student', appPort: 3000, nodeMajor: 22 });
+  test('user data installs Node 22, fetches its own artifact version, writes the environment and a hardened systemd unit', () => {
+    const script = plainUserData({ artifactBucket: 'b', artifactKey: 'frontend/x.zip', artifactVersion: 'v1', region: 'eu-west-1', apiEndpoint: 'https://api/dev/student', appPort: 3000, nodeMajor: 22 });
     expect(script).toContain('dnf install -y "nodejs${NODE_MAJOR}"');
     expect(script).toContain("NODE_MAJOR='22'");
-    expect(script).toContain('aws s3 cp');
+    expect(script).toContain('aws s3api get-object --region "${REGION}" --bucket "${ARTIFACT_BUCKET}" --key "${ARTIFACT_KEY}"');
+    expect(script).toContain('--version-id "${ARTIFACT_VERSION}"');
+    expect(script).toContain("REGION='eu-west-1'");
     expect(script).toContain("API_ENDPOINT='https://api/dev/student'");
     expect(script).toMatch(/API_ENDPOINT=\$\{API_ENDPOINT\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/);
     for (const line of ['Restart=on-failure', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'User=@APP_USER@', 'EnvironmentFile=/etc/students-frontend/env']) expect(script).toContain(line);
-    const lt = resource(synth().stacks['students-dev-frontend']!, 'aws_launch_template', 'launch-template');
-    // The shell's own ${…} reaches the instance literally; Terraform substitutes only its references.
-    expect(lt.user_data).toContain('$${NODE_MAJOR}');
-    expect(lt.user_data).toContain('${aws_s3_object.frontend-artifact.key}');
+    const lt = resource(fe(), 'aws_launch_template', 'launch-template');
+    // A top-level template (a local): the script's quotes are text, the shell's ${…} escaped, references kept.
+    expect(lt.user_data).toBe('${base64encode(local.user_data)}');
+    const local = fe().locals.user_data as string;
+    expect(local).toContain('$${NODE_MAJOR}');
+    expect(local).not.toMatch(/(^|[^$])\$\{(?!aws_|data\.)/);
+    expect(local).toContain("ARTIFACT_VERSION='${aws_s3_object.frontend-artifact.version_id}'");
   });
   test('ALB in public subnets dropping invalid headers; HTTP only until a certificate, then HTTPS with a redirect', () => {
     const alb = resource(fe(), 'aws_lb', 'alb');
@@ -339,14 +441,56 @@ describe('frontend', () => {
     expect(appIngress.map(([n]) => n)).toEqual(['app-ingress-alb']);
     expect(block(resource(fe(), 'aws_lb_target_group', 'target-group').health_check)).toMatchObject({ path: '/healthz', matcher: '200' });
   });
-  test('the ASG: ELB health checks, sizes from config, instance refresh, target tracking, in the instance subnets', () => {
+  test('the ASG: ELB health checks, sizes from config, a refresh at full capacity that rolls back, after its role', () => {
     const asg = resource(synth({ STUDENTS_ASG_MIN: '3', STUDENTS_ASG_MAX: '7', STUDENTS_ASG_DESIRED: '4' }).stacks['students-dev-frontend']!, 'aws_autoscaling_group', 'asg');
-    expect(asg).toMatchObject({ health_check_type: 'ELB', min_size: 3, max_size: 7, desired_capacity: 4, instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 50 } } });
+    expect(asg).toMatchObject({
+      health_check_type: 'ELB',
+      min_size: 3,
+      max_size: 7,
+      desired_capacity: 4,
+      instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200, auto_rollback: true } },
+      launch_template: { version: '${tostring(aws_launch_template.launch-template.latest_version)}' },
+    });
+    expect(asg.depends_on).toEqual(['aws_iam_role_policy.instance-role-artifact', 'aws_iam_role_policy_attachment.instance-role-ssm']);
+    expect(asg.tag).toContainEqual({ key: 'environment', value: 'dev', propagate_at_launch: true });
     expect(asg.health_check_grace_period).toBeGreaterThan(0);
     expect(JSON.stringify(asg.vpc_zone_identifier)).toContain('private-subnet');
     expect(resource(fe(), 'aws_autoscaling_policy', 'cpu-target-tracking')).toMatchObject({ policy_type: 'TargetTrackingScaling' });
     const none = resource(synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-frontend']!, 'aws_autoscaling_group', 'asg');
     expect(JSON.stringify(none.vpc_zone_identifier)).toContain('public-subnet');
+  });
+  test('security groups and the target group carry generated names and are created before they are destroyed', () => {
+    const ssh = synth({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_INSTANCE_CONNECT_ENDPOINT: 'true' }).stacks['students-dev-frontend']!;
+    for (const [address, prefix] of [['alb-sg', 'students-dev-alb-'], ['app-sg', 'students-dev-app-'], ['instance-connect-sg', 'students-dev-instance-connect-']]) {
+      const sg = resource(ssh, 'aws_security_group', address!);
+      expect(sg).toMatchObject({ name_prefix: prefix, lifecycle: { create_before_destroy: true } });
+      expect(sg.name).toBeUndefined();
+    }
+    const tg = resource(fe(), 'aws_lb_target_group', 'target-group');
+    expect(tg).toMatchObject({ lifecycle: { create_before_destroy: true } });
+    expect(tg.name).toBeUndefined();
+    expect(tg.name_prefix.length).toBeLessThanOrEqual(6);
+  });
+  test('access logs: the regional ELB account where it exists, the log-delivery service principal in newer regions', () => {
+    const statement = (stack: Json) => JSON.parse(resource(stack, 'aws_s3_bucket_policy', 'alb-log-bucket-policy').policy).Statement[1];
+    expect(statement(fe()).Principal).toEqual({ AWS: '${data.aws_elb_service_account.elb-account.arn}' });
+    for (const region of ['me-central-1', 'eu-central-2', 'il-central-1', 'ap-southeast-3']) {
+      const stack = synth({ STUDENTS_REGION: region }).stacks['students-dev-frontend']!;
+      expect(statement(stack).Principal).toEqual({ Service: 'logdelivery.elasticloadbalancing.amazonaws.com' });
+      expect(stack.data.aws_elb_service_account).toBeUndefined();
+    }
+  });
+  test('a domain name becomes the site URL, with an alias record when a hosted zone is given', () => {
+    const env = { STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012', STUDENTS_DOMAIN_NAME: 'Portal.Example.edu', STUDENTS_HOSTED_ZONE_ID: 'Z0123456789ABCDEFGHIJ' };
+    const stack = synth(env).stacks['students-dev-frontend']!;
+    expect(stack.output.site_url.value).toBe('https://portal.example.edu');
+    expect(resource(stack, 'aws_route53_record', 'site-record')).toMatchObject({
+      zone_id: 'Z0123456789ABCDEFGHIJ',
+      name: 'portal.example.edu',
+      type: 'A',
+      alias: { name: '${aws_lb.alb.dns_name}', zone_id: '${aws_lb.alb.zone_id}', evaluate_target_health: true },
+    });
+    expect(fe().resource.aws_route53_record).toBeUndefined();
   });
   test('SSH is opt-in: a key and CIDRs open port 22 to those CIDRs only; Instance Connect adds an endpoint', () => {
     expect(resource(fe(), 'aws_launch_template', 'launch-template').key_name).toBeUndefined();
@@ -387,6 +531,9 @@ describe('configuration', () => {
     [{ STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012' }, 'STUDENTS_CERTIFICATE_ARN'],
     [{ STUDENTS_STATE_BUCKET: 'Bad_Bucket' }, 'STUDENTS_STATE_BUCKET'],
     [{ STUDENTS_DELETION_PROTECTION: 'maybe' }, 'STUDENTS_DELETION_PROTECTION'],
+    [{ STUDENTS_DOMAIN_NAME: 'not a name' }, 'STUDENTS_DOMAIN_NAME'],
+    [{ STUDENTS_HOSTED_ZONE_ID: 'Z0123456789ABCDEFGHIJ' }, 'STUDENTS_HOSTED_ZONE_ID'],
+    [{ STUDENTS_AMI_ID: 'ami-xyz' }, 'STUDENTS_AMI_ID'],
   ])('%p fails naming %s', (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid setting ${setting}`));

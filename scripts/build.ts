@@ -1,25 +1,42 @@
 /**
- * Bundles the Lambdas (and, when present, the frontend) with esbuild into dist/.
- * Usage: tsx scripts/build.ts [--quiet]
+ * Bundles the Lambdas and the frontend with esbuild into dist/, then zips each into the
+ * reproducible archive the stacks deploy (`dist/lambdas/<fn>.zip`, `dist/frontend.zip`), so
+ * synth copies finished files and unchanged sources plan as no change.
+ * Usage: tsx scripts/build.ts [--quiet] [--out <dir>]
  */
 import { build, type BuildOptions } from 'esbuild';
 import { cpSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FUNCTION_NAMES } from '../lambdas/shared/contract';
+import { FUNCTION_NAMES, NODE_MAJOR } from '../lambdas/shared/contract';
+import { DIST, ROOT } from './dist';
+import { zipDirectory } from './zip';
 
-export const ROOT = path.resolve(__dirname, '..');
-export const DIST = path.join(ROOT, 'dist');
-/** The Node major the Lambdas and the instances run; the tests run on the same. */
-export const NODE_TARGET = 'node22';
+export { DIST, ROOT } from './dist';
 
-export function lambdaBundlePath(name: string): string {
-  return path.join(DIST, 'lambdas', name, 'index.js');
+/** Where one function's bundle directory lies under a dist folder. */
+export function lambdaBundleDir(name: string, distDir = DIST): string {
+  return path.join(distDir, 'lambdas', name);
 }
+export function lambdaBundlePath(name: string, distDir = DIST): string {
+  return path.join(lambdaBundleDir(name, distDir), 'index.js');
+}
+/** The function's deployable archive. */
+export function lambdaZipPath(name: string, distDir = DIST): string {
+  return `${lambdaBundleDir(name, distDir)}.zip`;
+}
+export function frontendDir(distDir = DIST): string {
+  return path.join(distDir, 'frontend');
+}
+/** The frontend artifact the instances download. */
+export function frontendZipPath(distDir = DIST): string {
+  return `${frontendDir(distDir)}.zip`;
+}
+export const FRONTEND_DIST = frontendDir();
 
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
-  target: NODE_TARGET,
+  target: `node${NODE_MAJOR}`,
   format: 'cjs',
   minify: true,
   sourcemap: true,
@@ -29,51 +46,78 @@ const common: BuildOptions = {
   mainFields: ['module', 'main'],
 };
 
-export async function buildLambdas(): Promise<{ name: string; file: string; bytes: number }[]> {
+export interface Built {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly zip: string;
+  readonly zipBytes: number;
+}
+
+export async function buildLambdas(distDir = DIST): Promise<Built[]> {
   return Promise.all(
     FUNCTION_NAMES.map(async (name) => {
-      const file = lambdaBundlePath(name);
-      await build({
-        ...common,
-        entryPoints: [path.join(ROOT, 'lambdas', name, 'index.ts')],
-        outfile: file,
-        // The SDK is bundled, so the deployed version is the tested one.
-        external: [],
-      });
-      return { name, file, bytes: statSync(file).size };
+      const dir = lambdaBundleDir(name, distDir);
+      rmSync(dir, { recursive: true, force: true });
+      const file = lambdaBundlePath(name, distDir);
+      // The SDK is bundled (no externals), so the deployed version is the tested one.
+      await build({ ...common, entryPoints: [path.join(ROOT, 'lambdas', name, 'index.ts')], outfile: file });
+      const zip = lambdaZipPath(name, distDir);
+      return { name, file, bytes: statSync(file).size, zip, zipBytes: zipDirectory(dir, zip) };
     }),
   );
 }
 
-export const FRONTEND_DIST = path.join(DIST, 'frontend');
-
 /** dist/frontend: the server bundle beside its views and static assets, runnable with plain `node server.js`. */
-export async function buildFrontend(): Promise<{ file: string; bytes: number }> {
-  rmSync(FRONTEND_DIST, { recursive: true, force: true });
-  const file = path.join(FRONTEND_DIST, 'server.js');
+export async function buildFrontend(distDir = DIST): Promise<Built> {
+  const dir = frontendDir(distDir);
+  rmSync(dir, { recursive: true, force: true });
+  const file = path.join(dir, 'server.js');
   await build({ ...common, entryPoints: [path.join(ROOT, 'ec2-frontend', 'src', 'server.ts')], outfile: file });
-  for (const dir of ['views', 'public']) cpSync(path.join(ROOT, 'ec2-frontend', dir), path.join(FRONTEND_DIST, dir), { recursive: true });
-  return { file, bytes: statSync(file).size };
+  for (const sub of ['views', 'public']) cpSync(path.join(ROOT, 'ec2-frontend', sub), path.join(dir, sub), { recursive: true });
+  const zip = frontendZipPath(distDir);
+  return { name: 'frontend', file, bytes: statSync(file).size, zip, zipBytes: zipDirectory(dir, zip) };
+}
+
+/** Builds everything into `distDir`. */
+export async function buildAll(distDir = DIST): Promise<Built[]> {
+  const [lambdas, frontend] = await Promise.all([buildLambdas(distDir), buildFrontend(distDir)]);
+  return [...lambdas, frontend];
 }
 
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-async function main(): Promise<void> {
-  const quiet = process.argv.includes('--quiet');
+async function main(argv: readonly string[]): Promise<number> {
+  let quiet = false;
+  let out = DIST;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quiet') quiet = true;
+    else if (arg === '--out' && argv[i + 1]) out = path.resolve(argv[++i] as string);
+    else {
+      console.error(`unknown option ${arg}\nusage: tsx scripts/build.ts [--quiet] [--out <dir>]`);
+      return 2;
+    }
+  }
   const started = Date.now();
-  const [lambdas, frontend] = await Promise.all([buildLambdas(), buildFrontend()]);
+  const built = await buildAll(out);
   if (!quiet) {
-    for (const b of lambdas) console.log(`lambda   ${b.name.padEnd(16)} ${kb(b.bytes).padStart(10)}  ${path.relative(ROOT, b.file)}`);
-    console.log(`frontend ${'server'.padEnd(16)} ${kb(frontend.bytes).padStart(10)}  ${path.relative(ROOT, frontend.file)} (+ views/, public/)`);
+    for (const b of built) {
+      console.log(`${b.name.padEnd(16)} ${kb(b.bytes).padStart(10)} bundle  ${kb(b.zipBytes).padStart(10)} zip  ${path.relative(ROOT, b.zip)}`);
+    }
     console.log(`built in ${Date.now() - started} ms`);
   }
+  return 0;
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -6,7 +6,7 @@
  */
 import { ConfigError, loadConfig } from '../stacks/config';
 import { checkFiles } from './plan-check';
-import { allowDestroyArgs, planStack, synthesize, terraform } from './ops/terraform';
+import { allowDestroyArgs, planArgsFor, planStack, synthesize, terraform } from './ops/terraform';
 
 async function main(): Promise<number> {
   const config = loadConfig(process.env);
@@ -14,7 +14,7 @@ async function main(): Promise<number> {
   const allow = allowDestroyArgs(process.argv.slice(2));
   for (const stack of stacks) {
     console.log(`\n=== ${stack}: plan`);
-    const plan = planStack(stack);
+    const plan = planStack(stack, planArgsFor(stack, process.argv.slice(2)));
     const guard = checkFiles([...allow, plan.json]);
     console.log(guard.output);
     if (guard.exitCode !== 0) {

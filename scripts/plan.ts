@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../stacks/config';
 import { checkFiles } from './plan-check';
-import { allowDestroyArgs, planStack, synthesize } from './ops/terraform';
+import { allowDestroyArgs, planArgsFor, planStack, synthesize } from './ops/terraform';
 
 async function main(): Promise<number> {
   const stacks = await synthesize();
@@ -14,7 +14,7 @@ async function main(): Promise<number> {
   for (const stack of stacks) {
     console.log(`\n=== ${stack}: terraform plan`);
     try {
-      plans.push(planStack(stack));
+      plans.push(planStack(stack, planArgsFor(stack, process.argv.slice(2))));
     } catch (err) {
       console.error(`\n${(err as Error).message}`);
       console.error(`A stack whose upstream stacks are not deployed yet cannot be planned; npm run deploy plans and applies stack by stack.`);

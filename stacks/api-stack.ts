@@ -1,10 +1,7 @@
-import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
-import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
-import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
 import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
 import { ApiGatewayModel } from '@cdktf/provider-aws/lib/api-gateway-model';
 import { ApiGatewayRequestValidator } from '@cdktf/provider-aws/lib/api-gateway-request-validator';
@@ -12,16 +9,14 @@ import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Fn, TerraformOutput } from 'cdktf';
+import { TerraformOutput, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
-import path from 'node:path';
 import { API_RESOURCE, API_ROUTES, API_STAGE, CORS_HEADERS, FUNCTION_TABLE_ACTIONS, type FunctionName } from '../lambdas/shared/contract';
 import { nameOf } from './config';
-import { assumeRolePolicy } from './iam';
+import { CorsPreflight, quoted } from './cors-preflight';
+import { definitionHash } from './deployment-trigger';
 import { NodeFunction } from './node-function';
-import { StudentsStack, type StudentsStackProps } from './students-stack';
+import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the API stack. */
 export interface ApiStackProps extends StudentsStackProps {
@@ -29,8 +24,8 @@ export interface ApiStackProps extends StudentsStackProps {
   readonly tableName: string;
   /** ARN of the Students table; each function's role is scoped to it. */
   readonly tableArn: string;
-  /** Directory holding `<function>/index.js` bundles. */
-  readonly lambdaDistDir: string;
+  /** Each function's zip, built by `npm run build`. */
+  readonly lambdaZips: Readonly<Record<FunctionName, string>>;
 }
 
 /** Stage access-log line: one JSON object a request. */
@@ -49,15 +44,12 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   xrayTraceId: '$context.xrayTraceId',
 });
 
-/** Header mapping value for a static string, as API Gateway writes it: `'value'`. */
-const quoted = (value: string) => `'${value}'`;
-
 /**
  * The REST API of the reference design: `/student` on stage `dev`, GET and POST through Lambda
  * proxy integrations, OPTIONS through a mock integration, a request validator and body model,
  * access logs, X-Ray, throttling, and a deployment that follows every change.
  */
-export class ApiStack extends StudentsStack {
+export class ApiStack extends EnvironmentStack {
   /** `https://…/dev/student`: what the frontend calls. */
   public readonly studentUrl: string;
   public readonly restApiId: string;
@@ -86,7 +78,7 @@ export class ApiStack extends StudentsStack {
       if (!fn) {
         fn = new NodeFunction(this, name, {
           functionName: nameOf(config, name),
-          bundleDir: path.join(props.lambdaDistDir, name),
+          bundleZip: props.lambdaZips[name],
           tableActions: FUNCTION_TABLE_ACTIONS[name],
           tableArn: props.tableArn,
           environment: { TABLE_NAME: props.tableName },
@@ -97,8 +89,8 @@ export class ApiStack extends StudentsStack {
       return fn;
     };
 
-    // What a redeployment must follow: every method, integration, model and gateway response.
-    const deploymentInputs: string[] = [resource.id, validator.id];
+    // What a redeployment must follow: every definition of the API (see definitionHash).
+    const definitions: TerraformResource[] = [resource, validator];
 
     for (const route of API_ROUTES) {
       const key = route.method.toLowerCase();
@@ -111,7 +103,7 @@ export class ApiStack extends StudentsStack {
           contentType: 'application/json',
           schema: JSON.stringify(route.bodySchema),
         });
-        deploymentInputs.push(model.id, Fn.sha1(model.schema));
+        definitions.push(model);
       }
       const method = new ApiGatewayMethod(this, `${key}-method`, {
         restApiId: api.id,
@@ -133,42 +125,17 @@ export class ApiStack extends StudentsStack {
         timeoutMilliseconds: 29000,
       });
       fn.allowApiGateway(route.method, `${api.executionArn}/*/${route.method}/${API_RESOURCE}`);
-      deploymentInputs.push(method.id, integration.id, integration.uri);
+      definitions.push(method, integration);
     }
 
     // CORS preflight, answered by API Gateway itself with the headers the handlers send.
-    const options = new ApiGatewayMethod(this, 'options-method', {
+    const preflight = new CorsPreflight(this, 'options', {
       restApiId: api.id,
       resourceId: resource.id,
-      httpMethod: 'OPTIONS',
-      authorization: 'NONE',
       requestValidatorId: validator.id,
+      headers: CORS_HEADERS,
     });
-    const optionsIntegration = new ApiGatewayIntegration(this, 'options-integration', {
-      restApiId: api.id,
-      resourceId: resource.id,
-      httpMethod: options.httpMethod,
-      type: 'MOCK',
-      requestTemplates: { 'application/json': '{"statusCode": 200}' },
-    });
-    const corsHeaderNames = Object.keys(CORS_HEADERS);
-    const optionsResponse = new ApiGatewayMethodResponse(this, 'options-method-response', {
-      restApiId: api.id,
-      resourceId: resource.id,
-      httpMethod: options.httpMethod,
-      statusCode: '200',
-      responseParameters: Object.fromEntries(corsHeaderNames.map((h) => [`method.response.header.${h}`, true])),
-      responseModels: { 'application/json': 'Empty' },
-    });
-    const optionsIntegrationResponse = new ApiGatewayIntegrationResponse(this, 'options-integration-response', {
-      restApiId: api.id,
-      resourceId: resource.id,
-      httpMethod: options.httpMethod,
-      statusCode: optionsResponse.statusCode,
-      responseParameters: Object.fromEntries(Object.entries(CORS_HEADERS).map(([h, v]) => [`method.response.header.${h}`, quoted(v)])),
-      dependsOn: [optionsIntegration],
-    });
-    deploymentInputs.push(options.id, optionsIntegration.id, optionsResponse.id, optionsIntegrationResponse.id);
+    definitions.push(...preflight.definitions);
 
     // Errors API Gateway answers itself carry the same CORS header and a {"message"} body.
     const corsOrigin = { 'gatewayresponse.header.Access-Control-Allow-Origin': quoted(CORS_HEADERS['Access-Control-Allow-Origin']) };
@@ -177,19 +144,20 @@ export class ApiStack extends StudentsStack {
       ['DEFAULT_4XX', 'default-4xx'],
       ['DEFAULT_5XX', 'default-5xx'],
     ] as const) {
-      const response = new ApiGatewayGatewayResponse(this, `${id}-response`, {
-        restApiId: api.id,
-        responseType: type,
-        responseParameters: corsOrigin,
-        responseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
-      });
-      deploymentInputs.push(response.id);
+      definitions.push(
+        new ApiGatewayGatewayResponse(this, `${id}-response`, {
+          restApiId: api.id,
+          responseType: type,
+          responseParameters: corsOrigin,
+          responseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
+        }),
+      );
     }
 
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: api.id,
-      description: 'Managed by cdktf; redeployed when the API changes',
-      triggers: { redeployment: Fn.sha1(Fn.jsonencode(deploymentInputs)) },
+      description: 'Managed by cdktf; replaced whenever a definition of the API changes',
+      triggers: { redeployment: definitionHash(definitions) },
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -197,20 +165,12 @@ export class ApiStack extends StudentsStack {
       name: `/${nameOf(config, 'api')}/access-logs`,
       retentionInDays: config.logRetentionDays,
     });
-
-    const dependsOn = [];
-    if (config.manageApiGatewayAccount) {
-      // API Gateway needs this regional, account-wide role before a stage can log to CloudWatch.
-      const cloudwatchRole = new IamRole(this, 'apigateway-cloudwatch-role', {
-        name: nameOf(config, 'apigateway-cloudwatch'),
-        assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com'),
-      });
-      new IamRolePolicyAttachment(this, 'apigateway-cloudwatch-role-policy', {
-        role: cloudwatchRole.name,
-        policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-      });
-      dependsOn.push(new ApiGatewayAccount(this, 'apigateway-account', { cloudwatchRoleArn: cloudwatchRole.arn }));
-    }
+    // API Gateway writes execution logs to a group of this exact name; declared here, it has a
+    // retention and goes with the stack, instead of being created by the service and kept forever.
+    const executionLogs = new CloudwatchLogGroup(this, 'execution-log-group', {
+      name: `API-Gateway-Execution-Logs_${api.id}/${API_STAGE}`,
+      retentionInDays: config.logRetentionDays,
+    });
 
     const stage = new ApiGatewayStage(this, 'stage', {
       restApiId: api.id,
@@ -218,7 +178,7 @@ export class ApiStack extends StudentsStack {
       stageName: API_STAGE,
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-      dependsOn,
+      dependsOn: [executionLogs],
     });
     new ApiGatewayMethodSettings(this, 'stage-settings', {
       restApiId: api.id,
@@ -231,6 +191,7 @@ export class ApiStack extends StudentsStack {
         throttlingRateLimit: config.apiThrottle.rateLimit,
         throttlingBurstLimit: config.apiThrottle.burstLimit,
       },
+      dependsOn: [executionLogs],
     });
 
     this.restApiId = api.id;

@@ -29,13 +29,25 @@ export interface DeploymentConfig {
   readonly instanceConnectEndpoint: boolean;
   /** ACM certificate for an HTTPS listener; HTTP redirects to it when set. */
   readonly certificateArn?: string;
+  /** The site's own name (the certificate's): the site URL uses it instead of the load balancer's DNS name. */
+  readonly domainName?: string;
+  /** Route 53 hosted zone in which an alias record points `domainName` at the load balancer. */
+  readonly hostedZoneId?: string;
+  /**
+   * A pinned AMI for the instances. Unset, the first deploy records the current AL2023 AMI in
+   * state and keeps it until an AMI update is asked for (`npm run plan -- --update-ami`).
+   */
+  readonly amiId?: string;
   /** S3 bucket for Terraform state (with S3-native locking); local state when absent. */
   readonly stateBucket?: string;
   /** DynamoDB deletion protection, `prevent_destroy`, and ALB deletion protection. */
   readonly deletionProtection: boolean;
   /** Stage-wide API throttling. */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
-  /** Manage the regional, account-wide API Gateway CloudWatch role (one environment per account and region should). */
+  /**
+   * Include the account stack (`students-account-<region>`): the regional, account-wide API Gateway
+   * CloudWatch role. It lives outside every environment, so destroying one never resets it.
+   */
   readonly manageApiGatewayAccount: boolean;
 }
 
@@ -84,6 +96,9 @@ export const SETTING_VARIABLES = {
   sshAllowedCidrs: 'STUDENTS_SSH_ALLOWED_CIDRS',
   instanceConnectEndpoint: 'STUDENTS_INSTANCE_CONNECT_ENDPOINT',
   certificateArn: 'STUDENTS_CERTIFICATE_ARN',
+  domainName: 'STUDENTS_DOMAIN_NAME',
+  hostedZoneId: 'STUDENTS_HOSTED_ZONE_ID',
+  amiId: 'STUDENTS_AMI_ID',
   stateBucket: 'STUDENTS_STATE_BUCKET',
   deletionProtection: 'STUDENTS_DELETION_PROTECTION',
   apiRateLimit: 'STUDENTS_API_RATE_LIMIT',
@@ -175,6 +190,17 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     throw new ConfigError(v.certificateArn, `the certificate is in ${certificateArn.split(':')[3]}, but the load balancer is in ${region}`);
   }
 
+  const domainName = env[v.domainName]?.trim().toLowerCase() || preset.domainName;
+  if (domainName && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) {
+    throw new ConfigError(v.domainName, `"${domainName}" is not a DNS name like portal.example.edu`);
+  }
+  const hostedZoneId = env[v.hostedZoneId]?.trim() || preset.hostedZoneId;
+  if (hostedZoneId && !/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId)) throw new ConfigError(v.hostedZoneId, `"${hostedZoneId}" is not a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ`);
+  if (hostedZoneId && !domainName) throw new ConfigError(v.hostedZoneId, `needs ${v.domainName}: the record it creates is for that name`);
+
+  const amiId = env[v.amiId]?.trim() || preset.amiId;
+  if (amiId && !/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(amiId)) throw new ConfigError(v.amiId, `"${amiId}" is not an AMI id like ami-0123456789abcdef0`);
+
   const stateBucket = env[v.stateBucket]?.trim() || preset.stateBucket;
   if (stateBucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket)) throw new ConfigError(v.stateBucket, `"${stateBucket}" is not a valid S3 bucket name`);
 
@@ -193,6 +219,9 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     ...(keyName ? { ssh: { keyName, allowedCidrs } } : {}),
     instanceConnectEndpoint,
     ...(certificateArn ? { certificateArn } : {}),
+    ...(domainName ? { domainName } : {}),
+    ...(hostedZoneId ? { hostedZoneId } : {}),
+    ...(amiId ? { amiId } : {}),
     ...(stateBucket ? { stateBucket } : {}),
     deletionProtection: bool(v.deletionProtection, env[v.deletionProtection], preset.deletionProtection),
     apiThrottle: { rateLimit, burstLimit },
@@ -200,7 +229,12 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
   };
 }
 
+/** `students-<env>`: the start of every stack and physical name of an environment. */
+export function prefixOf(config: Pick<DeploymentConfig, 'environment'>): string {
+  return `${PROJECT}-${config.environment}`;
+}
+
 /** `students-<env>-<suffix>`: stack and physical names. */
 export function nameOf(config: Pick<DeploymentConfig, 'environment'>, suffix: string): string {
-  return `${PROJECT}-${config.environment}-${suffix}`;
+  return `${prefixOf(config)}-${suffix}`;
 }

@@ -1,7 +1,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { Construct } from 'constructs';
 import { STUDENTS_TABLE, tableNameFor } from '../lambdas/shared/contract';
-import { StudentsStack, type StudentsStackProps } from './students-stack';
+import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the data stack. */
 export interface DataStackProps extends StudentsStackProps {}
@@ -10,7 +10,7 @@ export interface DataStackProps extends StudentsStackProps {}
  * The Students table: keyed by `email`, on-demand, with point-in-time recovery and
  * encryption. Deletion protection and `prevent_destroy` follow the configuration.
  */
-export class DataStack extends StudentsStack {
+export class DataStack extends EnvironmentStack {
   public readonly tableName: string;
   public readonly tableArn: string;
 

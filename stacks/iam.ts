@@ -13,10 +13,9 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** Trust policy that lets one AWS service assume the role. */
-export function assumeRolePolicy(service: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-  });
+/** A trust policy's statements name who may assume the role, not a resource. */
+export type TrustStatement = Omit<PolicyStatement, 'Resource'>;
+
+export function trustPolicy(statements: readonly TrustStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }

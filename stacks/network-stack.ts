@@ -1,10 +1,9 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Route } from '@cdktf/provider-aws/lib/route';
@@ -13,11 +12,11 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { nameOf } from './config';
-import { assumeRolePolicy, policyDocument } from './iam';
-import { StudentsStack, type StudentsStackProps } from './students-stack';
+import { nameOf, SETTING_VARIABLES } from './config';
+import { ServiceRole } from './service-role';
+import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the network stack. */
 export interface NetworkStackProps extends StudentsStackProps {
@@ -32,7 +31,7 @@ export interface NetworkStackProps extends StudentsStackProps {
  * The VPC: public and private subnets over the configured AZs, an internet gateway, NAT as
  * configured, an S3 gateway endpoint, flow logs, and a default security group with no rules.
  */
-export class NetworkStack extends StudentsStack {
+export class NetworkStack extends EnvironmentStack {
   public readonly vpcId: string;
   /** Subnets for internet-facing load balancers. */
   public readonly publicSubnetIds: string[];
@@ -55,7 +54,19 @@ export class NetworkStack extends StudentsStack {
     // Strip every rule from the default security group, so nothing can use it by accident.
     new DefaultSecurityGroup(this, 'default-security-group', { vpcId: vpc.id, tags: { Name: nameOf(config, 'default-deny') } });
 
-    const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available' });
+    // Every Availability Zone of the region, whatever its momentary state (a zone that turns
+    // impaired must not shift the list and replace subnets), and no Local or Wavelength Zones.
+    const zones = new DataAwsAvailabilityZones(this, 'zones', {
+      filter: [{ name: 'zone-type', values: ['availability-zone'] }],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${length(self.names) >= ${config.azCount}}`,
+            errorMessage: `${SETTING_VARIABLES.azCount} is ${config.azCount}, but ${config.region} has fewer Availability Zones.`,
+          },
+        ],
+      },
+    });
     const igw = new InternetGateway(this, 'internet-gateway', { vpcId: vpc.id, tags: { Name: nameOf(config, 'igw') } });
 
     const publicTable = new RouteTable(this, 'public-route-table', { vpcId: vpc.id, tags: { Name: nameOf(config, 'public') } });
@@ -66,7 +77,8 @@ export class NetworkStack extends StudentsStack {
     const privateTables: RouteTable[] = [];
     const nats: NatGateway[] = [];
     for (let i = 0; i < config.azCount; i++) {
-      const az = Fn.element(zones.names, i);
+      // An index, not element(): element() wraps around and would put two subnets in one zone.
+      const az = Token.asString(Fn.lookupNested(zones.names, [i]));
       const pub = new Subnet(this, `public-subnet-${i}`, {
         vpcId: vpc.id,
         availabilityZone: az,
@@ -113,27 +125,26 @@ export class NetworkStack extends StudentsStack {
       name: `/${nameOf(config, 'vpc')}/flow-logs`,
       retentionInDays: config.logRetentionDays,
     });
-    const flowLogRole = new IamRole(this, 'flow-log-role', {
-      name: nameOf(config, 'vpc-flow-logs'),
-      assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
-    });
-    new IamRolePolicy(this, 'flow-log-role-policy', {
-      role: flowLogRole.id,
-      name: 'write-flow-logs',
-      policy: policyDocument([
+    const account = new DataAwsCallerIdentity(this, 'account');
+    const flowLogRole = new ServiceRole(this, 'flow-log-role', {
+      roleName: nameOf(config, 'vpc-flow-logs'),
+      service: 'vpc-flow-logs.amazonaws.com',
+      sourceAccount: account.accountId,
+      policyName: 'write-flow-logs',
+      statements: [
         {
           Effect: 'Allow',
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
           Resource: [flowLogGroup.arn, `${flowLogGroup.arn}:*`],
         },
-      ]),
+      ],
     });
     new FlowLog(this, 'flow-log', {
       vpcId: vpc.id,
       trafficType: 'ALL',
       logDestinationType: 'cloud-watch-logs',
       logDestination: flowLogGroup.arn,
-      iamRoleArn: flowLogRole.arn,
+      iamRoleArn: flowLogRole.roleArn,
       maxAggregationInterval: 60,
     });
 

@@ -1,21 +1,20 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { assumeRolePolicy, policyDocument } from './iam';
+import { NODE_MAJOR } from '../lambdas/shared/contract';
+import { ServiceRole } from './service-role';
 
 /** The Lambda runtime; the tests and scripts run on the same Node major. */
-export const LAMBDA_RUNTIME = 'nodejs22.x';
+export const LAMBDA_RUNTIME = `nodejs${NODE_MAJOR}.x`;
 
 /** Props of a Node.js Lambda function built from one esbuild bundle. */
 export interface NodeFunctionProps {
   /** Physical function name, e.g. `students-dev-list-students`. */
   readonly functionName: string;
-  /** Directory holding the bundle's `index.js` (and its source map). */
-  readonly bundleDir: string;
+  /** The function's zip (`index.js` and its source map), built reproducibly by `npm run build`. */
+  readonly bundleZip: string;
   /** DynamoDB actions the function may call on `tableArn`, and nothing else. */
   readonly tableActions: readonly string[];
   /** The table those actions apply to. */
@@ -43,8 +42,8 @@ export interface NodeFunctionProps {
 
 /**
  * A Lambda function with its own role (least privilege on one table, its own logs, X-Ray),
- * an explicit log group with retention, and code from a bundle whose base64 SHA-256 hash
- * drives updates.
+ * an explicit log group with retention, and code from a prebuilt zip whose base64 SHA-256 hash
+ * drives updates (the zip is byte-identical for unchanged sources, so an unchanged plan is empty).
  */
 export class NodeFunction extends Construct {
   public readonly functionName: string;
@@ -59,7 +58,7 @@ export class NodeFunction extends Construct {
     const prefix = props.addressPrefix ?? id;
     this.prefix = prefix;
 
-    const asset = new TerraformAsset(this, 'bundle', { path: props.bundleDir, type: AssetType.ARCHIVE });
+    const asset = new TerraformAsset(this, 'bundle', { path: props.bundleZip, type: AssetType.FILE });
 
     const logGroup = new CloudwatchLogGroup(this, 'log-group', {
       name: `/aws/lambda/${props.functionName}`,
@@ -67,27 +66,21 @@ export class NodeFunction extends Construct {
     });
     logGroup.overrideLogicalId(`${prefix}-logs`);
 
-    const role = new IamRole(this, 'role', {
-      name: `${props.functionName}-role`,
-      assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com'),
-    });
-    role.overrideLogicalId(`${prefix}-role`);
-
-    const policy = new IamRolePolicy(this, 'policy', {
-      role: role.id,
-      name: 'least-privilege',
-      policy: policyDocument([
+    const role = new ServiceRole(this, `${prefix}-role`, {
+      roleName: `${props.functionName}-role`,
+      service: 'lambda.amazonaws.com',
+      policyAddress: `${prefix}-policy`,
+      statements: [
         { Sid: 'Table', Effect: 'Allow', Action: [...props.tableActions], Resource: props.tableArn },
         { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
         // X-Ray's write actions support no resource-level scoping.
         { Sid: 'Traces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
-      ]),
+      ],
     });
-    policy.overrideLogicalId(`${prefix}-policy`);
 
     this.fn = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
-      role: role.arn,
+      role: role.roleArn,
       runtime: LAMBDA_RUNTIME,
       architectures: ['arm64'],
       handler: 'index.handler',
@@ -98,14 +91,14 @@ export class NodeFunction extends Construct {
       environment: { variables: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' } },
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
-      dependsOn: [logGroup, policy],
+      dependsOn: [logGroup, ...role.grants],
     });
     this.fn.overrideLogicalId(prefix);
 
     this.functionName = this.fn.functionName;
     this.functionArn = this.fn.arn;
     this.invokeArn = this.fn.invokeArn;
-    this.roleName = role.name;
+    this.roleName = role.roleName;
   }
 
   /** Lets API Gateway invoke the function for exactly one method and path. */

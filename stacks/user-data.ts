@@ -1,4 +1,3 @@
-import { Fn } from 'cdktf';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -10,6 +9,9 @@ export const SYSTEMD_UNIT_TEMPLATE = path.join(DEPLOY_DIR, 'students-frontend.se
 export interface UserDataValues {
   readonly artifactBucket: string;
   readonly artifactKey: string;
+  /** The artifact's S3 version: an instance launched from an older template still finds its own. */
+  readonly artifactVersion: string;
+  readonly region: string;
   readonly apiEndpoint: string;
   readonly appPort: number;
   readonly nodeMajor: number;
@@ -23,6 +25,8 @@ function parts(values: UserDataValues): Part[] {
   const fills: Record<string, Part> = {
     '@ARTIFACT_BUCKET@': { value: values.artifactBucket },
     '@ARTIFACT_KEY@': { value: values.artifactKey },
+    '@ARTIFACT_VERSION@': { value: values.artifactVersion },
+    '@REGION@': { literal: values.region },
     '@API_ENDPOINT@': { value: values.apiEndpoint },
     '@APP_PORT@': { literal: String(values.appPort) },
     '@NODE_MAJOR@': { literal: String(values.nodeMajor) },
@@ -47,13 +51,18 @@ export function plainUserData(values: UserDataValues): string {
     .join('');
 }
 
+/** Terraform template escapes: `${` and `%{` in literal text are the shell's, not Terraform's. */
+export function escapeTemplate(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
 /**
- * The script for Terraform: the shell's own `${…}` kept literal (Terraform would read it as
- * interpolation), references left as references. The files under `ec2-frontend/deploy/` stay
- * plain shell and systemd, so shellcheck and a reader see what runs.
+ * The script for Terraform, as one string template for a top-level argument (a local): the
+ * shell's own `${…}` escaped, references left as references. The files under
+ * `ec2-frontend/deploy/` stay plain shell and systemd, so shellcheck and a reader see what runs.
  */
 export function renderUserData(values: UserDataValues): string {
   return parts(values)
-    .map((p) => ('literal' in p ? Fn.rawString(p.literal) : p.value))
+    .map((p) => ('literal' in p ? escapeTemplate(p.literal) : p.value))
     .join('');
 }

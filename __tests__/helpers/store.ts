@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FunctionName } from '../../lambdas/shared/contract';
+import { lambdaBundlePath } from '../../scripts/build';
 import { LambdaProcess } from '../../scripts/local/lambda-process';
 import { ensureStudentsTable, LOCAL_AWS_ENV, localClient, startDataTier, type DataTier } from '../../scripts/local/data-tier';
 
@@ -46,7 +47,7 @@ export function loadHandler(
   env: { endpoint: string; tableName: string; extra?: Record<string, string> },
 ): LoadedHandler {
   const fnEnv: Record<string, string> = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: env.endpoint, TABLE_NAME: env.tableName, LOG_LEVEL: 'error', ...env.extra };
-  const entry = variant === 'bundle' ? path.join(ROOT, 'dist', 'lambdas', fn, 'index.js') : path.join(ROOT, 'lambdas', fn, 'index.ts');
+  const entry = variant === 'bundle' ? lambdaBundlePath(fn) : path.join(ROOT, 'lambdas', fn, 'index.ts');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
   const logLines: string[] = [];
   const lp = new LambdaProcess({

@@ -7,13 +7,15 @@ exec > >(tee -a /var/log/students-frontend-bootstrap.log) 2>&1
 
 ARTIFACT_BUCKET='@ARTIFACT_BUCKET@'
 ARTIFACT_KEY='@ARTIFACT_KEY@'
+ARTIFACT_VERSION='@ARTIFACT_VERSION@'
+REGION='@REGION@'
 API_ENDPOINT='@API_ENDPOINT@'
 APP_PORT='@APP_PORT@'
 NODE_MAJOR='@NODE_MAJOR@'
 APP_USER=students-frontend
 APP_ROOT=/opt/students-frontend
 
-echo "bootstrap: node ${NODE_MAJOR}, artifact s3://${ARTIFACT_BUCKET}/${ARTIFACT_KEY}"
+echo "bootstrap: node ${NODE_MAJOR}, artifact s3://${ARTIFACT_BUCKET}/${ARTIFACT_KEY} version ${ARTIFACT_VERSION}"
 
 # Node from the distribution's own repository (no third-party download at boot).
 dnf install -y "nodejs${NODE_MAJOR}" unzip
@@ -25,7 +27,10 @@ id -u "${APP_USER}" >/dev/null 2>&1 || useradd --system --no-create-home --shell
 # Each artifact unpacks into its own release directory; "current" points at the live one.
 release="${APP_ROOT}/releases/$(basename "${ARTIFACT_KEY}" .zip)"
 tmp=$(mktemp -d)
-aws s3 cp --only-show-errors "s3://${ARTIFACT_BUCKET}/${ARTIFACT_KEY}" "${tmp}/frontend.zip"
+# By version: an instance launched from an older template version (a rollback) still gets the
+# artifact that template names, even after a newer deploy replaced the object.
+aws s3api get-object --region "${REGION}" --bucket "${ARTIFACT_BUCKET}" --key "${ARTIFACT_KEY}" \
+  --version-id "${ARTIFACT_VERSION}" "${tmp}/frontend.zip" >/dev/null
 mkdir -p "${release}"
 unzip -q -o "${tmp}/frontend.zip" -d "${release}"
 rm -rf "${tmp}"

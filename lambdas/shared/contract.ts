@@ -4,6 +4,9 @@
  */
 import { STUDENT_REQUEST_SCHEMA } from './student';
 
+/** The Node.js major the Lambdas, the instances and the bundles' target share. */
+export const NODE_MAJOR = 22;
+
 /** Prefix of every stack and physical name: `students-<environment>-…`. */
 export const PROJECT = 'students';
 

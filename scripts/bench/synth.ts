@@ -9,7 +9,7 @@ import path from 'node:path';
 import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
 
 const RUNS = 5;
-const TARGET_S = 5;
+const TARGET_S = 2;
 
 export interface SynthBench {
   wallMedianS: number;

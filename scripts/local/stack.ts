@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { FUNCTION_NAMES, tableNameFor, type FunctionName } from '../../lambdas/shared/contract';
+import { DIST } from '../dist';
 import { startLocalApi, type LocalApi } from './api-gateway';
 import { spawnFrontend } from './frontend-process';
 import { ensureStudentsTable, LOCAL_AWS_ENV, startDataTier, type DataTier } from './data-tier';
@@ -15,7 +16,6 @@ import { LambdaProcess } from './lambda-process';
 import { listen } from './net';
 
 export const LOCAL_ENVIRONMENT = 'local';
-const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface LocalStackOptions {
   /** Frontend port; 0 picks a free one. @default 3000 */
@@ -82,7 +82,7 @@ export interface LocalBackend {
 export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> = {}): Promise<LocalBackend> {
   const host = options.host ?? '127.0.0.1';
   const apiPort = options.apiPort ?? 3001;
-  const distDir = options.distDir ?? path.join(ROOT, 'dist');
+  const distDir = options.distDir ?? DIST;
   const log = options.log ?? (() => {});
   await ensurePortFree(apiPort, host, 'logic tier (local API Gateway)');
 
@@ -129,7 +129,7 @@ export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> =
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
   const webPort = options.webPort ?? 3000;
-  const distDir = options.distDir ?? path.join(ROOT, 'dist');
+  const distDir = options.distDir ?? DIST;
   const log = options.log ?? (() => {});
   await ensurePortFree(webPort, host, 'presentation tier (frontend)');
   const backend = await startBackend(options);

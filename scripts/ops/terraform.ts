@@ -25,7 +25,7 @@ export async function synthesize(config: DeploymentConfig = loadConfig(process.e
   await Promise.all([buildLambdas(), buildFrontend()]);
   const built = buildApp(config, { outdir: OUTDIR });
   built.app.synth();
-  return [built.network, built.data, built.api, built.frontend].map((s) => s.stackName);
+  return built.stacks.map((s) => s.stackName);
 }
 
 export function terraform(stack: string, args: string[], options: { capture?: boolean } = {}): SpawnSyncReturns<string> {
@@ -69,6 +69,11 @@ export function planStack(stack: string, extraPlanArgs: string[] = []): StackPla
   if (res.status !== 0) fail('show -json', res);
   writeFileSync(plan.json, res.stdout);
   return plan;
+}
+
+/** `--update-ami`: replace the recorded AMI, so the frontend's launch template takes the current AL2023. */
+export function planArgsFor(stack: string, argv: readonly string[]): string[] {
+  return argv.includes('--update-ami') && stack.endsWith('-frontend') ? ['-replace=terraform_data.ami'] : [];
 }
 
 /** Options shared by plan and deploy: --allow-destroy <address>, passed to the guard. */

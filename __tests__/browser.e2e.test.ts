@@ -1,15 +1,16 @@
 /**
- * End to end in a real browser: Debian's Chromium, driven by playwright-core, against the
- * local three-tier stack. Screenshots go to test-artifacts/ (git-ignored).
+ * End to end in a real browser (a system Chromium, or the one @sparticuz/chromium ships),
+ * driven by playwright-core, against the local three-tier stack. Screenshots go to a temporary
+ * folder (STUDENTS_SCREENSHOT_DIR keeps them somewhere else).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../scripts/local/stack';
+import { launchBrowser } from './helpers/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '..', 'test-artifacts');
+const SHOTS = process.env.STUDENTS_SCREENSHOT_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'students-shots-'));
 
 let stack: LocalStack;
 let browser: BrowserContext;
@@ -22,17 +23,13 @@ beforeAll(async () => {
   stack = await startLocalStack({ webPort: 0, apiPort: 0 });
   profile = mkdtempSync(path.join(os.tmpdir(), 'students-chromium-'));
   // A fresh profile directory per run; Playwright passes it as --user-data-dir.
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', '--disable-sync'],
-  });
+  browser = await launchBrowser(profile);
 });
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
   rmSync(profile, { recursive: true, force: true });
+  if (!process.env.STUDENTS_SCREENSHOT_DIR) rmSync(SHOTS, { recursive: true, force: true });
 });
 beforeEach(async () => {
   page = await browser.newPage();
