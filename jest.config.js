@@ -5,7 +5,10 @@
  * The global setup builds once into a temporary folder (STUDENTS_DIST_DIR).
  */
 const transform = {
-  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
+  ],
 };
 const lane = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,

@@ -40,7 +40,9 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): 
   const account = config.manageApiGatewayAccount ? new AccountStack(app, { config }) : undefined;
   const network = new NetworkStack(app, { config });
   const data = new DataStack(app, { config });
-  const lambdaZips = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, path.join(distDir, 'lambdas', `${fn}.zip`)])) as Record<FunctionName, string>;
+  const lambdaZips = Object.fromEntries(
+    FUNCTION_NAMES.map((fn) => [fn, path.join(distDir, 'lambdas', `${fn}.zip`)]),
+  ) as Record<FunctionName, string>;
   const api = new ApiStack(app, { config, tableName: data.tableName, tableArn: data.tableArn, lambdaZips });
   // The stage's execution logs need the account's CloudWatch role in place first.
   if (account) api.addDependency(account);

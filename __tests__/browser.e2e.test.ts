@@ -48,14 +48,22 @@ async function signUp(values: { name: string; age: string; email: string; countr
   await page.getByLabel('Age').fill(values.age);
   await page.getByLabel('Email').fill(values.email);
   await page.getByLabel('Country').fill(values.country);
-  await Promise.all([page.waitForURL(/registered=1|\/students/), page.getByRole('button', { name: 'Sign up' }).click()]);
+  await Promise.all([
+    page.waitForURL(/registered=1|\/students/),
+    page.getByRole('button', { name: 'Sign up' }).click(),
+  ]);
 }
 
 test('fill in and submit the form, then see the student in the list', async () => {
   await signUp({ name: 'Ada Lovelace', age: '36', email: 'ada@example.com', country: 'United Kingdom' });
   await page.getByRole('status').filter({ hasText: 'registered' }).waitFor();
   const row = page.locator('table.students tbody tr', { hasText: 'ada@example.com' });
-  await expect(row.locator('td').allTextContents()).resolves.toEqual(['Ada Lovelace', '36', 'ada@example.com', 'United Kingdom']);
+  await expect(row.locator('td').allTextContents()).resolves.toEqual([
+    'Ada Lovelace',
+    '36',
+    'ada@example.com',
+    'United Kingdom',
+  ]);
   await page.screenshot({ path: path.join(SHOTS, 'portal.png'), fullPage: true });
 });
 
@@ -83,7 +91,12 @@ test('page through more than one page of students', async () => {
     const res = await fetch(stack.studentUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: `Pager ${String(i).padStart(2, '0')}`, age: '30', email: `pager${i}@example.com`, country: 'Finland' }),
+      body: JSON.stringify({
+        name: `Pager ${String(i).padStart(2, '0')}`,
+        age: '30',
+        email: `pager${i}@example.com`,
+        country: 'Finland',
+      }),
     });
     expect(res.status).toBe(200);
   }

@@ -70,7 +70,10 @@ describe('reproducible build', () => {
     };
     check(frontendZipPath(first), frontendDir(first));
     for (const fn of FUNCTION_NAMES) check(lambdaZipPath(fn, first), lambdaBundleDir(fn, first));
-    expect(readZip(readFileSync(lambdaZipPath('list-students', first))).map((e) => e.name)).toEqual(['index.js', 'index.js.map']);
+    expect(readZip(readFileSync(lambdaZipPath('list-students', first))).map((e) => e.name)).toEqual([
+      'index.js',
+      'index.js.map',
+    ]);
   });
 
   test('two synths of the two builds plan the same code: keys, asset paths and hashes are equal', () => {

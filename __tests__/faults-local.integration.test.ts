@@ -27,7 +27,9 @@ describe('data tier outage', () => {
   });
 
   test('the API answers 5xx JSON, the UI says so, signups are refused and not stored, and all recovers without a restart', async () => {
-    expect((await fetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(1)) })).status).toBe(200);
+    expect(
+      (await fetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(1)) })).status,
+    ).toBe(200);
     const port = stack.data.port;
     await stack.data.close();
 
@@ -42,14 +44,20 @@ describe('data tier outage', () => {
 
     const page = await (await fetch(stack.webUrl)).text();
     expect(page).toContain('The student list is unavailable right now');
-    const form = await fetch(`${stack.webUrl}/students`, { method: 'POST', body: new URLSearchParams(student(3)), redirect: 'manual' });
+    const form = await fetch(`${stack.webUrl}/students`, {
+      method: 'POST',
+      body: new URLSearchParams(student(3)),
+      redirect: 'manual',
+    });
     expect(form.status).toBe(503);
     expect(await form.text()).toContain('registration service is unavailable');
     expect((await fetch(`${stack.webUrl}/healthz`)).status).toBe(200);
 
     // The store comes back on the same port with the same files; the functions reconnect by themselves.
     restarted = await startDataTier({ port, dataDir });
-    expect((await fetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(4)) })).status).toBe(200);
+    expect(
+      (await fetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(4)) })).status,
+    ).toBe(200);
     const emails = ((await (await fetch(stack.studentUrl)).json()) as { email: string }[]).map((s) => s.email).sort();
     // Accepted before and after the outage are there; the refused ones were never stored.
     expect(emails).toEqual(['fault1@example.com', 'fault4@example.com']);

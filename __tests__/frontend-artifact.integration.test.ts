@@ -14,7 +14,10 @@ import { extractZip } from './helpers/zip';
 
 function startArtifact(dir: string, apiEndpoint: string): Promise<{ child: ChildProcess; port: number }> {
   // No PATH and no node_modules: only what the artifact directory holds.
-  return spawnFrontend({ serverJs: path.join(dir, 'server.js'), env: { PATH: '', PORT: '0', HOST: '127.0.0.1', API_ENDPOINT: apiEndpoint, LOG_LEVEL: 'info' } });
+  return spawnFrontend({
+    serverJs: path.join(dir, 'server.js'),
+    env: { PATH: '', PORT: '0', HOST: '127.0.0.1', API_ENDPOINT: apiEndpoint, LOG_LEVEL: 'info' },
+  });
 }
 
 /** Requests the stub API has received, and who waits for that count to grow. */

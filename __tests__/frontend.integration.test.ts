@@ -45,7 +45,16 @@ describe('GET /', () => {
 
   test('escapes hostile names: markup shows as text and never as a tag', async () => {
     const hostile = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '"><svg onload=alert(1)>'];
-    await putRaw(backend.data, backend.tableName, hostile.map((name, i) => ({ email: { S: `h${i}@x.org` }, name: { S: name }, age: { S: '20' }, country: { S: '<b>bold</b>' } })));
+    await putRaw(
+      backend.data,
+      backend.tableName,
+      hostile.map((name, i) => ({
+        email: { S: `h${i}@x.org` },
+        name: { S: name },
+        age: { S: '20' },
+        country: { S: '<b>bold</b>' },
+      })),
+    );
     const res = await request(createApp(config)).get('/').expect(200);
     expect(res.text).not.toContain('<img src=x');
     expect(res.text).not.toContain('<script>alert');
@@ -56,7 +65,11 @@ describe('GET /', () => {
   });
 
   test('pages through more than one page with next and previous links, each student once', async () => {
-    await putRaw(backend.data, backend.tableName, Array.from({ length: 120 }, (_, i) => studentItem(i)));
+    await putRaw(
+      backend.data,
+      backend.tableName,
+      Array.from({ length: 120 }, (_, i) => studentItem(i)),
+    );
     const app = createApp(config);
     const seen: string[] = [];
     const pages: string[] = [];
@@ -65,7 +78,9 @@ describe('GET /', () => {
       const res: request.Response = await request(app).get(next).expect(200);
       pages.push(next);
       seen.push(...[...res.text.matchAll(/<td>(student\d+@example\.com)<\/td>/g)].map((m) => m[1]!));
-      next = /<a class="button button--secondary" rel="next" href="([^"]+)"/.exec(res.text)?.[1]?.replace(/&amp;/g, '&');
+      next = /<a class="button button--secondary" rel="next" href="([^"]+)"/
+        .exec(res.text)?.[1]
+        ?.replace(/&amp;/g, '&');
       if (pages.length > 1) expect(res.text).toMatch(/rel="prev"/);
     }
     expect(pages).toHaveLength(3);
@@ -99,7 +114,11 @@ describe('POST /students', () => {
   });
 
   test('a field error re-renders the form with the message beside the field and the values kept', async () => {
-    const res = await request(createApp(config)).post('/students').type('form').send({ ...form, age: '200', email: 'nope' }).expect(422);
+    const res = await request(createApp(config))
+      .post('/students')
+      .type('form')
+      .send({ ...form, age: '200', email: 'nope' })
+      .expect(422);
     expect(res.text).toMatch(/<input id="age"[^>]*aria-invalid="true" aria-describedby="age-error"/);
     expect(res.text).toContain('<p class="field-error" id="age-error">Age must be an integer from 1 to 150</p>');
     expect(res.text).toContain('id="email-error"');
@@ -111,19 +130,31 @@ describe('POST /students', () => {
   test('a duplicate email says "already registered" and keeps the first registration', async () => {
     const app = createApp(config);
     await request(app).post('/students').type('form').send(form).expect(303);
-    const res = await request(app).post('/students').type('form').send({ ...form, name: 'Someone Else' }).expect(409);
+    const res = await request(app)
+      .post('/students')
+      .type('form')
+      .send({ ...form, name: 'Someone Else' })
+      .expect(409);
     expect(res.text).toContain('already registered');
     expect((await scanAll(backend.data, backend.tableName))[0]).toMatchObject({ name: 'Ada Lovelace' });
   });
 
   test('hostile input is re-rendered escaped', async () => {
-    const res = await request(createApp(config)).post('/students').type('form').send({ ...form, name: '"><script>alert(1)</script>', age: 'x' }).expect(422);
+    const res = await request(createApp(config))
+      .post('/students')
+      .type('form')
+      .send({ ...form, name: '"><script>alert(1)</script>', age: 'x' })
+      .expect(422);
     expect(res.text).not.toContain('<script>alert(1)');
     expect(res.text).toContain('value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
   });
 
   test('a body over the limit answers 413 with a friendly page', async () => {
-    const res = await request(createApp(config)).post('/students').type('form').send({ ...form, name: 'x'.repeat(20_000) }).expect(413);
+    const res = await request(createApp(config))
+      .post('/students')
+      .type('form')
+      .send({ ...form, name: 'x'.repeat(20_000) })
+      .expect(413);
     expect(res.text).toContain('too large');
   });
 });
@@ -134,10 +165,13 @@ describe('API outages', () => {
       /* never answers */
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev/student`, close: () => {
-      server.closeAllConnections();
-      server.close();
-    } };
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev/student`,
+      close: () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    };
   }
 
   test('API down: the page says the list is unavailable, signups fail visibly, /healthz stays 200, /readyz 503', async () => {

@@ -24,7 +24,11 @@ describe('local stack', () => {
   });
 
   test('the API, as the reference page uses it: POST JSON, then GET the array', async () => {
-    const post = await fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(student) });
+    const post = await fetch(stack.studentUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(student),
+    });
     expect(post.status).toBe(200);
     expect(post.headers.get('access-control-allow-origin')).toBe('*');
     expect(await post.text()).toBe(JSON.stringify(SIGNUP_SUCCESS_MESSAGE));
@@ -34,8 +38,11 @@ describe('local stack', () => {
     expect(await get.json()).toContainEqual(student);
   });
 
-  test('OPTIONS answers the preflight with the handlers\' CORS headers, as the mock integration does', async () => {
-    const res = await fetch(stack.studentUrl, { method: 'OPTIONS', headers: { Origin: 'http://example.com', 'Access-Control-Request-Method': 'POST' } });
+  test("OPTIONS answers the preflight with the handlers' CORS headers, as the mock integration does", async () => {
+    const res = await fetch(stack.studentUrl, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://example.com', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(res.status).toBe(200);
     for (const [k, v] of Object.entries(CORS_HEADERS)) expect(res.headers.get(k)).toBe(v);
   });
@@ -55,19 +62,31 @@ describe('local stack', () => {
 
   test('the request model rejects a malformed body with 400 before the handler runs', async () => {
     for (const body of ['{"name":"x"}', 'not json', JSON.stringify({ ...student, age: true })]) {
-      const res = await fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const res = await fetch(stack.studentUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ message: 'Invalid request body' });
     }
     // Past the model, the handler's own validation names the problem.
-    const res = await fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...student, email: 'x@y' }) });
+    const res = await fetch(stack.studentUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...student, email: 'x@y' }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toMatch(/Email/);
   });
 
   test('the query string reaches the handler: limit and cursor page through', async () => {
     for (let i = 0; i < 3; i++) {
-      await fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...student, email: `p${i}@example.com` }) });
+      await fetch(stack.studentUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...student, email: `p${i}@example.com` }),
+      });
     }
     const first = await fetch(`${stack.studentUrl}?limit=2`);
     expect(await first.json()).toHaveLength(2);
@@ -90,8 +109,12 @@ describe('local stack', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      await expect(startLocalStack({ webPort: port, apiPort: 0 })).rejects.toThrow(`presentation tier (frontend): port ${port} on 127.0.0.1 is already in use`);
-      await expect(startLocalStack({ webPort: 0, apiPort: port })).rejects.toThrow(/logic tier \(local API Gateway\): port \d+ .* already in use/);
+      await expect(startLocalStack({ webPort: port, apiPort: 0 })).rejects.toThrow(
+        `presentation tier (frontend): port ${port} on 127.0.0.1 is already in use`,
+      );
+      await expect(startLocalStack({ webPort: 0, apiPort: port })).rejects.toThrow(
+        /logic tier \(local API Gateway\): port \d+ .* already in use/,
+      );
     } finally {
       blocker.close();
     }

@@ -9,7 +9,10 @@ import { block, cleanupSynth, isTrue, refersTo, resources, synth, type Json } fr
 afterAll(cleanupSynth);
 
 // The documented configurations, the same that `npm run validate` proves with Terraform.
-const CONFIGS: [string, Record<string, string>][] = CONFIGURATIONS.map((c) => [`${c.name} (${c.description})`, { ...c.env }]);
+const CONFIGS: [string, Record<string, string>][] = CONFIGURATIONS.map((c) => [
+  `${c.name} (${c.description})`,
+  { ...c.env },
+]);
 
 const WORLD = ['0.0.0.0/0', '::/0'];
 const WILDCARD_ONLY_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
@@ -23,12 +26,25 @@ function statements(policyJson: string): Json[] {
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 /** Every ingress/egress rule as (sg address, rule) from inline blocks and rule resources. */
-function sgRules(stacks: Record<string, Json>, direction: 'ingress' | 'egress'): { sg: string; rule: Json; address: string }[] {
+function sgRules(
+  stacks: Record<string, Json>,
+  direction: 'ingress' | 'egress',
+): { sg: string; rule: Json; address: string }[] {
   const out: { sg: string; rule: Json; address: string }[] = [];
-  for (const [, address, sg] of resources(stacks, 'aws_security_group')) for (const rule of list(sg[direction])) out.push({ sg: address, rule: rule as Json, address });
+  for (const [, address, sg] of resources(stacks, 'aws_security_group'))
+    for (const rule of list(sg[direction])) out.push({ sg: address, rule: rule as Json, address });
   for (const [, address, rule] of resources(stacks, `aws_vpc_security_group_${direction}_rule`)) {
     const sg = String(rule.security_group_id).replace(/^\$\{(.*)\.id\}$/, '$1');
-    out.push({ sg, rule: { ...rule, cidr_blocks: list(rule.cidr_ipv4), ipv6_cidr_blocks: list(rule.cidr_ipv6), protocol: rule.ip_protocol }, address });
+    out.push({
+      sg,
+      rule: {
+        ...rule,
+        cidr_blocks: list(rule.cidr_ipv4),
+        ipv6_cidr_blocks: list(rule.cidr_ipv6),
+        protocol: rule.ip_protocol,
+      },
+      address,
+    });
   }
   return out;
 }
@@ -70,12 +86,18 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   });
   test('CKV_AWS_23: every security group and rule has a description', () => {
     for (const [, , sg] of all('aws_security_group')) expect(sg.description).toMatch(/\S/);
-    for (const d of ['ingress', 'egress'] as const) for (const { rule } of sgRules(s(), d)) expect(rule.description).toMatch(/\S/);
+    for (const d of ['ingress', 'egress'] as const)
+      for (const { rule } of sgRules(s(), d)) expect(rule.description).toMatch(/\S/);
   });
   test('CKV_AWS_24 / CKV_AWS_25 / CKV_AWS_277: no ingress from the internet to SSH, RDP or all ports', () => {
     for (const { rule } of sgRules(s(), 'ingress')) {
       for (const port of [22, 3389, 'any'] as const) expect(opensToWorld(rule, port)).toBe(false);
-      expect(list(rule.cidr_blocks).length + list(rule.ipv6_cidr_blocks).length + (rule.referenced_security_group_id ? 1 : 0) + list(rule.security_groups).length).toBeGreaterThan(0);
+      expect(
+        list(rule.cidr_blocks).length +
+          list(rule.ipv6_cidr_blocks).length +
+          (rule.referenced_security_group_id ? 1 : 0) +
+          list(rule.security_groups).length,
+      ).toBeGreaterThan(0);
     }
   });
   test('CKV_AWS_260 (exception): port 80 is open to the internet on the load balancer only, for HTTP or the HTTPS redirect', () => {
@@ -86,20 +108,28 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
     for (const { rule } of sgRules(s(), 'egress')) expect(opensToWorld(rule, 'any')).toBe(false);
   });
   test('AVD-AWS-0104 (exception): the only egress to the internet is tcp/443 from the instances (API, SSM, S3, packages)', () => {
-    const open = sgRules(s(), 'egress').filter(({ rule }) => list(rule.cidr_blocks).some((c) => WORLD.includes(String(c))));
-    expect(open.map(({ sg, rule }) => [sg, rule.protocol, rule.from_port, rule.to_port])).toEqual([['aws_security_group.app-sg', 'tcp', 443, 443]]);
+    const open = sgRules(s(), 'egress').filter(({ rule }) =>
+      list(rule.cidr_blocks).some((c) => WORLD.includes(String(c))),
+    );
+    expect(open.map(({ sg, rule }) => [sg, rule.protocol, rule.from_port, rule.to_port])).toEqual([
+      ['aws_security_group.app-sg', 'tcp', 443, 443],
+    ]);
   });
   test('AVD-AWS-0053 (exception): the portal load balancer is the one internet-facing load balancer', () => {
     expect(all('aws_lb').map(([, address, lb]) => [address, lb.internal])).toEqual([['aws_lb.alb', false]]);
   });
   test('CKV2_AWS_5: every security group is attached to a load balancer, launch template or endpoint', () => {
-    const users = [...all('aws_lb'), ...all('aws_launch_template'), ...all('aws_ec2_instance_connect_endpoint')].map(([, , r]) => r);
-    for (const [, address] of all('aws_security_group')) expect([address, users.some((u) => refersTo(u, address))]).toEqual([address, true]);
+    const users = [...all('aws_lb'), ...all('aws_launch_template'), ...all('aws_ec2_instance_connect_endpoint')].map(
+      ([, , r]) => r,
+    );
+    for (const [, address] of all('aws_security_group'))
+      expect([address, users.some((u) => refersTo(u, address))]).toEqual([address, true]);
   });
 
   // --- compute
   test('CKV_AWS_79 / CKV_AWS_341: IMDSv2 required with hop limit 1', () => {
-    for (const [, , lt] of all('aws_launch_template')) expect(block(lt.metadata_options)).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
+    for (const [, , lt] of all('aws_launch_template'))
+      expect(block(lt.metadata_options)).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
   });
   test('CKV_AWS_88 / EC2.25: no public IP on instances, except NAT mode none (documented: no NAT, so public subnets)', () => {
     const publicByDesign = env.STUDENTS_NAT_MODE === 'none';
@@ -115,7 +145,8 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
     }
   });
   test('EC2.3 / EC2.7 / AwsSolutions-EC26: every launch-template volume is encrypted', () => {
-    for (const [, , lt] of all('aws_launch_template')) for (const m of list(lt.block_device_mappings) as Json[]) expect(isTrue(block(m.ebs)?.encrypted)).toBe(true);
+    for (const [, , lt] of all('aws_launch_template'))
+      for (const m of list(lt.block_device_mappings) as Json[]) expect(isTrue(block(m.ebs)?.encrypted)).toBe(true);
   });
   test('CKV_AWS_315 / CKV_AWS_153 / CKV2_AWS_15: ASG with a launch template, tags, ELB health checks, 2+ subnets and instances', () => {
     for (const [, , asg] of all('aws_autoscaling_group')) {
@@ -137,8 +168,16 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
       return;
     }
     for (const l of listeners) {
-      if (l.protocol === 'HTTP') expect(block(l.default_action)).toMatchObject({ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443' } });
-      else expect(l).toMatchObject({ protocol: 'HTTPS', ssl_policy: expect.stringMatching(/^ELBSecurityPolicy-(TLS13|TLS-1-2|FS-1-2)/) });
+      if (l.protocol === 'HTTP')
+        expect(block(l.default_action)).toMatchObject({
+          type: 'redirect',
+          redirect: { protocol: 'HTTPS', port: '443' },
+        });
+      else
+        expect(l).toMatchObject({
+          protocol: 'HTTPS',
+          ssl_policy: expect.stringMatching(/^ELBSecurityPolicy-(TLS13|TLS-1-2|FS-1-2)/),
+        });
     }
   });
   test('CKV_AWS_131 / CKV_AWS_328 / ELB.13: drops invalid headers, not desync monitor mode, subnets in 2+ AZs', () => {
@@ -149,7 +188,8 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
     }
   });
   test('CKV_AWS_91 / ELB.5: access logs on, to the log bucket', () => {
-    for (const [, , lb] of all('aws_lb')) expect(block(lb.access_logs)).toMatchObject({ enabled: true, bucket: '${aws_s3_bucket.alb-log-bucket.bucket}' });
+    for (const [, , lb] of all('aws_lb'))
+      expect(block(lb.access_logs)).toMatchObject({ enabled: true, bucket: '${aws_s3_bucket.alb-log-bucket.bucket}' });
   });
   test('CKV_AWS_261: every HTTP target group has a health-check path', () => {
     for (const [, , tg] of all('aws_lb_target_group')) expect(block(tg.health_check)?.path).toMatch(/^\//);
@@ -158,24 +198,32 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   // --- API Gateway
   test('CKV_AWS_59 (exception): the reference API is public, so GET and POST have no authorizer; nothing else is open', () => {
     const methods = all('aws_api_gateway_method').map(([, , m]) => m);
-    const open = methods.filter((m) => m.http_method !== 'OPTIONS' && m.authorization === 'NONE' && !m.api_key_required);
+    const open = methods.filter(
+      (m) => m.http_method !== 'OPTIONS' && m.authorization === 'NONE' && !m.api_key_required,
+    );
     expect(open.map((m) => m.http_method).sort()).toEqual(['GET', 'POST']);
   });
   test('CKV2_AWS_53: every method has a request validator', () => {
     for (const [, , m] of all('aws_api_gateway_method')) expect(m.request_validator_id).toBeTruthy();
   });
   test('CKV_AWS_76: the stage writes access logs', () => {
-    for (const [, , st] of all('aws_api_gateway_stage')) expect(block(st.access_log_settings)?.destination_arn).toBeTruthy();
+    for (const [, , st] of all('aws_api_gateway_stage'))
+      expect(block(st.access_log_settings)?.destination_arn).toBeTruthy();
   });
   test('CKV2_AWS_4 / CKV_AWS_276 / CKV_AWS_73: method settings log errors with metrics, no data trace; X-Ray on; account role set', () => {
     for (const [, stage, st] of all('aws_api_gateway_stage').map(([a, b, c]) => [a, b, c] as const)) {
       expect(st.xray_tracing_enabled).toBe(true);
       const settings = all('aws_api_gateway_method_settings').filter(([, , ms]) => refersTo(ms.stage_name, stage));
       expect(settings).toHaveLength(1);
-      expect(block(settings[0]![2].settings)).toMatchObject({ metrics_enabled: true, logging_level: expect.stringMatching(/^(ERROR|INFO)$/) });
+      expect(block(settings[0]![2].settings)).toMatchObject({
+        metrics_enabled: true,
+        logging_level: expect.stringMatching(/^(ERROR|INFO)$/),
+      });
       expect(block(settings[0]![2].settings)?.data_trace_enabled).not.toBe(true);
     }
-    expect(all('aws_api_gateway_account').map(([, , a]) => a.cloudwatch_role_arn)).toEqual(['${aws_iam_role.apigateway-cloudwatch-role.arn}']);
+    expect(all('aws_api_gateway_account').map(([, , a]) => a.cloudwatch_role_arn)).toEqual([
+      '${aws_iam_role.apigateway-cloudwatch-role.arn}',
+    ]);
   });
   test('CKV_AWS_308: nothing is cached unencrypted (caching is off)', () => {
     for (const [, , ms] of all('aws_api_gateway_method_settings')) {
@@ -184,7 +232,8 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
     }
   });
   test('CKV_AWS_217: the deployment is created before it is destroyed', () => {
-    for (const [, , d] of all('aws_api_gateway_deployment')) expect(block(d.lifecycle)?.create_before_destroy).toBe(true);
+    for (const [, , d] of all('aws_api_gateway_deployment'))
+      expect(block(d.lifecycle)?.create_before_destroy).toBe(true);
   });
 
   // --- Lambda
@@ -223,13 +272,16 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
       for (const st of statements(p.policy).filter((x) => x.Effect === 'Allow')) {
         const actions = list(st.Action).map(String);
         for (const a of actions) expect([address, a]).not.toEqual([address, expect.stringMatching(/^\*$|:\*$/)]);
-        if (list(st.Resource).includes('*')) for (const a of actions) expect([address, WILDCARD_ONLY_ACTIONS.has(a)]).toEqual([address, true]);
+        if (list(st.Resource).includes('*'))
+          for (const a of actions) expect([address, WILDCARD_ONLY_ACTIONS.has(a)]).toEqual([address, true]);
       }
     }
   });
   test('CKV_AWS_274: no AdministratorAccess anywhere', () => {
-    for (const [, , a] of [...all('aws_iam_role_policy_attachment'), ...all('aws_iam_policy_attachment')]) expect(a.policy_arn).not.toMatch(/AdministratorAccess/);
-    for (const [, , r] of all('aws_iam_role')) expect(JSON.stringify(r.managed_policy_arns ?? [])).not.toMatch(/AdministratorAccess/);
+    for (const [, , a] of [...all('aws_iam_role_policy_attachment'), ...all('aws_iam_policy_attachment')])
+      expect(a.policy_arn).not.toMatch(/AdministratorAccess/);
+    for (const [, , r] of all('aws_iam_role'))
+      expect(JSON.stringify(r.managed_policy_arns ?? [])).not.toMatch(/AdministratorAccess/);
   });
 
   // --- DynamoDB
@@ -245,7 +297,12 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
     for (const [, bucket] of all('aws_s3_bucket')) {
       const pabs = all('aws_s3_bucket_public_access_block').filter(([, , p]) => refersTo(p.bucket, bucket));
       expect([bucket, pabs.length]).toEqual([bucket, 1]);
-      expect(pabs[0]![2]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(pabs[0]![2]).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
     }
   });
   test('CKV2_AWS_65 / CKV_AWS_70 / S3.5: ACLs disabled, no public principal, plain HTTP refused', () => {
@@ -254,16 +311,27 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
       expect(block(own[0]![2].rule)?.object_ownership).toBe('BucketOwnerEnforced');
       const policy = all('aws_s3_bucket_policy').filter(([, , p]) => refersTo(p.bucket, bucket));
       const sts = statements(policy[0]![2].policy);
-      for (const st of sts.filter((x) => x.Effect === 'Allow')) expect(st.Principal === '*' || st.Principal?.AWS === '*').toBe(false);
-      expect(sts).toContainEqual(expect.objectContaining({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      for (const st of sts.filter((x) => x.Effect === 'Allow'))
+        expect(st.Principal === '*' || st.Principal?.AWS === '*').toBe(false);
+      expect(sts).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
     }
   });
   test('CKV_AWS_21 / CKV_AWS_19: versioning and default encryption on every bucket', () => {
     for (const [, bucket] of all('aws_s3_bucket')) {
       const v = all('aws_s3_bucket_versioning').filter(([, , x]) => refersTo(x.bucket, bucket));
       expect(block(v[0]![2].versioning_configuration)?.status).toBe('Enabled');
-      const e = all('aws_s3_bucket_server_side_encryption_configuration').filter(([, , x]) => refersTo(x.bucket, bucket));
-      expect(block(block(e[0]![2].rule)?.apply_server_side_encryption_by_default)?.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
+      const e = all('aws_s3_bucket_server_side_encryption_configuration').filter(([, , x]) =>
+        refersTo(x.bucket, bucket),
+      );
+      expect(block(block(e[0]![2].rule)?.apply_server_side_encryption_by_default)?.sse_algorithm).toMatch(
+        /^(AES256|aws:kms)$/,
+      );
     }
   });
   test('CKV2_AWS_61 / CKV_AWS_300: a lifecycle rule that aborts incomplete uploads, unfiltered', () => {

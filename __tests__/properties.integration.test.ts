@@ -20,22 +20,64 @@ const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
   fc.string({ unit: 'grapheme', minLength: 90, maxLength: 300 }),
-  fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', ' 22 ', '022', '1e2', 'NaN', 'Infinity', '-0', '0x10', '150', '151', ' a@b.co ', 'A@B.CO', '\u0000', '\ud800'),
+  fc.constantFrom(
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    ' 22 ',
+    '022',
+    '1e2',
+    'NaN',
+    'Infinity',
+    '-0',
+    '0x10',
+    '150',
+    '151',
+    ' a@b.co ',
+    'A@B.CO',
+    '\u0000',
+    '\ud800',
+  ),
   fc.emailAddress(),
 );
-const hostileNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(1e308, -1, 0, 150, 151, 22.5, Number.MAX_SAFE_INTEGER + 2));
-const hostileValue = fc.oneof(hostileString, hostileNumber, fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 3 }));
+const hostileNumber = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(1e308, -1, 0, 150, 151, 22.5, Number.MAX_SAFE_INTEGER + 2),
+);
+const hostileValue = fc.oneof(
+  hostileString,
+  hostileNumber,
+  fc.boolean(),
+  fc.constant(null),
+  fc.jsonValue({ maxDepth: 3 }),
+);
 const hostileBody = fc.oneof(
-  fc.record({ name: hostileValue, age: hostileValue, email: hostileValue, country: hostileValue }, { requiredKeys: [] }),
-  fc.record({ name: fc.string({ minLength: 1, maxLength: 30 }), age: fc.oneof(fc.integer({ min: -5, max: 200 }), fc.integer({ min: -5, max: 200 }).map(String)), email: fc.emailAddress(), country: hostileString }),
+  fc.record(
+    { name: hostileValue, age: hostileValue, email: hostileValue, country: hostileValue },
+    { requiredKeys: [] },
+  ),
+  fc.record({
+    name: fc.string({ minLength: 1, maxLength: 30 }),
+    age: fc.oneof(fc.integer({ min: -5, max: 200 }), fc.integer({ min: -5, max: 200 }).map(String)),
+    email: fc.emailAddress(),
+    country: hostileString,
+  }),
   fc.jsonValue({ maxDepth: 4 }),
 );
 
 function isValidStored(s: Record<string, unknown>): boolean {
   if (Object.keys(s).sort().join() !== [...STUDENT_FIELDS].sort().join()) return false;
   const { name, age, email, country } = s as Student;
-  const ok = (v: unknown, max: number) => typeof v === 'string' && v === v.trim() && v.length > 0 && [...v].length <= max && v.isWellFormed();
-  return ok(name, LIMITS.name) && ok(country, LIMITS.country) && ok(email, LIMITS.email) && email === email.toLowerCase() && /^[1-9]\d{0,2}$/.test(age) && Number(age) <= LIMITS.ageMax;
+  const ok = (v: unknown, max: number) =>
+    typeof v === 'string' && v === v.trim() && v.length > 0 && [...v].length <= max && v.isWellFormed();
+  return (
+    ok(name, LIMITS.name) &&
+    ok(country, LIMITS.country) &&
+    ok(email, LIMITS.email) &&
+    email === email.toLowerCase() &&
+    /^[1-9]\d{0,2}$/.test(age) &&
+    Number(age) <= LIMITS.ageMax
+  );
 }
 
 describe('student model', () => {
@@ -73,7 +115,15 @@ describe('handlers against dynalite', () => {
     await fc.assert(
       fc.asyncProperty(hostileBody, fc.boolean(), async (body, asText) => {
         const raw = asText && typeof body === 'string' ? body : JSON.stringify(body);
-        const res = await signup(buildProxyEvent({ method: 'POST', resource: '/student', path: '/student', headers: { 'Content-Type': 'application/json' }, body: raw ?? 'null' }));
+        const res = await signup(
+          buildProxyEvent({
+            method: 'POST',
+            resource: '/student',
+            path: '/student',
+            headers: { 'Content-Type': 'application/json' },
+            body: raw ?? 'null',
+          }),
+        );
         if (res.statusCode >= 500) return false;
         const expected = validateStudent(body);
         if (res.statusCode === 200) {
@@ -91,19 +141,25 @@ describe('handlers against dynalite', () => {
     expect(inTable.every(isValidStored)).toBe(true);
     expect(new Map(inTable.map((s) => [s.email as string, s]))).toEqual(stored);
     // Whatever is stored lists back exactly as stored.
-    const listed = JSON.parse((await list(buildProxyEvent({ method: 'GET', resource: '/student', path: '/student' }))).body) as Student[];
+    const listed = JSON.parse(
+      (await list(buildProxyEvent({ method: 'GET', resource: '/student', path: '/student' }))).body,
+    ) as Student[];
     expect(new Map(listed.map((s) => [s.email, s]))).toEqual(stored);
   });
 
   test('GET: any limit or cursor answers 200 or 400, never a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(hostileString, { nil: undefined }), fc.option(hostileString, { nil: undefined }), async (limit, cursor) => {
-        const query: Record<string, string> = {};
-        if (limit !== undefined) query.limit = limit;
-        if (cursor !== undefined) query.cursor = cursor;
-        const res = await list(buildProxyEvent({ method: 'GET', resource: '/student', path: '/student', query }));
-        return res.statusCode === 200 || res.statusCode === 400;
-      }),
+      fc.asyncProperty(
+        fc.option(hostileString, { nil: undefined }),
+        fc.option(hostileString, { nil: undefined }),
+        async (limit, cursor) => {
+          const query: Record<string, string> = {};
+          if (limit !== undefined) query.limit = limit;
+          if (cursor !== undefined) query.cursor = cursor;
+          const res = await list(buildProxyEvent({ method: 'GET', resource: '/student', path: '/student', query }));
+          return res.statusCode === 200 || res.statusCode === 400;
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -121,14 +177,17 @@ describe('UI forms', () => {
     const app = createApp(loadFrontendConfig({ API_ENDPOINT: backend.api.studentUrl }));
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.record({ name: hostileString, age: hostileString, email: hostileString, country: hostileString }), async (fields) => {
-        // A marker that would be live markup if any field were echoed unescaped.
-        const marker = `<i data-m="${++n}">`;
-        const form = { ...fields, name: `${fields.name}${marker}` };
-        const res = await request(app).post('/students').type('form').send(form);
-        if (res.status >= 500) return false;
-        return res.status === 303 || !res.text.includes(marker);
-      }),
+      fc.asyncProperty(
+        fc.record({ name: hostileString, age: hostileString, email: hostileString, country: hostileString }),
+        async (fields) => {
+          // A marker that would be live markup if any field were echoed unescaped.
+          const marker = `<i data-m="${++n}">`;
+          const form = { ...fields, name: `${fields.name}${marker}` };
+          const res = await request(app).post('/students').type('form').send(form);
+          if (res.status >= 500) return false;
+          return res.status === 303 || !res.text.includes(marker);
+        },
+      ),
       { numRuns: RUNS },
     );
     // Names that were accepted carry the marker into the list: it must show as text there too.

@@ -2,7 +2,13 @@
  * The synthesized Terraform: the architecture and its wiring, pinned addresses, no machine
  * paths, backends, and configuration errors. No AWS and no `terraform init`.
  */
-import { API_RESOURCE, API_STAGE, CORS_HEADERS, FUNCTION_TABLE_ACTIONS, STUDENTS_TABLE } from '../lambdas/shared/contract';
+import {
+  API_RESOURCE,
+  API_STAGE,
+  CORS_HEADERS,
+  FUNCTION_TABLE_ACTIONS,
+  STUDENTS_TABLE,
+} from '../lambdas/shared/contract';
 import { STUDENT_REQUEST_SCHEMA } from '../lambdas/shared/student';
 import { ConfigError, loadConfig } from '../stacks/config';
 import { LAMBDA_RUNTIME } from '../stacks/node-function';
@@ -15,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../main';
-import { block, cleanupSynth, isTrue, resource, synth, type Json } from './helpers/synth';
+import { block, cleanupSynth, resource, synth, type Json } from './helpers/synth';
 
 Testing.setupJest();
 afterAll(cleanupSynth);
@@ -25,8 +31,14 @@ describe("cdktf's own matchers", () => {
     const outdir = mkdtempSync(path.join(os.tmpdir(), 'students-matchers-'));
     try {
       const { data, api } = buildApp(loadConfig({}), { outdir });
-      expect(Testing.synth(data)).toHaveResourceWithProperties(DynamodbTable, { hash_key: 'email', billing_mode: 'PAY_PER_REQUEST' });
-      expect(Testing.synth(api)).toHaveResourceWithProperties(LambdaFunction, { function_name: 'students-dev-signup-students', runtime: LAMBDA_RUNTIME });
+      expect(Testing.synth(data)).toHaveResourceWithProperties(DynamodbTable, {
+        hash_key: 'email',
+        billing_mode: 'PAY_PER_REQUEST',
+      });
+      expect(Testing.synth(api)).toHaveResourceWithProperties(LambdaFunction, {
+        function_name: 'students-dev-signup-students',
+        runtime: LAMBDA_RUNTIME,
+      });
       expect(Testing.synth(data)).not.toHaveResource(LambdaFunction);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
@@ -34,14 +46,25 @@ describe("cdktf's own matchers", () => {
   });
 });
 
-const STACKS = ['students-account-us-east-1', 'students-dev-api', 'students-dev-data', 'students-dev-frontend', 'students-dev-network'];
+const STACKS = [
+  'students-account-us-east-1',
+  'students-dev-api',
+  'students-dev-data',
+  'students-dev-frontend',
+  'students-dev-network',
+];
 
 /** The API deployment's trigger after `change` edits the API stack's resources (by address name). */
 function triggerAfter(change: (resources: Map<string, TerraformResource>) => void): string {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'students-trigger-'));
   try {
     const { app, api } = buildApp(loadConfig({}), { outdir });
-    const byId = new Map(api.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource).map((r) => [r.friendlyUniqueId, r]));
+    const byId = new Map(
+      api.node
+        .findAll()
+        .filter((c): c is TerraformResource => c instanceof TerraformResource)
+        .map((r) => [r.friendlyUniqueId, r]),
+    );
     change(byId);
     app.synth();
     const json = JSON.parse(readFileSync(path.join(outdir, 'stacks', api.stackName, 'cdk.tf.json'), 'utf8'));
@@ -53,15 +76,19 @@ function triggerAfter(change: (resources: Map<string, TerraformResource>) => voi
 
 function addresses(stack: Json): string[] {
   const out: string[] = [];
-  for (const [type, items] of Object.entries((stack.resource ?? {}) as Record<string, Json>)) for (const name of Object.keys(items)) out.push(`${type}.${name}`);
-  for (const [type, items] of Object.entries((stack.data ?? {}) as Record<string, Json>)) for (const name of Object.keys(items)) out.push(`data.${type}.${name}`);
+  for (const [type, items] of Object.entries((stack.resource ?? {}) as Record<string, Json>))
+    for (const name of Object.keys(items)) out.push(`${type}.${name}`);
+  for (const [type, items] of Object.entries((stack.data ?? {}) as Record<string, Json>))
+    for (const name of Object.keys(items)) out.push(`data.${type}.${name}`);
   return out.sort();
 }
 
 describe('stacks', () => {
   test('synth writes the four environment stacks, named after the environment, and the account stack', () => {
     expect(Object.keys(synth().stacks).sort()).toEqual(STACKS);
-    expect(Object.keys(synth({ STUDENTS_ENV: 'qa' }).stacks).sort()).toEqual(STACKS.map((s) => s.replace('-dev-', '-qa-')));
+    expect(Object.keys(synth({ STUDENTS_ENV: 'qa' }).stacks).sort()).toEqual(
+      STACKS.map((s) => s.replace('-dev-', '-qa-')),
+    );
     expect(Object.keys(synth({ STUDENTS_MANAGE_APIGW_ACCOUNT: 'false' }).stacks).sort()).toEqual(STACKS.slice(1));
   });
 
@@ -202,15 +229,24 @@ describe('stacks', () => {
   });
 
   test('state: local by default, relative to the stack; S3 with native locking when a bucket is configured', () => {
-    for (const [name, json] of Object.entries(synth().stacks)) expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+    for (const [name, json] of Object.entries(synth().stacks))
+      expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
     const remote = synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-dev-data']!;
     expect(remote.terraform.backend).toEqual({
-      s3: { bucket: 'acme-terraform-state', key: 'students/dev/students-dev-data.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: 'acme-terraform-state',
+        key: 'students/dev/students-dev-data.tfstate',
+        region: 'us-east-1',
+        encrypt: true,
+        use_lockfile: true,
+      },
     });
     const api = synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-dev-api']!;
     expect(block(api.data.terraform_remote_state['cross-stack-reference-input-students-dev-data'])?.backend).toBe('s3');
     // One account stack per account and region, whichever environment synthesizes it.
-    const account = synth({ STUDENTS_ENV: 'qa', STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-account-us-east-1']!;
+    const account = synth({ STUDENTS_ENV: 'qa', STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks[
+      'students-account-us-east-1'
+    ]!;
     expect(account.terraform.backend.s3.key).toBe('students/account/students-account-us-east-1.tfstate');
   });
 });
@@ -221,12 +257,16 @@ describe('network', () => {
     expect(resource(net(), 'aws_vpc', 'vpc')).toMatchObject({ cidr_block: '10.0.0.0/16', enable_dns_hostnames: true });
     expect(Object.keys(net().resource.aws_subnet)).toHaveLength(4);
     expect(Object.keys(net().resource.aws_nat_gateway)).toEqual(['nat-gateway-0']);
-    expect(resource(net(), 'aws_route', 'private-default-route-1')).toMatchObject({ nat_gateway_id: '${aws_nat_gateway.nat-gateway-0.id}' });
+    expect(resource(net(), 'aws_route', 'private-default-route-1')).toMatchObject({
+      nat_gateway_id: '${aws_nat_gateway.nat-gateway-0.id}',
+    });
   });
   test('NAT per AZ puts one gateway in each zone; NAT none routes nothing privately', () => {
     const perAz = synth({ STUDENTS_NAT_MODE: 'per-az', STUDENTS_AZ_COUNT: '3' }).stacks['students-dev-network']!;
     expect(Object.keys(perAz.resource.aws_nat_gateway)).toEqual(['nat-gateway-0', 'nat-gateway-1', 'nat-gateway-2']);
-    expect(resource(perAz, 'aws_route', 'private-default-route-2')).toMatchObject({ nat_gateway_id: '${aws_nat_gateway.nat-gateway-2.id}' });
+    expect(resource(perAz, 'aws_route', 'private-default-route-2')).toMatchObject({
+      nat_gateway_id: '${aws_nat_gateway.nat-gateway-2.id}',
+    });
     const none = synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-network']!;
     expect(none.resource.aws_nat_gateway).toBeUndefined();
     expect(Object.keys(none.resource.aws_route)).toEqual(['public-default-route']);
@@ -237,7 +277,10 @@ describe('network', () => {
     expect(zones.filter).toEqual([{ name: 'zone-type', values: ['availability-zone'] }]);
     expect(zones.lifecycle.postcondition[0].condition).toBe('${length(self.names) >= 2}');
     const three = synth({ STUDENTS_AZ_COUNT: '3', STUDENTS_NAT_MODE: 'per-az' }).stacks['students-dev-network']!;
-    expect(three.data.aws_availability_zones.zones.lifecycle.postcondition[0]).toMatchObject({ condition: '${length(self.names) >= 3}', error_message: expect.stringContaining('STUDENTS_AZ_COUNT') });
+    expect(three.data.aws_availability_zones.zones.lifecycle.postcondition[0]).toMatchObject({
+      condition: '${length(self.names) >= 3}',
+      error_message: expect.stringContaining('STUDENTS_AZ_COUNT'),
+    });
     for (const [name, subnet] of Object.entries(three.resource.aws_subnet as Json)) {
       expect(subnet.availability_zone).toBe(`\${data.aws_availability_zones.zones.names.${name.at(-1)}}`);
       expect(JSON.stringify(subnet)).not.toContain('element(');
@@ -245,12 +288,21 @@ describe('network', () => {
   });
   test('the flow-log role trusts the service only for this account (aws:SourceAccount)', () => {
     const trust = JSON.parse(resource(net(), 'aws_iam_role', 'flow-log-role').assume_role_policy);
-    expect(trust.Statement[0]).toMatchObject({ Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } } });
+    expect(trust.Statement[0]).toMatchObject({
+      Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } },
+    });
   });
   test('an S3 gateway endpoint on every route table, and flow logs with retention', () => {
-    expect(resource(net(), 'aws_vpc_endpoint', 's3-endpoint')).toMatchObject({ vpc_endpoint_type: 'Gateway', service_name: 'com.amazonaws.us-east-1.s3' });
+    expect(resource(net(), 'aws_vpc_endpoint', 's3-endpoint')).toMatchObject({
+      vpc_endpoint_type: 'Gateway',
+      service_name: 'com.amazonaws.us-east-1.s3',
+    });
     expect(resource(net(), 'aws_vpc_endpoint', 's3-endpoint').route_table_ids).toHaveLength(3);
-    expect(resource(net(), 'aws_flow_log', 'flow-log')).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+    expect(resource(net(), 'aws_flow_log', 'flow-log')).toMatchObject({
+      traffic_type: 'ALL',
+      log_destination_type: 'cloud-watch-logs',
+    });
     expect(resource(net(), 'aws_cloudwatch_log_group', 'flow-log-group')).toMatchObject({ retention_in_days: 30 });
   });
 });
@@ -268,8 +320,16 @@ describe('data', () => {
       deletion_protection_enabled: true,
       lifecycle: { prevent_destroy: true },
     });
-    const throwaway = resource(synth({ STUDENTS_ENV: 'scratch', STUDENTS_DELETION_PROTECTION: 'false' }).stacks['students-scratch-data']!, 'aws_dynamodb_table', 'students-table');
-    expect(throwaway).toMatchObject({ name: 'students-scratch-Students', deletion_protection_enabled: false, lifecycle: { prevent_destroy: false } });
+    const throwaway = resource(
+      synth({ STUDENTS_ENV: 'scratch', STUDENTS_DELETION_PROTECTION: 'false' }).stacks['students-scratch-data']!,
+      'aws_dynamodb_table',
+      'students-table',
+    );
+    expect(throwaway).toMatchObject({
+      name: 'students-scratch-Students',
+      deletion_protection_enabled: false,
+      lifecycle: { prevent_destroy: false },
+    });
   });
 });
 
@@ -278,46 +338,81 @@ describe('api', () => {
   test('resource /student on stage dev, GET and POST by Lambda proxy, OPTIONS by mock', () => {
     expect(resource(api(), 'aws_api_gateway_resource', 'student-resource').path_part).toBe(API_RESOURCE);
     expect(resource(api(), 'aws_api_gateway_stage', 'stage').stage_name).toBe(API_STAGE);
-    expect(resource(api(), 'aws_api_gateway_integration', 'get-integration')).toMatchObject({ type: 'AWS_PROXY', integration_http_method: 'POST', uri: '${aws_lambda_function.list-students.invoke_arn}' });
-    expect(resource(api(), 'aws_api_gateway_integration', 'post-integration')).toMatchObject({ type: 'AWS_PROXY', uri: '${aws_lambda_function.signup-students.invoke_arn}' });
+    expect(resource(api(), 'aws_api_gateway_integration', 'get-integration')).toMatchObject({
+      type: 'AWS_PROXY',
+      integration_http_method: 'POST',
+      uri: '${aws_lambda_function.list-students.invoke_arn}',
+    });
+    expect(resource(api(), 'aws_api_gateway_integration', 'post-integration')).toMatchObject({
+      type: 'AWS_PROXY',
+      uri: '${aws_lambda_function.signup-students.invoke_arn}',
+    });
     expect(resource(api(), 'aws_api_gateway_integration', 'options-integration')).toMatchObject({ type: 'MOCK' });
   });
   test('the preflight answers with exactly the headers the handlers send', () => {
-    const params = resource(api(), 'aws_api_gateway_integration_response', 'options-integration-response').response_parameters;
-    expect(params).toEqual(Object.fromEntries(Object.entries(CORS_HEADERS).map(([k, v]) => [`method.response.header.${k}`, `'${v}'`])));
+    const params = resource(
+      api(),
+      'aws_api_gateway_integration_response',
+      'options-integration-response',
+    ).response_parameters;
+    expect(params).toEqual(
+      Object.fromEntries(Object.entries(CORS_HEADERS).map(([k, v]) => [`method.response.header.${k}`, `'${v}'`])),
+    );
   });
   test('POST bodies are validated against the student model before the Lambda', () => {
     const model = resource(api(), 'aws_api_gateway_model', 'post-body-model');
     expect(JSON.parse(model.schema)).toEqual(STUDENT_REQUEST_SCHEMA);
-    expect(resource(api(), 'aws_api_gateway_method', 'post-method')).toMatchObject({ request_models: { 'application/json': '${aws_api_gateway_model.post-body-model.name}' }, request_validator_id: '${aws_api_gateway_request_validator.validator.id}' });
-    expect(resource(api(), 'aws_api_gateway_request_validator', 'validator')).toMatchObject({ validate_request_body: true });
-  });
-  test.each(['list-students', 'signup-students'] as const)('%s: bundle asset with a base64 SHA-256 hash, Node 22 on arm64, X-Ray, TABLE_NAME', (name) => {
-    const fn = resource(api(), 'aws_lambda_function', name);
-    expect(fn).toMatchObject({
-      function_name: `students-dev-${name}`,
-      runtime: LAMBDA_RUNTIME,
-      architectures: ['arm64'],
-      handler: 'index.handler',
-      tracing_config: { mode: 'Active' },
+    expect(resource(api(), 'aws_api_gateway_method', 'post-method')).toMatchObject({
+      request_models: { 'application/json': '${aws_api_gateway_model.post-body-model.name}' },
+      request_validator_id: '${aws_api_gateway_request_validator.validator.id}',
     });
-    expect(LAMBDA_RUNTIME).toBe(`nodejs${process.versions.node.split('.')[0]}.x`);
-    expect(fn.timeout).toBeLessThan(29);
-    expect(fn.filename).toMatch(/^assets\/.+\.zip$/);
-    expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
-    expect(fn.environment.variables.TABLE_NAME).toMatch(/terraform_remote_state\.cross-stack-reference-input-students-dev-data/);
+    expect(resource(api(), 'aws_api_gateway_request_validator', 'validator')).toMatchObject({
+      validate_request_body: true,
+    });
   });
-  test.each(['list-students', 'signup-students'] as const)('%s: its own role may only call its table action on the table ARN', (name) => {
-    const policy = JSON.parse(resource(api(), 'aws_iam_role_policy', `${name}-policy`).policy);
-    const table = policy.Statement.find((s: Json) => s.Sid === 'Table');
-    expect(table.Action).toEqual(FUNCTION_TABLE_ACTIONS[name]);
-    expect(table.Resource).toMatch(/cross-stack-reference-input-students-dev-data.*tablearn/);
-    expect(policy.Statement.find((s: Json) => s.Sid === 'OwnLogs').Resource).toBe(`\${aws_cloudwatch_log_group.${name}-logs.arn}:*`);
-    expect(resource(api(), 'aws_cloudwatch_log_group', `${name}-logs`)).toMatchObject({ name: `/aws/lambda/students-dev-${name}`, retention_in_days: 30 });
-  });
+  test.each(['list-students', 'signup-students'] as const)(
+    '%s: bundle asset with a base64 SHA-256 hash, Node 22 on arm64, X-Ray, TABLE_NAME',
+    (name) => {
+      const fn = resource(api(), 'aws_lambda_function', name);
+      expect(fn).toMatchObject({
+        function_name: `students-dev-${name}`,
+        runtime: LAMBDA_RUNTIME,
+        architectures: ['arm64'],
+        handler: 'index.handler',
+        tracing_config: { mode: 'Active' },
+      });
+      expect(LAMBDA_RUNTIME).toBe(`nodejs${process.versions.node.split('.')[0]}.x`);
+      expect(fn.timeout).toBeLessThan(29);
+      expect(fn.filename).toMatch(/^assets\/.+\.zip$/);
+      expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
+      expect(fn.environment.variables.TABLE_NAME).toMatch(
+        /terraform_remote_state\.cross-stack-reference-input-students-dev-data/,
+      );
+    },
+  );
+  test.each(['list-students', 'signup-students'] as const)(
+    '%s: its own role may only call its table action on the table ARN',
+    (name) => {
+      const policy = JSON.parse(resource(api(), 'aws_iam_role_policy', `${name}-policy`).policy);
+      const table = policy.Statement.find((s: Json) => s.Sid === 'Table');
+      expect(table.Action).toEqual(FUNCTION_TABLE_ACTIONS[name]);
+      expect(table.Resource).toMatch(/cross-stack-reference-input-students-dev-data.*tablearn/);
+      expect(policy.Statement.find((s: Json) => s.Sid === 'OwnLogs').Resource).toBe(
+        `\${aws_cloudwatch_log_group.${name}-logs.arn}:*`,
+      );
+      expect(resource(api(), 'aws_cloudwatch_log_group', `${name}-logs`)).toMatchObject({
+        name: `/aws/lambda/students-dev-${name}`,
+        retention_in_days: 30,
+      });
+    },
+  );
   test('Lambda permissions are scoped to their method and path', () => {
-    expect(resource(api(), 'aws_lambda_permission', 'list-students-allow-apigateway-get').source_arn).toBe('${aws_api_gateway_rest_api.api.execution_arn}/*/GET/student');
-    expect(resource(api(), 'aws_lambda_permission', 'signup-students-allow-apigateway-post').source_arn).toBe('${aws_api_gateway_rest_api.api.execution_arn}/*/POST/student');
+    expect(resource(api(), 'aws_lambda_permission', 'list-students-allow-apigateway-get').source_arn).toBe(
+      '${aws_api_gateway_rest_api.api.execution_arn}/*/GET/student',
+    );
+    expect(resource(api(), 'aws_lambda_permission', 'signup-students-allow-apigateway-post').source_arn).toBe(
+      '${aws_api_gateway_rest_api.api.execution_arn}/*/POST/student',
+    );
   });
   test('the deployment is replaced before it is destroyed, on a trigger that is stable while nothing changes', () => {
     const deployment = resource(api(), 'aws_api_gateway_deployment', 'deployment');
@@ -326,20 +421,41 @@ describe('api', () => {
     expect(triggerAfter(() => {})).toBe(deployment.triggers.redeployment);
   });
   test.each([
-    ['a CORS header of the preflight', 'options-integration-response', 'response_parameters', { 'method.response.header.Access-Control-Allow-Headers': "'Content-Type,X-Trace'" }],
-    ['a gateway response template', 'default-4xx-response', 'response_templates.application/json', '{"message":"refused"}'],
+    [
+      'a CORS header of the preflight',
+      'options-integration-response',
+      'response_parameters',
+      { 'method.response.header.Access-Control-Allow-Headers': "'Content-Type,X-Trace'" },
+    ],
+    [
+      'a gateway response template',
+      'default-4xx-response',
+      'response_templates.application/json',
+      '{"message":"refused"}',
+    ],
     ['an integration timeout', 'post-integration', 'timeout_milliseconds', 10000],
     ['method request parameters', 'get-method', 'request_parameters', { 'method.request.querystring.q': false }],
     ['an integration response', 'options-integration-response', 'response_templates.application/json', '{}'],
-  ])('changing %s changes the deployment trigger (in-place updates need a redeployment too)', (_what, id, property, value) => {
-    const base = resource(api(), 'aws_api_gateway_deployment', 'deployment').triggers.redeployment;
-    expect(triggerAfter((resources) => resources.get(id)!.addOverride(property, value))).not.toBe(base);
-  });
+  ])(
+    'changing %s changes the deployment trigger (in-place updates need a redeployment too)',
+    (_what, id, property, value) => {
+      const base = resource(api(), 'aws_api_gateway_deployment', 'deployment').triggers.redeployment;
+      expect(triggerAfter((resources) => resources.get(id)!.addOverride(property, value))).not.toBe(base);
+    },
+  );
   test('the stage: JSON access logs, X-Ray, throttling, metrics and error logging; the URL is an output', () => {
     const stage = resource(api(), 'aws_api_gateway_stage', 'stage');
-    expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
     expect(stage.depends_on).toContain('aws_cloudwatch_log_group.execution-log-group');
-    expect(resource(api(), 'aws_api_gateway_method_settings', 'stage-settings').settings).toMatchObject({ metrics_enabled: true, logging_level: 'ERROR', throttling_rate_limit: 50, throttling_burst_limit: 100 });
+    expect(resource(api(), 'aws_api_gateway_method_settings', 'stage-settings').settings).toMatchObject({
+      metrics_enabled: true,
+      logging_level: 'ERROR',
+      throttling_rate_limit: 50,
+      throttling_burst_limit: 100,
+    });
     expect(api().output.api_url.value).toBe('${aws_api_gateway_stage.stage.invoke_url}/student');
   });
   test('the execution log group API Gateway writes to is declared, with retention', () => {
@@ -354,20 +470,25 @@ describe('account', () => {
   const account = () => synth().stacks['students-account-us-east-1']!;
   test('the account-wide API Gateway role lives in its own stack, never in an environment, and is never destroyed by Terraform', () => {
     for (const [name, json] of Object.entries(synth().stacks)) {
-      if (name !== 'students-account-us-east-1') expect([name, json.resource.aws_api_gateway_account]).toEqual([name, undefined]);
+      if (name !== 'students-account-us-east-1')
+        expect([name, json.resource.aws_api_gateway_account]).toEqual([name, undefined]);
     }
     expect(resource(account(), 'aws_api_gateway_account', 'apigateway-account')).toMatchObject({
       cloudwatch_role_arn: '${aws_iam_role.apigateway-cloudwatch-role.arn}',
       lifecycle: { prevent_destroy: true },
     });
     const trust = JSON.parse(resource(account(), 'aws_iam_role', 'apigateway-cloudwatch-role').assume_role_policy);
-    expect(trust.Statement[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } });
+    expect(trust.Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' },
+    });
     // `npm run destroy` destroys students-<env>-*: the account stack's name cannot match.
     expect('students-account-us-east-1'.startsWith('students-dev-')).toBe(false);
     expect(JSON.stringify(account())).not.toContain('"dev"');
   });
   test('the API stage deploys after the account stack', () => {
-    const { api, account: acct } = buildApp(loadConfig({}), { outdir: mkdtempSync(path.join(os.tmpdir(), 'students-deps-')) });
+    const { api, account: acct } = buildApp(loadConfig({}), {
+      outdir: mkdtempSync(path.join(os.tmpdir(), 'students-deps-')),
+    });
     expect(api.dependencies).toContain(acct);
   });
 });
@@ -380,16 +501,32 @@ describe('frontend', () => {
     expect(object.source).toMatch(/^assets\/frontend-bundle\/[0-9A-F]+\/frontend\.zip$/);
     // The new object is written before the old one becomes a noncurrent version (kept 30 days).
     expect(object.lifecycle).toEqual({ create_before_destroy: true });
-    expect(resource(fe(), 'aws_s3_bucket_lifecycle_configuration', 'artifact-bucket-lifecycle').rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+    expect(
+      resource(fe(), 'aws_s3_bucket_lifecycle_configuration', 'artifact-bucket-lifecycle').rule[0]
+        .noncurrent_version_expiration,
+    ).toEqual([{ noncurrent_days: 30 }]);
     const policy = JSON.parse(resource(fe(), 'aws_iam_role_policy', 'instance-role-artifact').policy);
-    expect(policy.Statement).toEqual([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: '${aws_s3_bucket.artifact-bucket.arn}/frontend/*' }]);
-    expect(resource(fe(), 'aws_iam_role_policy_attachment', 'instance-role-ssm').policy_arn).toBe('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+    expect(policy.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: '${aws_s3_bucket.artifact-bucket.arn}/frontend/*',
+      },
+    ]);
+    expect(resource(fe(), 'aws_iam_role_policy_attachment', 'instance-role-ssm').policy_arn).toBe(
+      'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+    );
   });
   test('the AMI: recorded in state at the first deploy and kept (a deploy of ours never rolls the fleet), or pinned', () => {
-    expect(fe().data.aws_ssm_parameter['al2023-ami'].name).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
+    expect(fe().data.aws_ssm_parameter['al2023-ami'].name).toBe(
+      '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+    );
     const x86 = synth({ STUDENTS_INSTANCE_TYPE: 't3.small' }).stacks['students-dev-frontend']!;
     expect(x86.data.aws_ssm_parameter['al2023-ami'].name).toMatch(/x86_64$/);
-    expect(resource(fe(), 'terraform_data', 'ami')).toMatchObject({ input: { image_id: '${data.aws_ssm_parameter.al2023-ami.insecure_value}' }, lifecycle: { ignore_changes: ['input'] } });
+    expect(resource(fe(), 'terraform_data', 'ami')).toMatchObject({
+      input: { image_id: '${data.aws_ssm_parameter.al2023-ami.insecure_value}' },
+      lifecycle: { ignore_changes: ['input'] },
+    });
     const lt = resource(fe(), 'aws_launch_template', 'launch-template');
     expect(lt.image_id).toBe('${terraform_data.ami.output["image_id"]}');
     expect(JSON.stringify(lt)).not.toContain('aws_ssm_parameter');
@@ -398,26 +535,54 @@ describe('frontend', () => {
     expect(pinned.data?.aws_ssm_parameter).toBeUndefined();
     expect(pinned.resource.terraform_data).toBeUndefined();
   });
-  test('launch template: IMDSv2, encrypted gp3, no public IP, default tags on instances, volumes and interfaces', () => {
+  test('launch template: no public IP but without NAT, default tags on instances, volumes and interfaces', () => {
     const lt = resource(fe(), 'aws_launch_template', 'launch-template');
-    expect(block(lt.metadata_options)).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
-    expect(block(lt.block_device_mappings)?.ebs).toMatchObject({ volume_type: 'gp3', encrypted: 'true' });
+    // IMDSv2 and volume encryption are the policy suite's (CKV_AWS_79, EC2.3).
     expect(block(lt.network_interfaces)?.associate_public_ip_address).toBe('false');
-    const tags = { project: 'students', environment: 'dev', stack: 'students-dev-frontend', 'managed-by': 'cdktf', Name: 'students-dev-frontend' };
-    expect(lt.tag_specifications).toEqual(['instance', 'volume', 'network-interface'].map((resource_type) => ({ resource_type, tags })));
-    const none = resource(synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-frontend']!, 'aws_launch_template', 'launch-template');
+    const tags = {
+      project: 'students',
+      environment: 'dev',
+      stack: 'students-dev-frontend',
+      'managed-by': 'cdktf',
+      Name: 'students-dev-frontend',
+    };
+    expect(lt.tag_specifications).toEqual(
+      ['instance', 'volume', 'network-interface'].map((resource_type) => ({ resource_type, tags })),
+    );
+    const none = resource(
+      synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-frontend']!,
+      'aws_launch_template',
+      'launch-template',
+    );
     expect(block(none.network_interfaces)?.associate_public_ip_address).toBe('true');
   });
   test('user data installs Node 22, fetches its own artifact version, writes the environment and a hardened systemd unit', () => {
-    const script = plainUserData({ artifactBucket: 'b', artifactKey: 'frontend/x.zip', artifactVersion: 'v1', region: 'eu-west-1', apiEndpoint: 'https://api/dev/student', appPort: 3000, nodeMajor: 22 });
+    const script = plainUserData({
+      artifactBucket: 'b',
+      artifactKey: 'frontend/x.zip',
+      artifactVersion: 'v1',
+      region: 'eu-west-1',
+      apiEndpoint: 'https://api/dev/student',
+      appPort: 3000,
+      nodeMajor: 22,
+    });
     expect(script).toContain('dnf install -y "nodejs${NODE_MAJOR}"');
     expect(script).toContain("NODE_MAJOR='22'");
-    expect(script).toContain('aws s3api get-object --region "${REGION}" --bucket "${ARTIFACT_BUCKET}" --key "${ARTIFACT_KEY}"');
+    expect(script).toContain(
+      'aws s3api get-object --region "${REGION}" --bucket "${ARTIFACT_BUCKET}" --key "${ARTIFACT_KEY}"',
+    );
     expect(script).toContain('--version-id "${ARTIFACT_VERSION}"');
     expect(script).toContain("REGION='eu-west-1'");
     expect(script).toContain("API_ENDPOINT='https://api/dev/student'");
     expect(script).toMatch(/API_ENDPOINT=\$\{API_ENDPOINT\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/);
-    for (const line of ['Restart=on-failure', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'User=@APP_USER@', 'EnvironmentFile=/etc/students-frontend/env']) expect(script).toContain(line);
+    for (const line of [
+      'Restart=on-failure',
+      'NoNewPrivileges=yes',
+      'ProtectSystem=strict',
+      'User=@APP_USER@',
+      'EnvironmentFile=/etc/students-frontend/env',
+    ])
+      expect(script).toContain(line);
     const lt = resource(fe(), 'aws_launch_template', 'launch-template');
     // A top-level template (a local): the script's quotes are text, the shell's ${…} escaped, references kept.
     expect(lt.user_data).toBe('${base64encode(local.user_data)}');
@@ -430,38 +595,84 @@ describe('frontend', () => {
     const alb = resource(fe(), 'aws_lb', 'alb');
     expect(alb).toMatchObject({ internal: false, drop_invalid_header_fields: true, load_balancer_type: 'application' });
     expect(alb.subnets).toHaveLength(2);
-    expect(resource(fe(), 'aws_lb_listener', 'http-listener')).toMatchObject({ port: 80, protocol: 'HTTP', default_action: [{ type: 'forward' }] });
-    const tls = synth({ STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012' }).stacks['students-dev-frontend']!;
-    expect(resource(tls, 'aws_lb_listener', 'https-listener')).toMatchObject({ port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
-    expect(resource(tls, 'aws_lb_listener', 'http-listener').default_action[0]).toMatchObject({ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443' } });
+    expect(resource(fe(), 'aws_lb_listener', 'http-listener')).toMatchObject({
+      port: 80,
+      protocol: 'HTTP',
+      default_action: [{ type: 'forward' }],
+    });
+    const tls = synth({
+      STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+    }).stacks['students-dev-frontend']!;
+    expect(resource(tls, 'aws_lb_listener', 'https-listener')).toMatchObject({
+      port: 443,
+      protocol: 'HTTPS',
+      ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    });
+    expect(resource(tls, 'aws_lb_listener', 'http-listener').default_action[0]).toMatchObject({
+      type: 'redirect',
+      redirect: { protocol: 'HTTPS', port: '443' },
+    });
   });
   test('instances accept traffic only from the ALB security group, on the app port; health check on /healthz', () => {
-    expect(resource(fe(), 'aws_vpc_security_group_ingress_rule', 'app-ingress-alb')).toMatchObject({ from_port: 3000, to_port: 3000, referenced_security_group_id: '${aws_security_group.alb-sg.id}' });
-    const appIngress = Object.entries(fe().resource.aws_vpc_security_group_ingress_rule as Json).filter(([, r]) => r.security_group_id === '${aws_security_group.app-sg.id}');
+    expect(resource(fe(), 'aws_vpc_security_group_ingress_rule', 'app-ingress-alb')).toMatchObject({
+      from_port: 3000,
+      to_port: 3000,
+      referenced_security_group_id: '${aws_security_group.alb-sg.id}',
+    });
+    const appIngress = Object.entries(fe().resource.aws_vpc_security_group_ingress_rule as Json).filter(
+      ([, r]) => r.security_group_id === '${aws_security_group.app-sg.id}',
+    );
     expect(appIngress.map(([n]) => n)).toEqual(['app-ingress-alb']);
-    expect(block(resource(fe(), 'aws_lb_target_group', 'target-group').health_check)).toMatchObject({ path: '/healthz', matcher: '200' });
+    expect(block(resource(fe(), 'aws_lb_target_group', 'target-group').health_check)).toMatchObject({
+      path: '/healthz',
+      matcher: '200',
+    });
   });
   test('the ASG: ELB health checks, sizes from config, a refresh at full capacity that rolls back, after its role', () => {
-    const asg = resource(synth({ STUDENTS_ASG_MIN: '3', STUDENTS_ASG_MAX: '7', STUDENTS_ASG_DESIRED: '4' }).stacks['students-dev-frontend']!, 'aws_autoscaling_group', 'asg');
+    const asg = resource(
+      synth({ STUDENTS_ASG_MIN: '3', STUDENTS_ASG_MAX: '7', STUDENTS_ASG_DESIRED: '4' }).stacks[
+        'students-dev-frontend'
+      ]!,
+      'aws_autoscaling_group',
+      'asg',
+    );
     expect(asg).toMatchObject({
       health_check_type: 'ELB',
       min_size: 3,
       max_size: 7,
       desired_capacity: 4,
-      instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200, auto_rollback: true } },
+      instance_refresh: {
+        strategy: 'Rolling',
+        preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200, auto_rollback: true },
+      },
       launch_template: { version: '${tostring(aws_launch_template.launch-template.latest_version)}' },
     });
-    expect(asg.depends_on).toEqual(['aws_iam_role_policy.instance-role-artifact', 'aws_iam_role_policy_attachment.instance-role-ssm']);
+    expect(asg.depends_on).toEqual([
+      'aws_iam_role_policy.instance-role-artifact',
+      'aws_iam_role_policy_attachment.instance-role-ssm',
+    ]);
     expect(asg.tag).toContainEqual({ key: 'environment', value: 'dev', propagate_at_launch: true });
     expect(asg.health_check_grace_period).toBeGreaterThan(0);
     expect(JSON.stringify(asg.vpc_zone_identifier)).toContain('private-subnet');
-    expect(resource(fe(), 'aws_autoscaling_policy', 'cpu-target-tracking')).toMatchObject({ policy_type: 'TargetTrackingScaling' });
-    const none = resource(synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-frontend']!, 'aws_autoscaling_group', 'asg');
+    expect(resource(fe(), 'aws_autoscaling_policy', 'cpu-target-tracking')).toMatchObject({
+      policy_type: 'TargetTrackingScaling',
+    });
+    const none = resource(
+      synth({ STUDENTS_NAT_MODE: 'none' }).stacks['students-dev-frontend']!,
+      'aws_autoscaling_group',
+      'asg',
+    );
     expect(JSON.stringify(none.vpc_zone_identifier)).toContain('public-subnet');
   });
   test('security groups and the target group carry generated names and are created before they are destroyed', () => {
-    const ssh = synth({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_INSTANCE_CONNECT_ENDPOINT: 'true' }).stacks['students-dev-frontend']!;
-    for (const [address, prefix] of [['alb-sg', 'students-dev-alb-'], ['app-sg', 'students-dev-app-'], ['instance-connect-sg', 'students-dev-instance-connect-']]) {
+    const ssh = synth({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_INSTANCE_CONNECT_ENDPOINT: 'true' }).stacks[
+      'students-dev-frontend'
+    ]!;
+    for (const [address, prefix] of [
+      ['alb-sg', 'students-dev-alb-'],
+      ['app-sg', 'students-dev-app-'],
+      ['instance-connect-sg', 'students-dev-instance-connect-'],
+    ]) {
       const sg = resource(ssh, 'aws_security_group', address!);
       expect(sg).toMatchObject({ name_prefix: prefix, lifecycle: { create_before_destroy: true } });
       expect(sg.name).toBeUndefined();
@@ -472,7 +683,8 @@ describe('frontend', () => {
     expect(tg.name_prefix.length).toBeLessThanOrEqual(6);
   });
   test('access logs: the regional ELB account where it exists, the log-delivery service principal in newer regions', () => {
-    const statement = (stack: Json) => JSON.parse(resource(stack, 'aws_s3_bucket_policy', 'alb-log-bucket-policy').policy).Statement[1];
+    const statement = (stack: Json) =>
+      JSON.parse(resource(stack, 'aws_s3_bucket_policy', 'alb-log-bucket-policy').policy).Statement[1];
     expect(statement(fe()).Principal).toEqual({ AWS: '${data.aws_elb_service_account.elb-account.arn}' });
     for (const region of ['me-central-1', 'eu-central-2', 'il-central-1', 'ap-southeast-3']) {
       const stack = synth({ STUDENTS_REGION: region }).stacks['students-dev-frontend']!;
@@ -481,7 +693,11 @@ describe('frontend', () => {
     }
   });
   test('a domain name becomes the site URL, with an alias record when a hosted zone is given', () => {
-    const env = { STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012', STUDENTS_DOMAIN_NAME: 'Portal.Example.edu', STUDENTS_HOSTED_ZONE_ID: 'Z0123456789ABCDEFGHIJ' };
+    const env = {
+      STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+      STUDENTS_DOMAIN_NAME: 'Portal.Example.edu',
+      STUDENTS_HOSTED_ZONE_ID: 'Z0123456789ABCDEFGHIJ',
+    };
     const stack = synth(env).stacks['students-dev-frontend']!;
     expect(stack.output.site_url.value).toBe('https://portal.example.edu');
     expect(resource(stack, 'aws_route53_record', 'site-record')).toMatchObject({
@@ -494,14 +710,30 @@ describe('frontend', () => {
   });
   test('SSH is opt-in: a key and CIDRs open port 22 to those CIDRs only; Instance Connect adds an endpoint', () => {
     expect(resource(fe(), 'aws_launch_template', 'launch-template').key_name).toBeUndefined();
-    const ssh = synth({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24', STUDENTS_INSTANCE_CONNECT_ENDPOINT: 'true' }).stacks['students-dev-frontend']!;
+    const ssh = synth({
+      STUDENTS_SSH_KEY_NAME: 'ops',
+      STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24',
+      STUDENTS_INSTANCE_CONNECT_ENDPOINT: 'true',
+    }).stacks['students-dev-frontend']!;
     expect(resource(ssh, 'aws_launch_template', 'launch-template').key_name).toBe('ops');
-    expect(resource(ssh, 'aws_vpc_security_group_ingress_rule', 'app-ingress-ssh-0')).toMatchObject({ from_port: 22, to_port: 22, cidr_ipv4: '203.0.113.0/24' });
+    expect(resource(ssh, 'aws_vpc_security_group_ingress_rule', 'app-ingress-ssh-0')).toMatchObject({
+      from_port: 22,
+      to_port: 22,
+      cidr_ipv4: '203.0.113.0/24',
+    });
     expect(resource(ssh, 'aws_ec2_instance_connect_endpoint', 'instance-connect-endpoint')).toBeDefined();
   });
   test('outputs: site URL, API URL, ASG name, artifact bucket, SSM command', () => {
     const out = fe().output;
-    expect(Object.keys(out).sort()).toEqual(['api_url', 'artifact_bucket', 'artifact_key', 'asg_name', 'region', 'site_url', 'ssm_session_command']);
+    expect(Object.keys(out).sort()).toEqual([
+      'api_url',
+      'artifact_bucket',
+      'artifact_key',
+      'asg_name',
+      'region',
+      'site_url',
+      'ssm_session_command',
+    ]);
     expect(out.site_url.value).toBe('http://${aws_lb.alb.dns_name}');
     expect(out.api_url.value).toMatch(/cross-stack-reference-input-students-dev-api/);
     expect(out.ssm_session_command.value).toContain('aws ssm start-session');
@@ -510,7 +742,15 @@ describe('frontend', () => {
 
 describe('configuration', () => {
   test('defaults to dev', () => {
-    expect(loadConfig({})).toMatchObject({ environment: 'dev', region: 'us-east-1', azCount: 2, natMode: 'single', instanceType: 't4g.small', architecture: 'arm64', asg: { min: 2, desired: 2, max: 4 } });
+    expect(loadConfig({})).toMatchObject({
+      environment: 'dev',
+      region: 'us-east-1',
+      azCount: 2,
+      natMode: 'single',
+      instanceType: 't4g.small',
+      architecture: 'arm64',
+      asg: { min: 2, desired: 2, max: 4 },
+    });
   });
   test.each([
     [{ STUDENTS_ENV: 'Dev!' }, 'STUDENTS_ENV'],
@@ -528,7 +768,12 @@ describe('configuration', () => {
     [{ STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24' }, 'STUDENTS_SSH_KEY_NAME'],
     [{ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '10.0.0.300/32' }, 'STUDENTS_SSH_ALLOWED_CIDRS'],
     [{ STUDENTS_CERTIFICATE_ARN: 'arn:aws:iam::1:thing' }, 'STUDENTS_CERTIFICATE_ARN'],
-    [{ STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012' }, 'STUDENTS_CERTIFICATE_ARN'],
+    [
+      {
+        STUDENTS_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+      },
+      'STUDENTS_CERTIFICATE_ARN',
+    ],
     [{ STUDENTS_STATE_BUCKET: 'Bad_Bucket' }, 'STUDENTS_STATE_BUCKET'],
     [{ STUDENTS_DELETION_PROTECTION: 'maybe' }, 'STUDENTS_DELETION_PROTECTION'],
     [{ STUDENTS_DOMAIN_NAME: 'not a name' }, 'STUDENTS_DOMAIN_NAME'],
@@ -539,6 +784,8 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid setting ${setting}`));
   });
   test('a world-open SSH CIDR is refused with the reason', () => {
-    expect(() => loadConfig({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24,0.0.0.0/0' })).toThrow(/whole internet/);
+    expect(() =>
+      loadConfig({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24,0.0.0.0/0' }),
+    ).toThrow(/whole internet/);
   });
 });

@@ -7,7 +7,13 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkStack, formatResult, passed, validateConfigurations, type ValidationReport } from '../scripts/terraform/validate';
+import {
+  checkStack,
+  formatResult,
+  passed,
+  validateConfigurations,
+  type ValidationReport,
+} from '../scripts/terraform/validate';
 
 let workDir: string;
 let report: ValidationReport;
@@ -29,7 +35,8 @@ test('every stack of every documented configuration validates, and its mock plan
 test('the report says which provider version validated, and that it stands in for the pin when it differs', () => {
   expect(report.pinnedVersion).toBe('6.25.0');
   expect(report.validatedVersion).toMatch(/^\d+\.\d+\.\d+$/);
-  if (report.validatedVersion !== report.pinnedVersion) expect(report.toolchain.proxyVersion).toBe(report.validatedVersion);
+  if (report.validatedVersion !== report.pinnedVersion)
+    expect(report.toolchain.proxyVersion).toBe(report.validatedVersion);
 });
 
 test('the check can fail: the user data as it was once written (quotes inside a function call) is refused', async () => {
@@ -38,9 +45,14 @@ test('the check can fail: the user data as it was once written (quotes inside a 
   cpSync(original.dir, dir, { recursive: true });
   const file = path.join(dir, 'cdk.tf.json');
   const json = JSON.parse(readFileSync(file, 'utf8'));
-  json.resource.aws_launch_template['launch-template'].user_data = '${base64encode("#!/bin/bash\\necho "bootstrap" done")}';
+  json.resource.aws_launch_template['launch-template'].user_data =
+    '${base64encode("#!/bin/bash\\necho "bootstrap" done")}';
   writeFileSync(file, JSON.stringify(json, null, 2));
-  const result = await checkStack({ configuration: 'dev', stack: 'students-dev-frontend', dir, sameIn: [] }, report.toolchain, false);
+  const result = await checkStack(
+    { configuration: 'dev', stack: 'students-dev-frontend', dir, sameIn: [] },
+    report.toolchain,
+    false,
+  );
   expect(result.valid).toBe(false);
   expect(result.diagnostics.join('\n')).toMatch(/cdk\.tf\.json:\d+: error: Missing argument separator/);
 });
@@ -51,7 +63,11 @@ test('the check can fail: a mock-plan assertion that does not hold fails the sta
   cpSync(original.dir, dir, { recursive: true });
   const test = path.join(dir, 'students-dev-data.tftest.hcl');
   writeFileSync(test, readFileSync(test, 'utf8').replace('hash_key == "email"', 'hash_key == "name"'));
-  const result = await checkStack({ configuration: 'dev', stack: 'students-dev-data', dir, sameIn: [] }, report.toolchain, true);
+  const result = await checkStack(
+    { configuration: 'dev', stack: 'students-dev-data', dir, sameIn: [] },
+    report.toolchain,
+    true,
+  );
   expect(result.valid).toBe(true);
   expect(result.tests).toMatchObject({ passed: 0, failed: 1 });
   expect(result.tests?.output).toContain('partition key is email');

@@ -74,7 +74,8 @@ export async function buildFrontend(distDir = DIST): Promise<Built> {
   rmSync(dir, { recursive: true, force: true });
   const file = path.join(dir, 'server.js');
   await build({ ...common, entryPoints: [path.join(ROOT, 'ec2-frontend', 'src', 'server.ts')], outfile: file });
-  for (const sub of ['views', 'public']) cpSync(path.join(ROOT, 'ec2-frontend', sub), path.join(dir, sub), { recursive: true });
+  for (const sub of ['views', 'public'])
+    cpSync(path.join(ROOT, 'ec2-frontend', sub), path.join(dir, sub), { recursive: true });
   const zip = frontendZipPath(distDir);
   return { name: 'frontend', file, bytes: statSync(file).size, zip, zipBytes: zipDirectory(dir, zip) };
 }
@@ -105,7 +106,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const built = await buildAll(out);
   if (!quiet) {
     for (const b of built) {
-      console.log(`${b.name.padEnd(16)} ${kb(b.bytes).padStart(10)} bundle  ${kb(b.zipBytes).padStart(10)} zip  ${path.relative(ROOT, b.zip)}`);
+      console.log(
+        `${b.name.padEnd(16)} ${kb(b.bytes).padStart(10)} bundle  ${kb(b.zipBytes).padStart(10)} zip  ${path.relative(ROOT, b.zip)}`,
+      );
     }
     console.log(`built in ${Date.now() - started} ms`);
   }

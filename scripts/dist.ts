@@ -5,4 +5,6 @@
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
-export const DIST = process.env.STUDENTS_DIST_DIR ? path.resolve(process.env.STUDENTS_DIST_DIR) : path.join(ROOT, 'dist');
+export const DIST = process.env.STUDENTS_DIST_DIR
+  ? path.resolve(process.env.STUDENTS_DIST_DIR)
+  : path.join(ROOT, 'dist');

@@ -33,5 +33,5 @@ for (const [key, entry] of Object.entries(lock.packages)) {
   }
   if (Object.keys(entry.optionalDependencies).length === 0) delete entry.optionalDependencies;
 }
-writeFileSync(file, JSON.stringify(lock, null, 2) + '\n');
+writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`pruned ${pruned} optional dependencies the registry does not serve`);

@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildFrontend, buildLambdas, DIST, ROOT } from './build';
-import { startLocalStack } from './local/stack';
+import { type LocalStack, startLocalStack } from './local/stack';
 
 function newest(dir: string): number {
   let latest = 0;
@@ -38,18 +38,26 @@ function port(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const started = Date.now();
   const shared = newest(path.join(ROOT, 'lambdas'));
-  const lambdasStale = Math.max(shared, mtime(path.join(ROOT, 'scripts', 'build.ts'))) > Math.min(mtime(path.join(DIST, 'lambdas', 'list-students', 'index.js')), mtime(path.join(DIST, 'lambdas', 'signup-students', 'index.js')));
-  const frontendStale = Math.max(shared, newest(path.join(ROOT, 'ec2-frontend'))) > mtime(path.join(DIST, 'frontend', 'server.js'));
+  const lambdasStale =
+    Math.max(shared, mtime(path.join(ROOT, 'scripts', 'build.ts'))) >
+    Math.min(
+      mtime(path.join(DIST, 'lambdas', 'list-students', 'index.js')),
+      mtime(path.join(DIST, 'lambdas', 'signup-students', 'index.js')),
+    );
+  const frontendStale =
+    Math.max(shared, newest(path.join(ROOT, 'ec2-frontend'))) > mtime(path.join(DIST, 'frontend', 'server.js'));
   if (lambdasStale || frontendStale) {
     await Promise.all([lambdasStale ? buildLambdas() : undefined, frontendStale ? buildFrontend() : undefined]);
-    console.log(`build  ${[lambdasStale && 'lambdas', frontendStale && 'frontend'].filter(Boolean).join(' + ')} rebuilt in ${Date.now() - started} ms`);
+    console.log(
+      `build  ${[lambdasStale && 'lambdas', frontendStale && 'frontend'].filter(Boolean).join(' + ')} rebuilt in ${Date.now() - started} ms`,
+    );
   } else {
     console.log('build  up to date');
   }
 
   const fresh = process.argv.includes('--fresh') || /^(1|true|yes)$/i.test(process.env.STUDENTS_FRESH ?? '');
   const readyFrom = Date.now();
-  let stack;
+  let stack: LocalStack;
   try {
     stack = await startLocalStack({
       webPort: port('PORT', 3000),

@@ -38,7 +38,10 @@ export class AccountStack extends StudentsStack {
       roleName: `${PROJECT}-apigateway-cloudwatch-${config.region}`,
       service: 'apigateway.amazonaws.com',
       sourceAccount: account.accountId,
-      managedPolicies: { 'apigateway-cloudwatch-role-policy': 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' },
+      managedPolicies: {
+        'apigateway-cloudwatch-role-policy':
+          'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      },
     });
     const settings = new ApiGatewayAccount(this, 'apigateway-account', {
       cloudwatchRoleArn: role.roleArn,

@@ -11,7 +11,15 @@ import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { TerraformOutput, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
-import { API_RESOURCE, API_ROUTES, API_STAGE, CORS_HEADERS, FUNCTION_TABLE_ACTIONS, type FunctionName } from '../lambdas/shared/contract';
+import {
+  API_RESOURCE,
+  API_ROUTES,
+  API_STAGE,
+  CORS_HEADERS,
+  FUNCTION_TABLE_ACTIONS,
+  TABLE_NAME_VARIABLE,
+  type FunctionName,
+} from '../lambdas/shared/contract';
 import { nameOf } from './config';
 import { CorsPreflight, quoted } from './cors-preflight';
 import { definitionHash } from './deployment-trigger';
@@ -64,7 +72,11 @@ export class ApiStack extends EnvironmentStack {
       description: 'Student registration portal API',
       endpointConfiguration: { types: ['REGIONAL'] },
     });
-    const resource = new ApiGatewayResource(this, 'student-resource', { restApiId: api.id, parentId: api.rootResourceId, pathPart: API_RESOURCE });
+    const resource = new ApiGatewayResource(this, 'student-resource', {
+      restApiId: api.id,
+      parentId: api.rootResourceId,
+      pathPart: API_RESOURCE,
+    });
     const validator = new ApiGatewayRequestValidator(this, 'validator', {
       restApiId: api.id,
       name: 'body-and-parameters',
@@ -81,7 +93,7 @@ export class ApiStack extends EnvironmentStack {
           bundleZip: props.lambdaZips[name],
           tableActions: FUNCTION_TABLE_ACTIONS[name],
           tableArn: props.tableArn,
-          environment: { TABLE_NAME: props.tableName },
+          environment: { [TABLE_NAME_VARIABLE]: props.tableName },
           logRetentionDays: config.logRetentionDays,
         });
         functions.set(name, fn);
@@ -113,7 +125,9 @@ export class ApiStack extends EnvironmentStack {
         authorization: 'NONE',
         requestValidatorId: validator.id,
         requestModels: model ? { 'application/json': model.name } : undefined,
-        requestParameters: Object.fromEntries((route.queryParameters ?? []).map((q) => [`method.request.querystring.${q}`, false])),
+        requestParameters: Object.fromEntries(
+          (route.queryParameters ?? []).map((q) => [`method.request.querystring.${q}`, false]),
+        ),
       });
       const integration = new ApiGatewayIntegration(this, `${key}-integration`, {
         restApiId: api.id,
@@ -138,7 +152,9 @@ export class ApiStack extends EnvironmentStack {
     definitions.push(...preflight.definitions);
 
     // Errors API Gateway answers itself carry the same CORS header and a {"message"} body.
-    const corsOrigin = { 'gatewayresponse.header.Access-Control-Allow-Origin': quoted(CORS_HEADERS['Access-Control-Allow-Origin']) };
+    const corsOrigin = {
+      'gatewayresponse.header.Access-Control-Allow-Origin': quoted(CORS_HEADERS['Access-Control-Allow-Origin']),
+    };
     for (const [type, id] of [
       ['BAD_REQUEST_BODY', 'bad-request-body'],
       ['DEFAULT_4XX', 'default-4xx'],
@@ -196,7 +212,13 @@ export class ApiStack extends EnvironmentStack {
 
     this.restApiId = api.id;
     this.studentUrl = `${stage.invokeUrl}/${API_RESOURCE}`;
-    this.functionNames = Object.fromEntries([...functions].map(([name, fn]) => [name, fn.functionName])) as Record<FunctionName, string>;
-    new TerraformOutput(this, 'api_url', { value: this.studentUrl, description: 'GET lists students, POST signs one up' });
+    this.functionNames = Object.fromEntries([...functions].map(([name, fn]) => [name, fn.functionName])) as Record<
+      FunctionName,
+      string
+    >;
+    new TerraformOutput(this, 'api_url', {
+      value: this.studentUrl,
+      description: 'GET lists students, POST signs one up',
+    });
   }
 }

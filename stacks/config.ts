@@ -52,7 +52,10 @@ export interface DeploymentConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly setting: string, reason: string) {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
     super(`Invalid setting ${setting}: ${reason}`);
     this.name = 'ConfigError';
   }
@@ -77,7 +80,13 @@ const DEV: Preset = {
 /** The presets an environment name selects; any other name starts from `dev`. */
 export const PRESETS: Readonly<Record<string, Preset>> = {
   dev: DEV,
-  prod: { ...DEV, natMode: 'per-az', asg: { min: 2, desired: 3, max: 8 }, logRetentionDays: 365, apiThrottle: { rateLimit: 200, burstLimit: 400 } },
+  prod: {
+    ...DEV,
+    natMode: 'per-az',
+    asg: { min: 2, desired: 3, max: 8 },
+    logRetentionDays: 365,
+    apiThrottle: { rateLimit: 200, burstLimit: 400 },
+  },
 };
 
 /** Environment variables that override one setting each. */
@@ -107,7 +116,9 @@ export const SETTING_VARIABLES = {
 } as const;
 
 /** Values CloudWatch Logs accepts for retention. */
-const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 function int(setting: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return check(setting, fallback, min, max);
@@ -133,8 +144,10 @@ export function architectureOf(instanceType: string): Architecture {
 
 function cidr(setting: string, value: string): string {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) throw new ConfigError(setting, `"${value}" is not an IPv4 CIDR like 203.0.113.10/32`);
-  if (Number(m[5]) === 0) throw new ConfigError(setting, `"${value}" opens SSH to the whole internet; use SSM, or list your own addresses`);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32)
+    throw new ConfigError(setting, `"${value}" is not an IPv4 CIDR like 203.0.113.10/32`);
+  if (Number(m[5]) === 0)
+    throw new ConfigError(setting, `"${value}" opens SSH to the whole internet; use SSM, or list your own addresses`);
   return value;
 }
 
@@ -143,51 +156,83 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
   const v = SETTING_VARIABLES;
   const environment = (env[v.environment] ?? 'dev').trim();
   if (!/^[a-z][a-z0-9]{1,11}$/.test(environment)) {
-    throw new ConfigError(v.environment, `"${environment}" must be 2 to 12 lowercase letters or digits, starting with a letter`);
+    throw new ConfigError(
+      v.environment,
+      `"${environment}" must be 2 to 12 lowercase letters or digits, starting with a letter`,
+    );
   }
   const preset = PRESETS[environment] ?? DEV;
 
   const region = env[v.region] ?? preset.region;
-  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) throw new ConfigError(v.region, `"${region}" is not an AWS region name like eu-west-1`);
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region))
+    throw new ConfigError(v.region, `"${region}" is not an AWS region name like eu-west-1`);
 
   const azCount = int(v.azCount, env[v.azCount], preset.azCount, 2, 6);
 
   const natMode = (env[v.natMode] ?? preset.natMode) as NatMode;
-  if (!['single', 'per-az', 'none'].includes(natMode)) throw new ConfigError(v.natMode, `"${natMode}" must be single, per-az or none`);
+  if (!['single', 'per-az', 'none'].includes(natMode))
+    throw new ConfigError(v.natMode, `"${natMode}" must be single, per-az or none`);
 
   const instanceType = env[v.instanceType] ?? preset.instanceType;
-  if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) throw new ConfigError(v.instanceType, `"${instanceType}" is not an instance type like t4g.small`);
+  if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType))
+    throw new ConfigError(v.instanceType, `"${instanceType}" is not an instance type like t4g.small`);
   const architecture = (env[v.architecture] ?? architectureOf(instanceType)) as Architecture;
-  if (architecture !== 'arm64' && architecture !== 'x86_64') throw new ConfigError(v.architecture, `"${architecture}" must be arm64 or x86_64`);
+  if (architecture !== 'arm64' && architecture !== 'x86_64')
+    throw new ConfigError(v.architecture, `"${architecture}" must be arm64 or x86_64`);
   if (architecture !== architectureOf(instanceType)) {
-    throw new ConfigError(v.architecture, `${architecture} does not match ${instanceType}, which is ${architectureOf(instanceType)}`);
+    throw new ConfigError(
+      v.architecture,
+      `${architecture} does not match ${instanceType}, which is ${architectureOf(instanceType)}`,
+    );
   }
 
   const min = int(v.asgMin, env[v.asgMin], preset.asg.min, 1, 100);
   const max = int(v.asgMax, env[v.asgMax], Math.max(preset.asg.max, min), 1, 100);
   const desired = int(v.asgDesired, env[v.asgDesired], Math.min(Math.max(preset.asg.desired, min), max), 1, 100);
   if (min > max) throw new ConfigError(v.asgMin, `min ${min} is above max ${max}`);
-  if (desired < min || desired > max) throw new ConfigError(v.asgDesired, `desired ${desired} must lie between min ${min} and max ${max}`);
+  if (desired < min || desired > max)
+    throw new ConfigError(v.asgDesired, `desired ${desired} must lie between min ${min} and max ${max}`);
 
   const logRetentionDays = int(v.logRetentionDays, env[v.logRetentionDays], preset.logRetentionDays, 1, 3653);
-  if (!RETENTION_DAYS.includes(logRetentionDays)) throw new ConfigError(v.logRetentionDays, `${logRetentionDays} is not one CloudWatch Logs accepts (${RETENTION_DAYS.join(', ')})`);
+  if (!RETENTION_DAYS.includes(logRetentionDays))
+    throw new ConfigError(
+      v.logRetentionDays,
+      `${logRetentionDays} is not one CloudWatch Logs accepts (${RETENTION_DAYS.join(', ')})`,
+    );
 
   const keyName = env[v.sshKeyName]?.trim() || preset.ssh?.keyName;
-  const cidrList = env[v.sshAllowedCidrs] !== undefined ? env[v.sshAllowedCidrs]!.split(',').map((c) => c.trim()).filter(Boolean) : [...(preset.ssh?.allowedCidrs ?? [])];
+  const cidrList =
+    env[v.sshAllowedCidrs] !== undefined
+      ? env[v.sshAllowedCidrs]!.split(',')
+          .map((c) => c.trim())
+          .filter(Boolean)
+      : [...(preset.ssh?.allowedCidrs ?? [])];
   const allowedCidrs = cidrList.map((c) => cidr(v.sshAllowedCidrs, c));
-  const instanceConnectEndpoint = bool(v.instanceConnectEndpoint, env[v.instanceConnectEndpoint], preset.instanceConnectEndpoint);
-  if (keyName !== undefined && !/^[\x20-\x7e]{1,255}$/.test(keyName)) throw new ConfigError(v.sshKeyName, 'must be 1 to 255 printable ASCII characters');
+  const instanceConnectEndpoint = bool(
+    v.instanceConnectEndpoint,
+    env[v.instanceConnectEndpoint],
+    preset.instanceConnectEndpoint,
+  );
+  if (keyName !== undefined && !/^[\x20-\x7e]{1,255}$/.test(keyName))
+    throw new ConfigError(v.sshKeyName, 'must be 1 to 255 printable ASCII characters');
   if (keyName && allowedCidrs.length === 0 && !instanceConnectEndpoint) {
-    throw new ConfigError(v.sshAllowedCidrs, `SSH key "${keyName}" is set but no CIDR may reach port 22; list CIDRs, or enable ${v.instanceConnectEndpoint}`);
+    throw new ConfigError(
+      v.sshAllowedCidrs,
+      `SSH key "${keyName}" is set but no CIDR may reach port 22; list CIDRs, or enable ${v.instanceConnectEndpoint}`,
+    );
   }
-  if (!keyName && allowedCidrs.length > 0) throw new ConfigError(v.sshKeyName, `required when ${v.sshAllowedCidrs} is set`);
+  if (!keyName && allowedCidrs.length > 0)
+    throw new ConfigError(v.sshKeyName, `required when ${v.sshAllowedCidrs} is set`);
 
   const certificateArn = env[v.certificateArn]?.trim() || preset.certificateArn;
   if (certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/.test(certificateArn)) {
     throw new ConfigError(v.certificateArn, `"${certificateArn}" is not an ACM certificate ARN`);
   }
   if (certificateArn && certificateArn.split(':')[3] !== region) {
-    throw new ConfigError(v.certificateArn, `the certificate is in ${certificateArn.split(':')[3]}, but the load balancer is in ${region}`);
+    throw new ConfigError(
+      v.certificateArn,
+      `the certificate is in ${certificateArn.split(':')[3]}, but the load balancer is in ${region}`,
+    );
   }
 
   const domainName = env[v.domainName]?.trim().toLowerCase() || preset.domainName;
@@ -195,17 +240,30 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     throw new ConfigError(v.domainName, `"${domainName}" is not a DNS name like portal.example.edu`);
   }
   const hostedZoneId = env[v.hostedZoneId]?.trim() || preset.hostedZoneId;
-  if (hostedZoneId && !/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId)) throw new ConfigError(v.hostedZoneId, `"${hostedZoneId}" is not a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ`);
-  if (hostedZoneId && !domainName) throw new ConfigError(v.hostedZoneId, `needs ${v.domainName}: the record it creates is for that name`);
+  if (hostedZoneId && !/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId))
+    throw new ConfigError(
+      v.hostedZoneId,
+      `"${hostedZoneId}" is not a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ`,
+    );
+  if (hostedZoneId && !domainName)
+    throw new ConfigError(v.hostedZoneId, `needs ${v.domainName}: the record it creates is for that name`);
 
   const amiId = env[v.amiId]?.trim() || preset.amiId;
-  if (amiId && !/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(amiId)) throw new ConfigError(v.amiId, `"${amiId}" is not an AMI id like ami-0123456789abcdef0`);
+  if (amiId && !/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(amiId))
+    throw new ConfigError(v.amiId, `"${amiId}" is not an AMI id like ami-0123456789abcdef0`);
 
   const stateBucket = env[v.stateBucket]?.trim() || preset.stateBucket;
-  if (stateBucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket)) throw new ConfigError(v.stateBucket, `"${stateBucket}" is not a valid S3 bucket name`);
+  if (stateBucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket))
+    throw new ConfigError(v.stateBucket, `"${stateBucket}" is not a valid S3 bucket name`);
 
   const rateLimit = int(v.apiRateLimit, env[v.apiRateLimit], preset.apiThrottle.rateLimit, 1, 10000);
-  const burstLimit = int(v.apiBurstLimit, env[v.apiBurstLimit], Math.max(preset.apiThrottle.burstLimit, rateLimit), 1, 5000);
+  const burstLimit = int(
+    v.apiBurstLimit,
+    env[v.apiBurstLimit],
+    Math.max(preset.apiThrottle.burstLimit, rateLimit),
+    1,
+    5000,
+  );
 
   return {
     environment,
@@ -225,7 +283,11 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     ...(stateBucket ? { stateBucket } : {}),
     deletionProtection: bool(v.deletionProtection, env[v.deletionProtection], preset.deletionProtection),
     apiThrottle: { rateLimit, burstLimit },
-    manageApiGatewayAccount: bool(v.manageApiGatewayAccount, env[v.manageApiGatewayAccount], preset.manageApiGatewayAccount),
+    manageApiGatewayAccount: bool(
+      v.manageApiGatewayAccount,
+      env[v.manageApiGatewayAccount],
+      preset.manageApiGatewayAccount,
+    ),
   };
 }
 

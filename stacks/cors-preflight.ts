@@ -49,7 +49,9 @@ export class CorsPreflight extends Construct {
       resourceId: props.resourceId,
       httpMethod: method.httpMethod,
       statusCode: '200',
-      responseParameters: Object.fromEntries(Object.keys(props.headers).map((h) => [`method.response.header.${h}`, true])),
+      responseParameters: Object.fromEntries(
+        Object.keys(props.headers).map((h) => [`method.response.header.${h}`, true]),
+      ),
       responseModels: { 'application/json': 'Empty' },
     });
     response.overrideLogicalId(`${id}-method-response`);
@@ -58,7 +60,9 @@ export class CorsPreflight extends Construct {
       resourceId: props.resourceId,
       httpMethod: method.httpMethod,
       statusCode: response.statusCode,
-      responseParameters: Object.fromEntries(Object.entries(props.headers).map(([h, v]) => [`method.response.header.${h}`, quoted(v)])),
+      responseParameters: Object.fromEntries(
+        Object.entries(props.headers).map(([h, v]) => [`method.response.header.${h}`, quoted(v)]),
+      ),
       dependsOn: [integration],
     });
     integrationResponse.overrideLogicalId(`${id}-integration-response`);

@@ -4,7 +4,7 @@ import { STUDENTS_TABLE, tableNameFor } from '../lambdas/shared/contract';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the data stack. */
-export interface DataStackProps extends StudentsStackProps {}
+export type DataStackProps = StudentsStackProps;
 
 /**
  * The Students table: keyed by `email`, on-demand, with point-in-time recovery and

@@ -14,7 +14,9 @@ export function definitionHash(resources: readonly TerraformResource[]): string 
       const definitions = resources.map((r) => {
         const type = r.terraformResourceType;
         const id = r.friendlyUniqueId;
-        const synthesized = context.resolve(r.toTerraform()) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+        const synthesized = context.resolve(r.toTerraform()) as {
+          resource: Record<string, Record<string, Record<string, unknown>>>;
+        };
         // Metadata (construct paths) is not part of the API's definition.
         const { '//': _metadata, ...config } = synthesized.resource[type]?.[id] ?? {};
         return [type, id, config];

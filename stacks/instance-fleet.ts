@@ -75,7 +75,11 @@ export class InstanceFleet extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     sg.overrideLogicalId('app-sg');
-    const rule = (kind: 'ingress' | 'egress', address: string, config: { description: string; port: number; cidr?: string; peer?: string }) => {
+    const rule = (
+      kind: 'ingress' | 'egress',
+      address: string,
+      config: { description: string; port: number; cidr?: string; peer?: string },
+    ) => {
       const Rule = kind === 'ingress' ? VpcSecurityGroupIngressRule : VpcSecurityGroupEgressRule;
       new Rule(this, address, {
         securityGroupId: sg.id,
@@ -87,9 +91,19 @@ export class InstanceFleet extends Construct {
         referencedSecurityGroupId: config.peer,
       }).overrideLogicalId(address);
     };
-    rule('ingress', 'app-ingress-alb', { description: 'App port from the load balancer', port: props.appPort, peer: props.loadBalancerSecurityGroupId });
-    rule('egress', 'app-egress-https', { description: 'HTTPS out: the API, SSM, S3 and the package repositories', port: 443, cidr: '0.0.0.0/0' });
-    props.ssh?.allowedCidrs.forEach((cidr, i) => rule('ingress', `app-ingress-ssh-${i}`, { description: `SSH from ${cidr} (configured)`, port: 22, cidr }));
+    rule('ingress', 'app-ingress-alb', {
+      description: 'App port from the load balancer',
+      port: props.appPort,
+      peer: props.loadBalancerSecurityGroupId,
+    });
+    rule('egress', 'app-egress-https', {
+      description: 'HTTPS out: the API, SSM, S3 and the package repositories',
+      port: 443,
+      cidr: '0.0.0.0/0',
+    });
+    for (const [i, cidr] of (props.ssh?.allowedCidrs ?? []).entries()) {
+      rule('ingress', `app-ingress-ssh-${i}`, { description: `SSH from ${cidr} (configured)`, port: 22, cidr });
+    }
     if (props.instanceConnectEndpoint) this.addInstanceConnectEndpoint(props, sg.id);
 
     const role = new ServiceRole(this, 'instance-role', {
@@ -108,7 +122,10 @@ export class InstanceFleet extends Construct {
     const userData = new TerraformLocal(this, 'user-data', props.userData);
     userData.overrideLogicalId('user_data');
 
-    const tagSpecifications = ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags: { ...props.tags, Name: name } }));
+    const tagSpecifications = ['instance', 'volume', 'network-interface'].map((resourceType) => ({
+      resourceType,
+      tags: { ...props.tags, Name: name },
+    }));
     const launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name,
       description: 'Student portal frontend (Express) on Amazon Linux 2023',
@@ -118,11 +135,26 @@ export class InstanceFleet extends Construct {
       iamInstanceProfile: { arn: profile.arn },
       userData: Fn.base64encode(userData.asString),
       updateDefaultVersion: true,
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'disabled' },
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: 'disabled',
+      },
       monitoring: { enabled: true },
-      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true', deleteOnTermination: 'true' } }],
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true', deleteOnTermination: 'true' },
+        },
+      ],
       networkInterfaces: [
-        { deviceIndex: 0, associatePublicIpAddress: props.publicAddresses ? 'true' : 'false', securityGroups: [sg.id], deleteOnTermination: 'true' },
+        {
+          deviceIndex: 0,
+          associatePublicIpAddress: props.publicAddresses ? 'true' : 'false',
+          securityGroups: [sg.id],
+          deleteOnTermination: 'true',
+        },
       ],
       tagSpecifications,
     });
@@ -142,10 +174,20 @@ export class InstanceFleet extends Construct {
       instanceRefresh: {
         strategy: 'Rolling',
         // Launch before terminate: capacity never drops below desired during a refresh.
-        preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: '120', autoRollback: true, skipMatching: true },
+        preferences: {
+          minHealthyPercentage: 100,
+          maxHealthyPercentage: 200,
+          instanceWarmup: '120',
+          autoRollback: true,
+          skipMatching: true,
+        },
       },
       defaultInstanceWarmup: 120,
-      tag: Object.entries({ ...props.tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+      tag: Object.entries({ ...props.tags, Name: name }).map(([key, value]) => ({
+        key,
+        value,
+        propagateAtLaunch: true,
+      })),
       // The scaling policy moves the desired capacity; a deploy should not reset it.
       lifecycle: { ignoreChanges: ['desired_capacity'] },
       // An instance's first boot reads its artifact with the role: its grants must exist first.
@@ -156,7 +198,10 @@ export class InstanceFleet extends Construct {
       name: `${name}-cpu`,
       autoscalingGroupName: asg.name,
       policyType: 'TargetTrackingScaling',
-      targetTrackingConfiguration: { predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' }, targetValue: 50 },
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
+        targetValue: 50,
+      },
     }).overrideLogicalId('cpu-target-tracking');
 
     this.securityGroupId = sg.id;
@@ -174,7 +219,10 @@ export class InstanceFleet extends Construct {
       name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`,
     });
     latest.overrideLogicalId('al2023-ami');
-    const recorded = new DataResource(this, 'ami', { input: { image_id: latest.insecureValue }, lifecycle: { ignoreChanges: ['input'] } });
+    const recorded = new DataResource(this, 'ami', {
+      input: { image_id: latest.insecureValue },
+      lifecycle: { ignoreChanges: ['input'] },
+    });
     recorded.overrideLogicalId('ami');
     return Token.asString(recorded.output.lookup('image_id'));
   }

@@ -20,10 +20,31 @@ export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
  * account; there the log-delivery service principal writes the logs.
  */
 export const ELB_ACCOUNT_REGIONS: ReadonlySet<string> = new Set([
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-northeast-1',
-  'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-west-1',
-  'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-north-1', 'me-south-1', 'sa-east-1', 'us-gov-east-1', 'us-gov-west-1',
-  'cn-north-1', 'cn-northwest-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-south-1',
+  'eu-north-1',
+  'me-south-1',
+  'sa-east-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
 ]);
 
 /** Props of the internet-facing load balancer. */
@@ -79,8 +100,14 @@ export class LoadBalancer extends Construct {
     account.overrideLogicalId('account');
     const logPrefix = 'alb';
     const logDelivery = (bucketArn: string): PolicyStatement => {
-      const statement = { Sid: 'ElbLogDelivery', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucketArn}/${logPrefix}/AWSLogs/${account.accountId}/*` } as const;
-      if (!ELB_ACCOUNT_REGIONS.has(props.region)) return { ...statement, Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' } };
+      const statement = {
+        Sid: 'ElbLogDelivery',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: `${bucketArn}/${logPrefix}/AWSLogs/${account.accountId}/*`,
+      } as const;
+      if (!ELB_ACCOUNT_REGIONS.has(props.region))
+        return { ...statement, Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' } };
       const elbAccount = new DataAwsElbServiceAccount(this, 'elb-account', {});
       elbAccount.overrideLogicalId('elb-account');
       return { ...statement, Principal: { AWS: elbAccount.arn } };
@@ -104,7 +131,12 @@ export class LoadBalancer extends Construct {
     for (const port of https ? [80, 443] : [80]) {
       new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}`, {
         securityGroupId: sg.id,
-        description: port === 443 ? 'HTTPS from the internet' : https ? 'HTTP from the internet, redirected to HTTPS' : 'HTTP from the internet (no certificate configured)',
+        description:
+          port === 443
+            ? 'HTTPS from the internet'
+            : https
+              ? 'HTTP from the internet, redirected to HTTPS'
+              : 'HTTP from the internet (no certificate configured)',
         ipProtocol: 'tcp',
         fromPort: port,
         toPort: port,
@@ -133,7 +165,14 @@ export class LoadBalancer extends Construct {
       protocol: 'HTTP',
       vpcId: props.vpcId,
       deregistrationDelay: '30',
-      healthCheck: { path: props.healthCheckPath, matcher: '200', interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+      healthCheck: {
+        path: props.healthCheckPath,
+        matcher: '200',
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
       lifecycle: { createBeforeDestroy: true },
     });
     targetGroup.overrideLogicalId('target-group');
@@ -153,7 +192,9 @@ export class LoadBalancer extends Construct {
       loadBalancerArn: alb.arn,
       port: 80,
       protocol: 'HTTP',
-      defaultAction: https ? [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }] : forward,
+      defaultAction: https
+        ? [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]
+        : forward,
     }).overrideLogicalId('http-listener');
 
     if (props.hostedZoneId && props.domainName) {

@@ -52,7 +52,10 @@ export class NetworkStack extends EnvironmentStack {
       tags: { Name: nameOf(config, 'vpc') },
     });
     // Strip every rule from the default security group, so nothing can use it by accident.
-    new DefaultSecurityGroup(this, 'default-security-group', { vpcId: vpc.id, tags: { Name: nameOf(config, 'default-deny') } });
+    new DefaultSecurityGroup(this, 'default-security-group', {
+      vpcId: vpc.id,
+      tags: { Name: nameOf(config, 'default-deny') },
+    });
 
     // Every Availability Zone of the region, whatever its momentary state (a zone that turns
     // impaired must not shift the list and replace subnets), and no Local or Wavelength Zones.
@@ -69,8 +72,15 @@ export class NetworkStack extends EnvironmentStack {
     });
     const igw = new InternetGateway(this, 'internet-gateway', { vpcId: vpc.id, tags: { Name: nameOf(config, 'igw') } });
 
-    const publicTable = new RouteTable(this, 'public-route-table', { vpcId: vpc.id, tags: { Name: nameOf(config, 'public') } });
-    new Route(this, 'public-default-route', { routeTableId: publicTable.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+    const publicTable = new RouteTable(this, 'public-route-table', {
+      vpcId: vpc.id,
+      tags: { Name: nameOf(config, 'public') },
+    });
+    new Route(this, 'public-default-route', {
+      routeTableId: publicTable.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: igw.id,
+    });
 
     const publicSubnets: Subnet[] = [];
     const privateSubnets: Subnet[] = [];
@@ -97,19 +107,34 @@ export class NetworkStack extends EnvironmentStack {
         mapPublicIpOnLaunch: false,
         tags: { Name: nameOf(config, `private-${i}`), tier: 'private' },
       });
-      const table = new RouteTable(this, `private-route-table-${i}`, { vpcId: vpc.id, tags: { Name: nameOf(config, `private-${i}`) } });
+      const table = new RouteTable(this, `private-route-table-${i}`, {
+        vpcId: vpc.id,
+        tags: { Name: nameOf(config, `private-${i}`) },
+      });
       new RouteTableAssociation(this, `private-subnet-${i}-routes`, { subnetId: priv.id, routeTableId: table.id });
       privateSubnets.push(priv);
       privateTables.push(table);
 
       if (config.natMode === 'per-az' || (config.natMode === 'single' && i === 0)) {
         const eip = new Eip(this, `nat-ip-${i}`, { domain: 'vpc', tags: { Name: nameOf(config, `nat-${i}`) } });
-        nats.push(new NatGateway(this, `nat-gateway-${i}`, { allocationId: eip.allocationId, subnetId: pub.id, tags: { Name: nameOf(config, `nat-${i}`) }, dependsOn: [igw] }));
+        nats.push(
+          new NatGateway(this, `nat-gateway-${i}`, {
+            allocationId: eip.allocationId,
+            subnetId: pub.id,
+            tags: { Name: nameOf(config, `nat-${i}`) },
+            dependsOn: [igw],
+          }),
+        );
       }
     }
     privateTables.forEach((table, i) => {
       const nat = nats[config.natMode === 'per-az' ? i : 0];
-      if (nat) new Route(this, `private-default-route-${i}`, { routeTableId: table.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id });
+      if (nat)
+        new Route(this, `private-default-route-${i}`, {
+          routeTableId: table.id,
+          destinationCidrBlock: '0.0.0.0/0',
+          natGatewayId: nat.id,
+        });
     });
 
     // S3 traffic (the frontend artifact, package mirrors) stays off the NAT gateway.

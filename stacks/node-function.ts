@@ -72,9 +72,19 @@ export class NodeFunction extends Construct {
       policyAddress: `${prefix}-policy`,
       statements: [
         { Sid: 'Table', Effect: 'Allow', Action: [...props.tableActions], Resource: props.tableArn },
-        { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
+        {
+          Sid: 'OwnLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: `${logGroup.arn}:*`,
+        },
         // X-Ray's write actions support no resource-level scoping.
-        { Sid: 'Traces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        {
+          Sid: 'Traces',
+          Effect: 'Allow',
+          Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          Resource: '*',
+        },
       ],
     });
 

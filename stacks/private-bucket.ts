@@ -46,7 +46,10 @@ export class PrivateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
-    const bucket = new S3Bucket(this, 'bucket', { bucketPrefix: props.bucketPrefix, forceDestroy: props.forceDestroy ?? false });
+    const bucket = new S3Bucket(this, 'bucket', {
+      bucketPrefix: props.bucketPrefix,
+      forceDestroy: props.forceDestroy ?? false,
+    });
     bucket.overrideLogicalId(id);
 
     const pab = new S3BucketPublicAccessBlock(this, 'public-access-block', {

@@ -12,7 +12,10 @@ export const STATEFUL_RESOURCES: readonly StatefulRule[] = [
   { match: 'aws_dynamodb_table.*', why: 'holds every registration' },
   { match: 'aws_s3_bucket.artifact-bucket', why: 'holds the frontend artifact the running instances boot from' },
   { match: 'aws_s3_bucket.alb-log-bucket', why: 'holds the load balancer access logs (audit trail)' },
-  { match: 'aws_s3_bucket.state-bucket', why: 'holds Terraform state, if this project ever manages its own state bucket' },
+  {
+    match: 'aws_s3_bucket.state-bucket',
+    why: 'holds Terraform state, if this project ever manages its own state bucket',
+  },
 ];
 
 /** The rule that makes an address stateful, if any (module prefixes are ignored). */

@@ -7,9 +7,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-const SYSTEM_BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const SYSTEM_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 /** Flags for a headless run on a machine with no network but loopback (see the env notes). */
-const QUIET_FLAGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-gpu'];
+const QUIET_FLAGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-gpu',
+];
 
 export interface BrowserChoice {
   readonly executablePath: string;
@@ -19,18 +30,31 @@ export interface BrowserChoice {
 }
 
 export function chooseBrowser(env: NodeJS.ProcessEnv = process.env): BrowserChoice {
-  if (env.CHROMIUM_PATH) return { executablePath: env.CHROMIUM_PATH, args: ['--no-sandbox', ...QUIET_FLAGS], source: 'CHROMIUM_PATH' };
+  if (env.CHROMIUM_PATH)
+    return { executablePath: env.CHROMIUM_PATH, args: ['--no-sandbox', ...QUIET_FLAGS], source: 'CHROMIUM_PATH' };
   const system = SYSTEM_BROWSERS.find((p) => existsSync(p));
   if (system) return { executablePath: system, args: ['--no-sandbox', ...QUIET_FLAGS], source: 'system' };
   // The package is an ES module; a child Node unpacks it and reports where, so jest's CommonJS
   // module system never has to load it.
-  const script = "import('@sparticuz/chromium').then(async ({ default: c }) => process.stdout.write(JSON.stringify({ path: await c.executablePath(), args: c.args })))";
-  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: __dirname })) as { path: string; args: string[] };
+  const script =
+    "import('@sparticuz/chromium').then(async ({ default: c }) => process.stdout.write(JSON.stringify({ path: await c.executablePath(), args: c.args })))";
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: __dirname })) as {
+    path: string;
+    args: string[];
+  };
   return { executablePath: out.path, args: [...out.args, ...QUIET_FLAGS], source: '@sparticuz/chromium' };
 }
 
 /** A headless browser with a fresh profile in `profileDir`. */
-export async function launchBrowser(profileDir: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+export async function launchBrowser(
+  profileDir: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<BrowserContext> {
   const choice = chooseBrowser();
-  return chromium.launchPersistentContext(profileDir, { executablePath: choice.executablePath, headless: true, viewport, args: [...choice.args] });
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: choice.executablePath,
+    headless: true,
+    viewport,
+    args: [...choice.args],
+  });
 }

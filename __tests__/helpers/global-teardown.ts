@@ -2,5 +2,6 @@
 import { rmSync } from 'node:fs';
 
 export default async function globalTeardown(): Promise<void> {
-  if (process.env.STUDENTS_TEST_OWNS_DIST && process.env.STUDENTS_DIST_DIR) rmSync(process.env.STUDENTS_DIST_DIR, { recursive: true, force: true });
+  if (process.env.STUDENTS_TEST_OWNS_DIST && process.env.STUDENTS_DIST_DIR)
+    rmSync(process.env.STUDENTS_DIST_DIR, { recursive: true, force: true });
 }

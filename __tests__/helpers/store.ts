@@ -7,14 +7,19 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { FunctionName } from '../../lambdas/shared/contract';
+import { type FunctionName, TABLE_NAME_VARIABLE } from '../../lambdas/shared/contract';
 import { lambdaBundlePath } from '../../scripts/build';
 import { LambdaProcess } from '../../scripts/local/lambda-process';
-import { ensureStudentsTable, LOCAL_AWS_ENV, localClient, startDataTier, type DataTier } from '../../scripts/local/data-tier';
+import {
+  ensureStudentsTable,
+  LOCAL_AWS_ENV,
+  localClient,
+  startDataTier,
+  type DataTier,
+} from '../../scripts/local/data-tier';
 
 export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 export type Variant = 'source' | 'bundle';
-export const VARIANTS: Variant[] = ['source', 'bundle'];
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -46,7 +51,13 @@ export function loadHandler(
   fn: FunctionName,
   env: { endpoint: string; tableName: string; extra?: Record<string, string> },
 ): LoadedHandler {
-  const fnEnv: Record<string, string> = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: env.endpoint, TABLE_NAME: env.tableName, LOG_LEVEL: 'error', ...env.extra };
+  const fnEnv: Record<string, string> = {
+    ...LOCAL_AWS_ENV,
+    AWS_ENDPOINT_URL_DYNAMODB: env.endpoint,
+    [TABLE_NAME_VARIABLE]: env.tableName,
+    LOG_LEVEL: 'error',
+    ...env.extra,
+  };
   const entry = variant === 'bundle' ? lambdaBundlePath(fn) : path.join(ROOT, 'lambdas', fn, 'index.ts');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
   const logLines: string[] = [];
@@ -58,7 +69,9 @@ export function loadHandler(
     onLine: (line) => logLines.push(line),
   });
   processes.push(lp);
-  return Object.assign((event: APIGatewayProxyEvent) => lp.invoke(event) as Promise<APIGatewayProxyResult>, { logLines });
+  return Object.assign((event: APIGatewayProxyEvent) => lp.invoke(event) as Promise<APIGatewayProxyResult>, {
+    logLines,
+  });
 }
 
 /** Stops the handler processes started by loadHandler. */
@@ -71,7 +84,9 @@ export async function clearTable(store: DataTier, tableName: string): Promise<vo
   const items = await scanAll(store, tableName);
   const client = localClient(store.endpoint);
   for (let i = 0; i < items.length; i += 25) {
-    const batch = items.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { email: { S: String(item.email) } } } }));
+    const batch = items
+      .slice(i, i + 25)
+      .map((item) => ({ DeleteRequest: { Key: { email: { S: String(item.email) } } } }));
     await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }));
   }
   client.destroy();
@@ -92,7 +107,11 @@ export async function scanAll(store: DataTier, tableName: string): Promise<Recor
 }
 
 /** Writes raw items, 25 to a request, as another system (e.g. the Python one) would have. */
-export async function putRaw(store: DataTier, tableName: string, items: Record<string, AttributeValue>[]): Promise<void> {
+export async function putRaw(
+  store: DataTier,
+  tableName: string,
+  items: Record<string, AttributeValue>[],
+): Promise<void> {
   const client = localClient(store.endpoint);
   for (let i = 0; i < items.length; i += 25) {
     const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));

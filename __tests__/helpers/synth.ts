@@ -43,7 +43,8 @@ export function cleanupSynth(): void {
 export function resources(stacks: Record<string, Json>, type: string): [string, string, Json][] {
   const out: [string, string, Json][] = [];
   for (const [stack, json] of Object.entries(stacks)) {
-    for (const [name, body] of Object.entries((json.resource?.[type] ?? {}) as Record<string, Json>)) out.push([stack, `${type}.${name}`, body]);
+    for (const [name, body] of Object.entries((json.resource?.[type] ?? {}) as Record<string, Json>))
+      out.push([stack, `${type}.${name}`, body]);
   }
   return out;
 }

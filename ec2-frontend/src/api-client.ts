@@ -3,7 +3,7 @@
  * connections alive between calls.
  */
 import { NEXT_CURSOR_HEADER } from '../../lambdas/shared/contract';
-import type { Student } from '../../lambdas/shared/student';
+import type { FieldError, Student } from '../../lambdas/shared/student';
 
 export interface StudentPage {
   readonly students: Student[];
@@ -14,7 +14,7 @@ export interface StudentPage {
 
 export type SignupOutcome =
   | { readonly kind: 'ok' }
-  | { readonly kind: 'invalid'; readonly message: string; readonly errors: { field: string; message: string }[] }
+  | { readonly kind: 'invalid'; readonly message: string; readonly errors: readonly FieldError[] }
   | { readonly kind: 'duplicate'; readonly message: string }
   | { readonly kind: 'unavailable'; readonly reason: string };
 
@@ -73,11 +73,14 @@ export class StudentsApi {
     } catch (err) {
       return { kind: 'unavailable', reason: describe(err) };
     }
-    const message = typeof (body as { message?: unknown })?.message === 'string' ? (body as { message: string }).message : '';
+    const message =
+      typeof (body as { message?: unknown })?.message === 'string' ? (body as { message: string }).message : '';
     if (res.status === 200) return { kind: 'ok' };
     if (res.status === 409) return { kind: 'duplicate', message };
     if (res.status === 400 || res.status === 413) {
-      const errors = Array.isArray((body as { errors?: unknown })?.errors) ? (body as { errors: { field: string; message: string }[] }).errors : [];
+      const errors = Array.isArray((body as { errors?: unknown })?.errors)
+        ? (body as { errors: FieldError[] }).errors
+        : [];
       return { kind: 'invalid', message: message || 'The signup was rejected', errors };
     }
     return { kind: 'unavailable', reason: `POST answered ${res.status}` };

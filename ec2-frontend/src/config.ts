@@ -20,7 +20,8 @@ export class FrontendConfigError extends Error {}
 
 export function loadFrontendConfig(env: Record<string, string | undefined>): FrontendConfig {
   const port = Number(env.PORT ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FrontendConfigError(`PORT: "${env.PORT}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new FrontendConfigError(`PORT: "${env.PORT}" is not a port number`);
   const apiEndpoint = env.API_ENDPOINT ?? '';
   let url: URL;
   try {
@@ -28,11 +29,14 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
   } catch {
     throw new FrontendConfigError(`API_ENDPOINT: "${apiEndpoint}" is not a URL; set it to the API's /student URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FrontendConfigError(`API_ENDPOINT: must be http or https, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new FrontendConfigError(`API_ENDPOINT: must be http or https, not ${url.protocol}`);
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new FrontendConfigError(`LOG_LEVEL: "${env.LOG_LEVEL}" must be debug, info, warn, error or silent`);
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel))
+    throw new FrontendConfigError(`LOG_LEVEL: "${env.LOG_LEVEL}" must be debug, info, warn, error or silent`);
   const apiTimeoutMs = Number(env.API_TIMEOUT_MS ?? '3000');
-  if (!Number.isInteger(apiTimeoutMs) || apiTimeoutMs < 100 || apiTimeoutMs > 28000) throw new FrontendConfigError(`API_TIMEOUT_MS: must be 100..28000`);
+  if (!Number.isInteger(apiTimeoutMs) || apiTimeoutMs < 100 || apiTimeoutMs > 28000)
+    throw new FrontendConfigError(`API_TIMEOUT_MS: must be 100..28000`);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',

@@ -57,13 +57,17 @@ async function main(): Promise<void> {
     server = await startServer(config);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    console.error(code === 'EADDRINUSE' ? `frontend: port ${config.port} is already in use` : `frontend: ${(err as Error).message}`);
+    console.error(
+      code === 'EADDRINUSE' ? `frontend: port ${config.port} is already in use` : `frontend: ${(err as Error).message}`,
+    );
     process.exit(1);
   }
   const address = server.address();
   // Always printed, whatever LOG_LEVEL says: supervisors (the local stack, tests) read the port from it.
   const port = typeof address === 'object' && address ? address.port : config.port;
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'frontend listening', port, api: config.apiEndpoint })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'frontend listening', port, api: config.apiEndpoint })}\n`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

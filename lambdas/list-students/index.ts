@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { LIST_LIMIT, NEXT_CURSOR_HEADER, STUDENTS_TABLE } from '../shared/contract';
-import { createDocumentClient, isStoreUnavailable, requireTableName } from '../shared/dynamo';
+import { CURSOR_PATTERN, LIST_LIMIT, NEXT_CURSOR_HEADER, STUDENTS_TABLE } from '../shared/contract';
+import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { queryParam, respond, respondError } from '../shared/http';
-import { errorFields, log } from '../shared/log';
+import { log } from '../shared/log';
 import { STUDENT_FIELDS, type Student } from '../shared/student';
 
 const db = createDocumentClient();
@@ -20,7 +20,6 @@ type Key = { [STUDENTS_TABLE.partitionKey]: string };
 /** Only the four fields are read (`name` is a reserved word, hence the placeholders). */
 const PROJECTION = STUDENT_FIELDS.map((f) => `#${f}`).join(', ');
 const PROJECTION_NAMES = Object.fromEntries(STUDENT_FIELDS.map((f) => [`#${f}`, f]));
-const MAX_CURSOR_LENGTH = 1024;
 
 export function encodeCursor(key: Key): string {
   return Buffer.from(JSON.stringify({ [STUDENTS_TABLE.partitionKey]: key.email })).toString('base64url');
@@ -28,13 +27,14 @@ export function encodeCursor(key: Key): string {
 
 /** The key a cursor continues after, or undefined when the cursor is not one of ours. */
 export function decodeCursor(cursor: string): Key | undefined {
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  if (!CURSOR_PATTERN.test(cursor)) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
     const entries = Object.entries(parsed);
     const [name, value] = entries[0] ?? [];
-    if (entries.length !== 1 || name !== STUDENTS_TABLE.partitionKey || typeof value !== 'string' || value === '') return undefined;
+    if (entries.length !== 1 || name !== STUDENTS_TABLE.partitionKey || typeof value !== 'string' || value === '')
+      return undefined;
     return { email: value };
   } catch {
     return undefined;
@@ -105,11 +105,11 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
       exclusiveStartKey = page.LastEvaluatedKey;
     }
   } catch (err) {
-    const unavailable = isStoreUnavailable(err);
-    log('error', 'scan failed', { requestId, ...errorFields(err) });
-    return unavailable
-      ? respondError(503, 'The student list is temporarily unavailable; please try again')
-      : respondError(500, 'The student list could not be read');
+    return storeFailure(err, requestId, {
+      logMessage: 'scan failed',
+      unavailable: 'The student list is temporarily unavailable; please try again',
+      failed: 'The student list could not be read',
+    });
   }
 
   log('info', 'listed students', { requestId, count: students.length, pages, partial: nextCursor !== undefined });

@@ -55,6 +55,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', functionName: 'signup-students', bodySchema: STUDENT_REQUEST_SCHEMA },
 ];
 
+/** The environment variable that names the table to each function (the stack sets it, the local stack too). */
+export const TABLE_NAME_VARIABLE = 'TABLE_NAME';
+
+/** An opaque list cursor as it may appear in a URL: base64url, bounded. */
+export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,1024}$/;
+
 /** Response header that carries the opaque continuation of a partial list. */
 export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 

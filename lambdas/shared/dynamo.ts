@@ -1,5 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { TABLE_NAME_VARIABLE } from './contract';
+import { respondError } from './http';
+import { errorFields, log } from './log';
 
 /**
  * One document client per module, reused across invocations. Endpoint, region and
@@ -19,8 +23,8 @@ export function createDocumentClient(): DynamoDBDocumentClient {
 }
 
 export function requireTableName(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
+  const name = process.env[TABLE_NAME_VARIABLE];
+  if (!name) throw new Error(`${TABLE_NAME_VARIABLE} is not set`);
   return name;
 }
 
@@ -38,6 +42,19 @@ const UNAVAILABLE = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
+
+/**
+ * The answer when the store failed: 503 when it is busy or out of reach (the client may retry),
+ * 500 otherwise; the log line has the error's name and code, never its message.
+ */
+export function storeFailure(
+  err: unknown,
+  requestId: string | undefined,
+  answers: { readonly logMessage: string; readonly unavailable: string; readonly failed: string },
+): APIGatewayProxyResult {
+  log('error', answers.logMessage, { requestId, ...errorFields(err) });
+  return isStoreUnavailable(err) ? respondError(503, answers.unavailable) : respondError(500, answers.failed);
+}
 
 /** True when the store is busy or out of reach, so the client may retry later (503). */
 export function isStoreUnavailable(err: unknown): boolean {

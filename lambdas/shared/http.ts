@@ -5,7 +5,11 @@ import { CORS_HEADERS } from './contract';
  * The one way a handler answers: a JSON body with the CORS and content-type headers
  * that existing clients rely on.
  */
-export function respond(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function respond(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode,
     headers: { ...CORS_HEADERS, 'Content-Type': 'application/json', ...headers },
@@ -14,7 +18,11 @@ export function respond(statusCode: number, body: unknown, headers: Record<strin
 }
 
 /** An error answer: `{"message": "..."}` plus any detail fields. */
-export function respondError(statusCode: number, message: string, detail: Record<string, unknown> = {}): APIGatewayProxyResult {
+export function respondError(
+  statusCode: number,
+  message: string,
+  detail: Record<string, unknown> = {},
+): APIGatewayProxyResult {
   return respond(statusCode, { message, ...detail });
 }
 
@@ -25,6 +33,9 @@ export function bodyText(event: { body: string | null; isBase64Encoded?: boolean
 }
 
 /** Query parameter lookup that tolerates API Gateway's null for "no parameters". */
-export function queryParam(event: { queryStringParameters: Record<string, string | undefined> | null }, name: string): string | undefined {
+export function queryParam(
+  event: { queryStringParameters: Record<string, string | undefined> | null },
+  name: string,
+): string | undefined {
   return event.queryStringParameters?.[name] ?? undefined;
 }

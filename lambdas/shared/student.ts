@@ -46,7 +46,7 @@ export const NOT_AN_OBJECT_MESSAGE = 'The request body must be a JSON object wit
 const EMAIL_PATTERN = /^[^\s@"<>()[\]\\,;:]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
 const EMAIL_LOCAL_MAX = 64;
 // C0/C1 control characters, and the line/paragraph separators.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_CHARS = /[\p{Cc}\u2028\u2029]/u;
 const AGE_PATTERN = /^\d{1,3}$/;
 
 function textLength(value: string): number {

@@ -2,9 +2,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../shared/contract';
-import { createDocumentClient, isStoreUnavailable, requireTableName } from '../shared/dynamo';
+import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { bodyText, respond, respondError } from '../shared/http';
-import { errorFields, log } from '../shared/log';
+import { log } from '../shared/log';
 import { validateStudent } from '../shared/student';
 
 const db = createDocumentClient();
@@ -17,7 +17,8 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
     log('info', 'signup rejected', { requestId, reason: 'too-large' });
     return respondError(413, `The request body is too large (at most ${MAX_BODY_BYTES} bytes)`);
   }
-  if (text.trim() === '') return respondError(400, 'The request body is required: a JSON object with name, age, email and country');
+  if (text.trim() === '')
+    return respondError(400, 'The request body is required: a JSON object with name, age, email and country');
 
   let input: unknown;
   try {
@@ -45,12 +46,15 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) {
       log('info', 'signup rejected', { requestId, reason: 'duplicate' });
-      return respondError(409, 'A student with this email is already registered', { errors: [{ field: 'email', message: 'This email is already registered' }] });
+      return respondError(409, 'A student with this email is already registered', {
+        errors: [{ field: 'email', message: 'This email is already registered' }],
+      });
     }
-    log('error', 'signup write failed', { requestId, ...errorFields(err) });
-    return isStoreUnavailable(err)
-      ? respondError(503, 'Signups are temporarily unavailable; please try again')
-      : respondError(500, 'The signup could not be confirmed; please try again');
+    return storeFailure(err, requestId, {
+      logMessage: 'signup write failed',
+      unavailable: 'Signups are temporarily unavailable; please try again',
+      failed: 'The signup could not be confirmed; please try again',
+    });
   }
   log('info', 'student signed up', { requestId });
   return respond(200, SIGNUP_SUCCESS_MESSAGE);

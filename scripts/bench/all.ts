@@ -43,7 +43,9 @@ function main(): number {
   const md = [
     `# Benchmark results`,
     '',
-    `${started.toISOString()} · ${Object.entries(machine).map(([k, v]) => `${k}: ${v}`).join(' · ')}`,
+    `${started.toISOString()} · ${Object.entries(machine)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(' · ')}`,
     '',
     '## Synth (`npm run bench:synth`)',
     synthTable(synth),
@@ -62,8 +64,11 @@ function main(): number {
   ].join('\n');
   const dir = path.resolve(__dirname, '..', '..', 'bench');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'results.md'), md + '\n');
-  writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ started, machine, synth, lambdas, frontend, e2e }, null, 2) + '\n');
+  writeFileSync(path.join(dir, 'results.md'), `${md}\n`);
+  writeFileSync(
+    path.join(dir, 'results.json'),
+    `${JSON.stringify({ started, machine, synth, lambdas, frontend, e2e }, null, 2)}\n`,
+  );
   console.log(`\n${md}\n\nwritten: bench/results.md, bench/results.json`);
   return failures.length === 0 ? 0 : 1;
 }

@@ -40,24 +40,45 @@ export interface E2eResult {
   retried: number;
 }
 
-type Job = { kind: 'ui' | 'api' | 'bad-json' | 'bad-field' | 'bad-ui' | 'duplicate'; email?: string; body: string | URLSearchParams };
+type Job = {
+  kind: 'ui' | 'api' | 'bad-json' | 'bad-field' | 'bad-ui' | 'duplicate';
+  email?: string;
+  body: string | URLSearchParams;
+};
 
 function jobs(o: E2eOptions): Job[] {
   const list: Job[] = [];
   for (let i = 0; i < o.signups; i++) {
     const s = { name: `Load ${i}`, age: String(18 + (i % 60)), email: `load${i}@example.com`, country: 'Norway' };
-    list.push(i % 2 === 0 ? { kind: 'ui', email: s.email, body: new URLSearchParams(s) } : { kind: 'api', email: s.email, body: JSON.stringify(s) });
+    list.push(
+      i % 2 === 0
+        ? { kind: 'ui', email: s.email, body: new URLSearchParams(s) }
+        : { kind: 'api', email: s.email, body: JSON.stringify(s) },
+    );
   }
   for (let i = 0; i < o.malformed; i++) {
     const k = i % 4;
     if (k === 0) list.push({ kind: 'bad-json', body: '{"name": "broken",' });
-    else if (k === 1) list.push({ kind: 'bad-field', body: JSON.stringify({ name: 'Bad', age: '999', email: `bad${i}@example.com`, country: 'X' }) });
-    else if (k === 2) list.push({ kind: 'bad-ui', body: new URLSearchParams({ name: '', age: 'x', email: 'nope', country: '' }) });
+    else if (k === 1)
+      list.push({
+        kind: 'bad-field',
+        body: JSON.stringify({ name: 'Bad', age: '999', email: `bad${i}@example.com`, country: 'X' }),
+      });
+    else if (k === 2)
+      list.push({ kind: 'bad-ui', body: new URLSearchParams({ name: '', age: 'x', email: 'nope', country: '' }) });
     // Races the real signup of load1: whichever arrives first is accepted, the other gets 409.
-    else list.push({ kind: 'duplicate', email: 'load1@example.com', body: JSON.stringify({ name: 'Dup', age: '30', email: 'load1@example.com', country: 'X' }) });
+    else
+      list.push({
+        kind: 'duplicate',
+        email: 'load1@example.com',
+        body: JSON.stringify({ name: 'Dup', age: '30', email: 'load1@example.com', country: 'X' }),
+      });
   }
   // Interleave deterministically, so malformed requests arrive among the signups.
-  return list.map((j, i) => ({ j, k: (i * 2654435761) % 4294967296 })).sort((a, b) => a.k - b.k).map((x) => x.j);
+  return list
+    .map((j, i) => ({ j, k: (i * 2654435761) % 4294967296 }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.j);
 }
 
 export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
@@ -119,7 +140,9 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
     const listed: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await fetch(`${stack.studentUrl}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const res: Response = await fetch(
+        `${stack.studentUrl}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       if (res.status !== 200) throw new Error(`paged read answered ${res.status}`);
       listed.push(...((await res.json()) as { email: string }[]).map((s) => s.email));
       cursor = res.headers.get(NEXT_CURSOR_HEADER);
@@ -127,7 +150,9 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
     const listedSet = new Set(listed);
     const missing = [...accepted].filter((e) => !listedSet.has(e)).length;
     const s = summarize(latencies);
-    const fiveHundreds = Object.entries(statuses).filter(([k]) => Number(k.split(' ')[1]) >= 500).reduce((a, [, v]) => a + v, 0);
+    const fiveHundreds = Object.entries(statuses)
+      .filter(([k]) => Number(k.split(' ')[1]) >= 500)
+      .reduce((a, [, v]) => a + v, 0);
     return {
       options,
       requests: latencies.length,
@@ -156,22 +181,42 @@ export function e2eFailures(r: E2eResult): string[] {
   const out: string[] = [];
   if (r.missing > 0) out.push(`${r.missing} accepted signups are missing from the list`);
   if (r.duplicatesListed > 0) out.push(`${r.duplicatesListed} students listed twice`);
-  if (r.fiveHundreds - r.refusedDuringOutage > 0) out.push(`${r.fiveHundreds - r.refusedDuringOutage} answers were 5xx outside an outage`);
+  if (r.fiveHundreds - r.refusedDuringOutage > 0)
+    out.push(`${r.fiveHundreds - r.refusedDuringOutage} answers were 5xx outside an outage`);
   return out;
 }
 
 export function e2eTable(r: E2eResult): string {
   const head = table(
     ['requests', 'connections', 'req/s', 'p50', 'p99', 'accepted', 'listed', 'missing', '5xx'],
-    [[r.requests, r.options.connections, r.rps.toFixed(0), `${r.p50Ms.toFixed(1)} ms`, `${r.p99Ms.toFixed(1)} ms`, r.accepted, r.listed, r.missing, `${r.fiveHundreds}${r.options.outageMs ? ` (${r.refusedDuringOutage} during the ${r.options.outageMs} ms outage; ${r.retried} resubmitted)` : ''}`]],
+    [
+      [
+        r.requests,
+        r.options.connections,
+        r.rps.toFixed(0),
+        `${r.p50Ms.toFixed(1)} ms`,
+        `${r.p99Ms.toFixed(1)} ms`,
+        r.accepted,
+        r.listed,
+        r.missing,
+        `${r.fiveHundreds}${r.options.outageMs ? ` (${r.refusedDuringOutage} during the ${r.options.outageMs} ms outage; ${r.retried} resubmitted)` : ''}`,
+      ],
+    ],
   );
-  const counts = table(['request kind and status', 'count'], Object.entries(r.statuses).sort().map(([k, v]) => [k, v]));
+  const counts = table(
+    ['request kind and status', 'count'],
+    Object.entries(r.statuses)
+      .sort()
+      .map(([k, v]) => [k, v]),
+  );
   return `${head}\n\n${counts}`;
 }
 
 if (require.main === module) {
   const soak = process.argv.includes('--soak');
-  const options: E2eOptions = soak ? { signups: 12_000, malformed: 2_000, connections: 64, outageMs: 1500, retries: 40 } : { signups: 2_400, malformed: 400, connections: 64 };
+  const options: E2eOptions = soak
+    ? { signups: 12_000, malformed: 2_000, connections: 64, outageMs: 1500, retries: 40 }
+    : { signups: 2_400, malformed: 400, connections: 64 };
   process.env.LOG_LEVEL ??= 'silent';
   benchE2e(options)
     .then((r) => {

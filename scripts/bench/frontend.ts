@@ -36,17 +36,38 @@ export interface FrontendBench {
 async function load(url: string): Promise<LoadFigures> {
   await autocannon({ url, connections: 10, duration: 2 }); // warm-up
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  return { rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors };
+  return {
+    rps: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 /** The built frontend against a loopback API that answers the list instantly. */
 async function tierAlone(): Promise<LoadFigures> {
-  const students = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ name: `Student ${i}`, age: '30', email: `s${i}@example.com`, country: 'Norway' })));
-  const api = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(students));
+  const students = JSON.stringify(
+    Array.from({ length: 50 }, (_, i) => ({
+      name: `Student ${i}`,
+      age: '30',
+      email: `s${i}@example.com`,
+      country: 'Norway',
+    })),
+  );
+  const api = http.createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(students),
+  );
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
   const { child, port } = await spawnFrontend({
     serverJs: path.join(FRONTEND_DIST, 'server.js'),
-    env: { PORT: '0', HOST: '127.0.0.1', API_ENDPOINT: `http://127.0.0.1:${(api.address() as AddressInfo).port}/dev/student`, LOG_LEVEL: 'info' },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      API_ENDPOINT: `http://127.0.0.1:${(api.address() as AddressInfo).port}/dev/student`,
+      LOG_LEVEL: 'info',
+    },
   });
   try {
     return await load(`http://127.0.0.1:${port}/`);
@@ -79,7 +100,12 @@ export async function benchFrontend(): Promise<FrontendBench> {
       const res = await fetch(stack.studentUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: `Student ${i}`, age: String(18 + (i % 30)), email: `bench${i}@example.com`, country: 'Norway' }),
+        body: JSON.stringify({
+          name: `Student ${i}`,
+          age: String(18 + (i % 30)),
+          email: `bench${i}@example.com`,
+          country: 'Norway',
+        }),
       });
       if (res.status !== 200) throw new Error(`seeding answered ${res.status}`);
     }
@@ -91,11 +117,30 @@ export async function benchFrontend(): Promise<FrontendBench> {
 }
 
 export function frontendTable(r: FrontendBench): string {
-  const row = (name: string, f: LoadFigures) => [name, f.rps.toFixed(0), `${f.p50Ms} ms`, `${f.p99Ms} ms`, f.requests, f.non2xx, f.errors];
+  const row = (name: string, f: LoadFigures) => [
+    name,
+    f.rps.toFixed(0),
+    `${f.p50Ms} ms`,
+    `${f.p99Ms} ms`,
+    f.requests,
+    f.non2xx,
+    f.errors,
+  ];
   return [
     table(
-      [`GET / with 50 students, ${CONNECTIONS} connections, ${DURATION_S} s`, 'req/s', 'p50', 'p99', 'requests', 'non-2xx', 'errors'],
-      [row(`presentation tier alone (target p99 ≤ ${TARGET_P99_MS} ms)`, r.tierAlone), row('whole local chain (frontend → API → Lambda → dynalite)', r.wholeChain)],
+      [
+        `GET / with 50 students, ${CONNECTIONS} connections, ${DURATION_S} s`,
+        'req/s',
+        'p50',
+        'p99',
+        'requests',
+        'non-2xx',
+        'errors',
+      ],
+      [
+        row(`presentation tier alone (target p99 ≤ ${TARGET_P99_MS} ms)`, r.tierAlone),
+        row('whole local chain (frontend → API → Lambda → dynalite)', r.wholeChain),
+      ],
     ),
     '',
     `local stack ready (health answering) after start: ${r.startReadyMedianMs.toFixed(0)} ms, median of 3 (target ≤ 5000 ms)`,
@@ -108,7 +153,13 @@ if (require.main === module) {
       writeResultIfAsked(r);
       console.log(`machine: ${JSON.stringify(machineFacts())}\n`);
       console.log(frontendTable(r));
-      console.log(r.tierAlone.p99Ms <= TARGET_P99_MS && r.tierAlone.non2xx + r.wholeChain.non2xx + r.tierAlone.errors + r.wholeChain.errors === 0 && r.startReadyMedianMs <= 5000 ? '\ntargets met' : '\nTARGET MISSED');
+      console.log(
+        r.tierAlone.p99Ms <= TARGET_P99_MS &&
+          r.tierAlone.non2xx + r.wholeChain.non2xx + r.tierAlone.errors + r.wholeChain.errors === 0 &&
+          r.startReadyMedianMs <= 5000
+          ? '\ntargets met'
+          : '\nTARGET MISSED',
+      );
     })
     .catch((err) => {
       console.error(err);

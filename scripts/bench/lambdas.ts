@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { FUNCTION_NAMES, type FunctionName } from '../../lambdas/shared/contract';
+import { FUNCTION_NAMES, type FunctionName, TABLE_NAME_VARIABLE } from '../../lambdas/shared/contract';
 import { lambdaBundlePath } from '../build';
 import { ensureStudentsTable, LOCAL_AWS_ENV, startDataTier } from '../local/data-tier';
 import { buildProxyEvent } from '../local/proxy-event';
@@ -24,7 +24,9 @@ export interface LambdaBenchRow {
 
 function coldLoad(bundle: string, env: Record<string, string>): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const samples = Array.from({ length: COLD_RUNS }, () => Number(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env } }).toString()));
+  const samples = Array.from({ length: COLD_RUNS }, () =>
+    Number(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env } }).toString()),
+  );
   return summarize(samples).p50;
 }
 
@@ -32,7 +34,12 @@ export async function benchLambdas(): Promise<LambdaBenchRow[]> {
   const store = await startDataTier({ port: 0 });
   const tableName = 'bench-students';
   await ensureStudentsTable(store.endpoint, tableName);
-  const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, TABLE_NAME: tableName, LOG_LEVEL: 'error' };
+  const env = {
+    ...LOCAL_AWS_ENV,
+    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+    [TABLE_NAME_VARIABLE]: tableName,
+    LOG_LEVEL: 'error',
+  };
   Object.assign(process.env, env);
   const rows: LambdaBenchRow[] = [];
   try {
@@ -42,7 +49,18 @@ export async function benchLambdas(): Promise<LambdaBenchRow[]> {
       const { handler } = require(bundle) as { handler: (e: unknown) => Promise<{ statusCode: number }> };
       const event = (i: number) =>
         fn === 'signup-students'
-          ? buildProxyEvent({ method: 'POST', resource: '/student', path: '/student', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `Bench ${i}`, age: '30', email: `bench${i}@example.com`, country: 'Norway' }) })
+          ? buildProxyEvent({
+              method: 'POST',
+              resource: '/student',
+              path: '/student',
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify({
+                name: `Bench ${i}`,
+                age: '30',
+                email: `bench${i}@example.com`,
+                country: 'Norway',
+              }),
+            })
           : buildProxyEvent({ method: 'GET', resource: '/student', path: '/student', query: { limit: '50' } });
       for (let i = 0; i < 50; i++) await handler(event(-1 - i)); // warm up (and, for signups, give GET 50 rows)
       const samples: number[] = [];
@@ -64,13 +82,21 @@ export async function benchLambdas(): Promise<LambdaBenchRow[]> {
 
 export function lambdaTable(rows: LambdaBenchRow[]): string {
   return table(
-    ['handler', `bundle (≤ ${TARGETS.bundleKB} KB)`, `cold load, median of ${COLD_RUNS} (≤ ${TARGETS.coldMs} ms)`, `warm p50 (≤ ${TARGETS.warmP50Ms} ms)`, 'warm p99'],
+    [
+      'handler',
+      `bundle (≤ ${TARGETS.bundleKB} KB)`,
+      `cold load, median of ${COLD_RUNS} (≤ ${TARGETS.coldMs} ms)`,
+      `warm p50 (≤ ${TARGETS.warmP50Ms} ms)`,
+      'warm p99',
+    ],
     rows.map((r) => [r.fn, `${r.bundleKB.toFixed(1)} KB`, ms(r.coldLoadMs), ms(r.warmP50Ms), ms(r.warmP99Ms)]),
   );
 }
 
 export function lambdaTargetsMet(rows: LambdaBenchRow[]): boolean {
-  return rows.every((r) => r.bundleKB <= TARGETS.bundleKB && r.coldLoadMs <= TARGETS.coldMs && r.warmP50Ms <= TARGETS.warmP50Ms);
+  return rows.every(
+    (r) => r.bundleKB <= TARGETS.bundleKB && r.coldLoadMs <= TARGETS.coldMs && r.warmP50Ms <= TARGETS.warmP50Ms,
+  );
 }
 
 if (require.main === module) {

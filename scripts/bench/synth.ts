@@ -25,7 +25,10 @@ export function benchSynth(): SynthBench {
   for (let i = 0; i < RUNS; i++) {
     const out = mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
     const t = performance.now();
-    const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'synth-once.ts'), out], { encoding: 'utf8', cwd: path.resolve(__dirname, '..', '..') });
+    const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'synth-once.ts'), out], {
+      encoding: 'utf8',
+      cwd: path.resolve(__dirname, '..', '..'),
+    });
     walls.push((performance.now() - t) / 1000);
     if (res.status !== 0) throw new Error(`synth failed: ${res.stderr}`);
     rss.push(JSON.parse(res.stdout).maxRssMiB);
@@ -37,7 +40,10 @@ export function benchSynth(): SynthBench {
 }
 
 export function synthTable(r: SynthBench): string {
-  return table(['stacks', `wall, median of ${RUNS} (≤ ${TARGET_S} s)`, 'wall, slowest', 'peak RSS'], [[r.stacks, `${r.wallMedianS.toFixed(2)} s`, `${r.wallMaxS.toFixed(2)} s`, `${r.peakRssMiB.toFixed(0)} MiB`]]);
+  return table(
+    ['stacks', `wall, median of ${RUNS} (≤ ${TARGET_S} s)`, 'wall, slowest', 'peak RSS'],
+    [[r.stacks, `${r.wallMedianS.toFixed(2)} s`, `${r.wallMaxS.toFixed(2)} s`, `${r.peakRssMiB.toFixed(0)} MiB`]],
+  );
 }
 
 if (require.main === module) {

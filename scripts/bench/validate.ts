@@ -23,9 +23,17 @@ async function once(tests: boolean): Promise<{ seconds: number; stacks: number; 
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-validate-'));
   try {
     const started = performance.now();
-    const report = await validateConfigurations({ workDir, configurations: CONFIGURATIONS.filter((c) => c.name === 'dev'), tests });
+    const report = await validateConfigurations({
+      workDir,
+      configurations: CONFIGURATIONS.filter((c) => c.name === 'dev'),
+      tests,
+    });
     if (!passed(report)) throw new Error('validation failed: run npm run validate');
-    return { seconds: (performance.now() - started) / 1000, stacks: report.results.length, version: report.validatedVersion };
+    return {
+      seconds: (performance.now() - started) / 1000,
+      stacks: report.results.length,
+      version: report.validatedVersion,
+    };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

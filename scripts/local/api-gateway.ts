@@ -6,7 +6,15 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { API_RESOURCE, API_ROUTES, API_STAGE, CORS_HEADERS, INVALID_BODY_PREFIX, type ApiRoute, type FunctionName } from '../../lambdas/shared/contract';
+import {
+  API_RESOURCE,
+  API_ROUTES,
+  API_STAGE,
+  CORS_HEADERS,
+  INVALID_BODY_PREFIX,
+  type ApiRoute,
+  type FunctionName,
+} from '../../lambdas/shared/contract';
 import { validateAgainstSchema } from './json-schema';
 import { LambdaInvocationError } from './lambda-process';
 import { listen } from './net';
@@ -45,19 +53,36 @@ interface Reply {
 }
 
 function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify(body)) };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 /** What API Gateway answers for a path or method it does not have. */
-const MISSING_ROUTE = () => jsonReply(403, { message: 'Missing Authentication Token' }, { 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' });
+const MISSING_ROUTE = () =>
+  jsonReply(
+    403,
+    { message: 'Missing Authentication Token' },
+    { 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' },
+  );
 const corsOrigin = { 'Access-Control-Allow-Origin': CORS_HEADERS['Access-Control-Allow-Origin'] };
 
 /** Maps a Lambda proxy result as API Gateway does; anything malformed becomes a 502. */
 export function mapProxyResult(result: unknown): Reply {
-  const bad = () => jsonReply(502, { message: 'Internal server error' }, { 'x-amzn-ErrorType': 'InternalServerErrorException' });
+  const bad = () =>
+    jsonReply(502, { message: 'Internal server error' }, { 'x-amzn-ErrorType': 'InternalServerErrorException' });
   if (typeof result !== 'object' || result === null) return bad();
-  const r = result as { statusCode?: unknown; headers?: unknown; multiValueHeaders?: unknown; body?: unknown; isBase64Encoded?: unknown };
-  if (typeof r.statusCode !== 'number' || !Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) return bad();
+  const r = result as {
+    statusCode?: unknown;
+    headers?: unknown;
+    multiValueHeaders?: unknown;
+    body?: unknown;
+    isBase64Encoded?: unknown;
+  };
+  if (typeof r.statusCode !== 'number' || !Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599)
+    return bad();
   if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') return bad();
   const headers: Record<string, string | string[]> = {};
   if (r.headers !== undefined && r.headers !== null) {
@@ -108,7 +133,10 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const body = await readBody(req);
     if (body === 'too-large') return { reply: jsonReply(413, { message: 'Request Too Long' }, corsOrigin) };
     if (path !== stagePath) return { reply: MISSING_ROUTE() };
-    if (method === 'OPTIONS') return { reply: { status: 200, headers: { ...CORS_HEADERS, 'Content-Type': 'application/json' }, body: Buffer.alloc(0) } };
+    if (method === 'OPTIONS')
+      return {
+        reply: { status: 200, headers: { ...CORS_HEADERS, 'Content-Type': 'application/json' }, body: Buffer.alloc(0) },
+      };
     const route = routes.find((r) => r.method === method);
     if (!route) return { reply: MISSING_ROUTE() };
 
@@ -122,7 +150,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       } catch {
         problem = 'not JSON';
       }
-      if (problem) return { reply: jsonReply(400, { message: INVALID_BODY_PREFIX }, { ...corsOrigin, 'x-amzn-ErrorType': 'BadRequestException' }) };
+      if (problem)
+        return {
+          reply: jsonReply(
+            400,
+            { message: INVALID_BODY_PREFIX },
+            { ...corsOrigin, 'x-amzn-ErrorType': 'BadRequestException' },
+          ),
+        };
     }
 
     const event = buildProxyEvent({
@@ -156,11 +191,23 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     handle(req)
-      .catch((): { reply: Reply; fn?: FunctionName } => ({ reply: jsonReply(500, { message: 'Internal server error' }) }))
+      .catch((): { reply: Reply; fn?: FunctionName } => ({
+        reply: jsonReply(500, { message: 'Internal server error' }),
+      }))
       .then(({ reply, fn }) => {
-        res.writeHead(reply.status, { ...reply.headers, 'x-amzn-RequestId': randomUUID(), 'Content-Length': reply.body.length });
+        res.writeHead(reply.status, {
+          ...reply.headers,
+          'x-amzn-RequestId': randomUUID(),
+          'Content-Length': reply.body.length,
+        });
         res.end(reply.body);
-        options.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: reply.status, ms: performance.now() - started, fn });
+        options.onRequest?.({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          status: reply.status,
+          ms: performance.now() - started,
+          fn,
+        });
       });
   });
   server.keepAliveTimeout = 65_000;

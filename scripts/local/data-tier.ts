@@ -2,7 +2,12 @@
  * The local data tier: dynalite, a server that speaks the DynamoDB wire protocol,
  * with the Students table created from the same definition the data stack deploys.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -61,7 +66,9 @@ export async function ensureStudentsTable(endpoint: string, tableName: string): 
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: STUDENTS_TABLE.partitionKey, AttributeType: STUDENTS_TABLE.partitionKeyType }],
+        AttributeDefinitions: [
+          { AttributeName: STUDENTS_TABLE.partitionKey, AttributeType: STUDENTS_TABLE.partitionKeyType },
+        ],
         KeySchema: [{ AttributeName: STUDENTS_TABLE.partitionKey, KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }),

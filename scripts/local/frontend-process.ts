@@ -32,7 +32,11 @@ export function spawnFrontend(options: FrontendProcessOptions): Promise<{ child:
       if (settled) return;
       settled = true;
       child.kill('SIGKILL');
-      reject(new Error(`presentation tier (frontend) did not report listening within ${(options.timeoutMs ?? 15_000) / 1000} s`));
+      reject(
+        new Error(
+          `presentation tier (frontend) did not report listening within ${(options.timeoutMs ?? 15_000) / 1000} s`,
+        ),
+      );
     }, options.timeoutMs ?? 15_000);
     const onLine = (line: string) => {
       options.onLine?.(line);

@@ -29,7 +29,10 @@ interface Pending {
 }
 
 export class LambdaInvocationError extends Error {
-  constructor(message: string, readonly kind: 'handler-error' | 'timeout' | 'crash' | 'init') {
+  constructor(
+    message: string,
+    readonly kind: 'handler-error' | 'timeout' | 'crash' | 'init',
+  ) {
     super(message);
     this.name = 'LambdaInvocationError';
   }
@@ -62,7 +65,8 @@ export class LambdaProcess {
     this.ready = new Promise<void>((resolve, reject) => {
       child.on('message', (msg: { type: string; id?: string; result?: unknown; error?: { message: string } }) => {
         if (msg.type === 'ready') return resolve();
-        if (msg.type === 'init-error') return reject(new LambdaInvocationError(`init failed: ${msg.error?.message}`, 'init'));
+        if (msg.type === 'init-error')
+          return reject(new LambdaInvocationError(`init failed: ${msg.error?.message}`, 'init'));
         const p = msg.id ? this.pending.get(msg.id) : undefined;
         if (!p) return;
         this.pending.delete(msg.id!);

@@ -5,7 +5,10 @@ export function listen(server: Server, port: number, host: string, tier: string)
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE') reject(new Error(`${tier}: port ${port} on ${host} is already in use; stop what uses it or choose another port`));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new Error(`${tier}: port ${port} on ${host} is already in use; stop what uses it or choose another port`),
+        );
       else reject(err);
     };
     const onListening = () => {

@@ -40,7 +40,9 @@ function collect(list: [string, string][]): {
   const multi: Record<string, string[]> = {};
   for (const [k, v] of list) {
     single[k] = v;
-    (multi[k] ??= []).push(v);
+    const values = multi[k] ?? [];
+    values.push(v);
+    multi[k] = values;
   }
   return { single, multi };
 }

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { FUNCTION_NAMES, tableNameFor, type FunctionName } from '../../lambdas/shared/contract';
+import { FUNCTION_NAMES, type FunctionName, TABLE_NAME_VARIABLE, tableNameFor } from '../../lambdas/shared/contract';
 import { DIST } from '../dist';
 import { startLocalApi, type LocalApi } from './api-gateway';
 import { spawnFrontend } from './frontend-process';
@@ -60,13 +60,31 @@ async function ensurePortFree(port: number, host: string, tier: string): Promise
 
 /** The environment the API stack gives each function, pointed at the local store. */
 export function functionEnvironment(dataEndpoint: string, tableName: string): Record<string, string> {
-  return { ...LOCAL_AWS_ENV, TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: dataEndpoint, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  return {
+    ...LOCAL_AWS_ENV,
+    [TABLE_NAME_VARIABLE]: tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: dataEndpoint,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
 }
 
-function startFrontend(distDir: string, host: string, port: number, studentUrl: string, log: (l: string) => void): Promise<{ child: ChildProcess; port: number }> {
+function startFrontend(
+  distDir: string,
+  host: string,
+  port: number,
+  studentUrl: string,
+  log: (l: string) => void,
+): Promise<{ child: ChildProcess; port: number }> {
   return spawnFrontend({
     serverJs: path.join(distDir, 'frontend', 'server.js'),
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: host, API_ENDPOINT: studentUrl, NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: host,
+      API_ENDPOINT: studentUrl,
+      NODE_ENV: 'development',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    },
     onLine: (line) => log(`web   ${line}`),
   });
 }
@@ -90,7 +108,9 @@ export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> =
   const data = await startDataTier({ port: options.dataPort ?? 0, host, dataDir: options.dataDir });
   const tableName = tableNameFor(LOCAL_ENVIRONMENT);
   const created = await ensureStudentsTable(data.endpoint, tableName);
-  log(`data  dynalite ${data.endpoint}, table ${tableName} (${created ? 'created' : 'existing'}; ${options.dataDir ? `stored in ${options.dataDir}` : 'in memory'})`);
+  log(
+    `data  dynalite ${data.endpoint}, table ${tableName} (${created ? 'created' : 'existing'}; ${options.dataDir ? `stored in ${options.dataDir}` : 'in memory'})`,
+  );
 
   const env = functionEnvironment(data.endpoint, tableName);
   const functions = new Map<FunctionName, LambdaProcess>(
@@ -157,5 +177,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await backend.stop();
     })());
 
-  return { webUrl, apiUrl: api.url, studentUrl: api.studentUrl, dataEndpoint: data.endpoint, tableName, data, api, frontend: frontend.child, stop };
+  return {
+    webUrl,
+    apiUrl: api.url,
+    studentUrl: api.studentUrl,
+    dataEndpoint: data.endpoint,
+    tableName,
+    data,
+    api,
+    frontend: frontend.child,
+    stop,
+  };
 }

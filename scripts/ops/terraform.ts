@@ -1,20 +1,23 @@
 /**
  * Runs terraform for one synthesized stack, in its working directory under cdktf.out/.
- * The binary is `terraform` on PATH, or TERRAFORM_BIN.
+ * The binary is `terraform` on PATH, or TERRAFORM_BIN. STUDENTS_OUT_DIR and STUDENTS_PLANS_DIR
+ * move the synthesized stacks and the saved plans (the tests point them at temporary folders).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../../main';
 import { loadConfig, type DeploymentConfig } from '../../stacks/config';
-import { buildFrontend, buildLambdas, ROOT } from '../build';
+import { buildAll, ROOT } from '../build';
+import { terraformBin } from '../terraform/toolchain';
 
-export const OUTDIR = path.join(ROOT, 'cdktf.out');
-export const PLANS_DIR = path.join(ROOT, 'plans');
-
-export function terraformBin(): string {
-  return process.env.TERRAFORM_BIN ?? 'terraform';
-}
+export const OUTDIR = process.env.STUDENTS_OUT_DIR
+  ? path.resolve(process.env.STUDENTS_OUT_DIR)
+  : path.join(ROOT, 'cdktf.out');
+export const PLANS_DIR = process.env.STUDENTS_PLANS_DIR
+  ? path.resolve(process.env.STUDENTS_PLANS_DIR)
+  : path.join(ROOT, 'plans');
+export { terraformBin };
 
 export function stackDir(stack: string): string {
   return path.join(OUTDIR, 'stacks', stack);
@@ -22,13 +25,17 @@ export function stackDir(stack: string): string {
 
 /** Builds the artifacts, synthesizes, and returns the stack names in dependency order. */
 export async function synthesize(config: DeploymentConfig = loadConfig(process.env)): Promise<string[]> {
-  await Promise.all([buildLambdas(), buildFrontend()]);
+  await buildAll();
   const built = buildApp(config, { outdir: OUTDIR });
   built.app.synth();
   return built.stacks.map((s) => s.stackName);
 }
 
-export function terraform(stack: string, args: string[], options: { capture?: boolean } = {}): SpawnSyncReturns<string> {
+export function terraform(
+  stack: string,
+  args: string[],
+  options: { capture?: boolean } = {},
+): SpawnSyncReturns<string> {
   const res = spawnSync(terraformBin(), args, {
     cwd: stackDir(stack),
     encoding: 'utf8',
@@ -37,7 +44,9 @@ export function terraform(stack: string, args: string[], options: { capture?: bo
     maxBuffer: 256 * 1024 * 1024,
   });
   if (res.error && (res.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(`${terraformBin()} not found: install Terraform 1.10 or newer (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BIN`);
+    throw new Error(
+      `${terraformBin()} not found: install Terraform 1.10 or newer (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BIN`,
+    );
   }
   return res;
 }
@@ -54,9 +63,17 @@ export interface StackPlan {
 export function planStack(stack: string, extraPlanArgs: string[] = []): StackPlan {
   const dir = path.join(PLANS_DIR, stack);
   mkdirSync(dir, { recursive: true });
-  const plan: StackPlan = { stack, dir, binary: path.join(dir, 'tfplan'), text: path.join(dir, 'plan.txt'), json: path.join(dir, 'plan.json') };
+  const plan: StackPlan = {
+    stack,
+    dir,
+    binary: path.join(dir, 'tfplan'),
+    text: path.join(dir, 'plan.txt'),
+    json: path.join(dir, 'plan.json'),
+  };
   const fail = (step: string, res: SpawnSyncReturns<string>) => {
-    throw new Error(`${stack}: terraform ${step} failed (exit ${res.status}).${res.stderr ? `\n${res.stderr.trim()}` : ''}`);
+    throw new Error(
+      `${stack}: terraform ${step} failed (exit ${res.status}).${res.stderr ? `\n${res.stderr.trim()}` : ''}`,
+    );
   };
   let res = terraform(stack, ['init', '-input=false', '-no-color']);
   if (res.status !== 0) fail('init', res);

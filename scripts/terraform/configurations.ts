@@ -3,7 +3,8 @@
  * the mock plans, the policy tests and the CDK Terrain check all synthesize these, so every
  * documented combination of settings is proven by real Terraform.
  */
-export const EXAMPLE_CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+export const EXAMPLE_CERTIFICATE =
+  'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
 
 export interface NamedConfiguration {
   readonly name: string;
@@ -28,10 +29,15 @@ export const CONFIGURATIONS: readonly NamedConfiguration[] = [
       STUDENTS_AMI_ID: 'ami-0123456789abcdef0',
     },
   },
-  { name: 'nat-none', description: 'no NAT gateway: instances in public subnets with public addresses', env: { STUDENTS_NAT_MODE: 'none' } },
+  {
+    name: 'nat-none',
+    description: 'no NAT gateway: instances in public subnets with public addresses',
+    env: { STUDENTS_NAT_MODE: 'none' },
+  },
   {
     name: 'per-az',
-    description: 'a NAT gateway per zone over 3 zones, in a region opened after 2021 (log delivery by service principal)',
+    description:
+      'a NAT gateway per zone over 3 zones, in a region opened after 2021 (log delivery by service principal)',
     env: { STUDENTS_ENV: 'qa', STUDENTS_NAT_MODE: 'per-az', STUDENTS_AZ_COUNT: '3', STUDENTS_REGION: 'eu-central-2' },
   },
 ];

@@ -11,7 +11,12 @@ import path from 'node:path';
 
 export const MIRROR_VARIABLE = 'STUDENTS_TF_PLUGIN_MIRROR';
 /** Mirror directories looked for when the variable is unset (this project's machines use the first). */
-const WELL_KNOWN_MIRRORS = ['/opt/tf-plugins', '/usr/local/share/terraform/plugins', '/usr/share/terraform/plugins', path.join(os.homedir(), '.terraform.d', 'plugins')];
+const WELL_KNOWN_MIRRORS = [
+  '/opt/tf-plugins',
+  '/usr/local/share/terraform/plugins',
+  '/usr/share/terraform/plugins',
+  path.join(os.homedir(), '.terraform.d', 'plugins'),
+];
 const AWS_PROVIDER = path.join('registry.terraform.io', 'hashicorp', 'aws');
 
 export function terraformBin(): string {
@@ -22,7 +27,8 @@ export function terraformBin(): string {
 export function findMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const configured = env[MIRROR_VARIABLE];
   if (configured) {
-    if (!existsSync(path.join(configured, AWS_PROVIDER))) throw new Error(`${MIRROR_VARIABLE}=${configured} holds no ${AWS_PROVIDER}`);
+    if (!existsSync(path.join(configured, AWS_PROVIDER)))
+      throw new Error(`${MIRROR_VARIABLE}=${configured} holds no ${AWS_PROVIDER}`);
     return configured;
   }
   return WELL_KNOWN_MIRRORS.find((dir) => existsSync(path.join(dir, AWS_PROVIDER)));
@@ -58,7 +64,11 @@ export interface Toolchain {
  * Writes a CLI configuration into `workDir` (a mirror, and a plugin cache so each init links
  * rather than copies the provider) and returns the environment that uses it.
  */
-export function prepareToolchain(workDir: string, pinnedVersion: string, env: NodeJS.ProcessEnv = process.env): Toolchain {
+export function prepareToolchain(
+  workDir: string,
+  pinnedVersion: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Toolchain {
   const base = { ...env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
   const mirror = findMirror(env);
   if (!mirror) return { env: base, source: 'the Terraform registry (no provider mirror configured)' };
@@ -71,7 +81,11 @@ export function prepareToolchain(workDir: string, pinnedVersion: string, env: No
   );
   const versions = mirroredVersions(mirror);
   const proxyVersion = versions.includes(pinnedVersion) ? undefined : versions[0];
-  return { env: { ...base, TF_CLI_CONFIG_FILE: rc }, source: `the mirror ${mirror}`, ...(proxyVersion ? { proxyVersion } : {}) };
+  return {
+    env: { ...base, TF_CLI_CONFIG_FILE: rc },
+    source: `the mirror ${mirror}`,
+    ...(proxyVersion ? { proxyVersion } : {}),
+  };
 }
 
 /**
@@ -101,7 +115,11 @@ export function runTerraform(args: readonly string[], cwd: string, toolchain: To
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', (err) =>
-      reject((err as NodeJS.ErrnoException).code === 'ENOENT' ? new Error(`${terraformBin()} not found: install Terraform 1.10 or newer, or set TERRAFORM_BIN`) : err),
+      reject(
+        (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? new Error(`${terraformBin()} not found: install Terraform 1.10 or newer, or set TERRAFORM_BIN`)
+          : err,
+      ),
     );
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });

@@ -60,8 +60,19 @@ export interface Job {
 }
 
 function diagnostics(json: string): { valid: boolean; lines: string[] } {
-  const out = JSON.parse(json) as { valid: boolean; diagnostics: { severity: string; summary: string; detail?: string; range?: { filename: string; start: { line: number } } }[] };
-  const lines = out.diagnostics.map((d) => `${d.range ? `${d.range.filename}:${d.range.start.line}: ` : ''}${d.severity}: ${d.summary}${d.detail ? `: ${d.detail}` : ''}`);
+  const out = JSON.parse(json) as {
+    valid: boolean;
+    diagnostics: {
+      severity: string;
+      summary: string;
+      detail?: string;
+      range?: { filename: string; start: { line: number } };
+    }[];
+  };
+  const lines = out.diagnostics.map(
+    (d) =>
+      `${d.range ? `${d.range.filename}:${d.range.start.line}: ` : ''}${d.severity}: ${d.summary}${d.detail ? `: ${d.detail}` : ''}`,
+  );
   return { valid: out.valid, lines };
 }
 
@@ -74,7 +85,8 @@ export async function checkStack(job: Job, toolchain: Toolchain, tests: boolean)
     seconds: (Date.now() - started) / 1000,
   });
   const init = await runTerraform(['init', '-backend=false', '-input=false', '-no-color'], job.dir, toolchain);
-  if (init.code !== 0) return done({ valid: false, diagnostics: [`terraform init failed: ${(init.stderr || init.stdout).trim()}`] });
+  if (init.code !== 0)
+    return done({ valid: false, diagnostics: [`terraform init failed: ${(init.stderr || init.stdout).trim()}`] });
   const validate = await runTerraform(['validate', '-json', '-no-color'], job.dir, toolchain);
   const { valid, lines } = diagnostics(validate.stdout);
   if (!valid || !tests) return done({ valid, diagnostics: lines });
@@ -103,12 +115,17 @@ export async function validateConfigurations(options: ValidateOptions): Promise<
     const outdir = path.join(options.workDir, named.name);
     buildApp(config, { outdir, distDir: options.distDir ?? DIST }).app.synth();
     const stacksDir = path.join(outdir, 'stacks');
-    const stacks = Object.fromEntries(readdirSync(stacksDir).map((s) => [s, JSON.parse(readFileSync(path.join(stacksDir, s, 'cdk.tf.json'), 'utf8'))]));
+    const stacks = Object.fromEntries(
+      readdirSync(stacksDir).map((s) => [s, JSON.parse(readFileSync(path.join(stacksDir, s, 'cdk.tf.json'), 'utf8'))]),
+    );
     for (const stack of Object.keys(stacks).sort()) {
       const dir = path.join(stacksDir, stack);
       const test = mockPlanTest(stack, stacks, config);
       pinnedVersion ||= stacks[stack].terraform.required_providers.aws.version;
-      const key = createHash('sha256').update(readFileSync(path.join(dir, 'cdk.tf.json'))).update(test).digest('hex');
+      const key = createHash('sha256')
+        .update(readFileSync(path.join(dir, 'cdk.tf.json')))
+        .update(test)
+        .digest('hex');
       const twin = seen.get(key);
       if (twin) {
         twin.sameIn.push(named.name);
@@ -126,21 +143,32 @@ export async function validateConfigurations(options: ValidateOptions): Promise<
   const validatedVersion = toolchain.proxyVersion ?? pinnedVersion;
   log(
     `Terraform ${version}; AWS provider ${validatedVersion} from ${toolchain.source}` +
-      (toolchain.proxyVersion ? ` (a schema proxy: the stacks pin ${pinnedVersion}, which the mirror does not hold)` : ''),
+      (toolchain.proxyVersion
+        ? ` (a schema proxy: the stacks pin ${pinnedVersion}, which the mirror does not hold)`
+        : ''),
   );
   const results = await mapLimit(jobs, Math.max(1, Math.min(4, os.availableParallelism())), async (job) => {
     const result = await checkStack(job, toolchain, tests);
     log(formatResult(result));
     return result;
   });
-  return { toolchain, terraformVersion: version, providerSource: toolchain.source, pinnedVersion, validatedVersion, results };
+  return {
+    toolchain,
+    terraformVersion: version,
+    providerSource: toolchain.source,
+    pinnedVersion,
+    validatedVersion,
+    results,
+  };
 }
 
 export function formatResult(r: StackResult): string {
   const status = !r.valid ? 'INVALID' : r.tests && r.tests.failed > 0 ? 'TEST FAILED' : 'ok';
   const tests = r.tests ? `, mock plan ${r.tests.passed} passed ${r.tests.failed} failed` : '';
   const same = r.sameIn.length ? ` (same stack in ${r.sameIn.join(', ')})` : '';
-  const lines = [`${status.padEnd(11)} ${r.configuration.padEnd(9)} ${r.stack.padEnd(28)} valid=${r.valid}${tests} ${r.seconds.toFixed(1)} s${same}`];
+  const lines = [
+    `${status.padEnd(11)} ${r.configuration.padEnd(9)} ${r.stack.padEnd(28)} valid=${r.valid}${tests} ${r.seconds.toFixed(1)} s${same}`,
+  ];
   for (const d of r.diagnostics) lines.push(`    ${d}`);
   if (r.tests && r.tests.failed > 0) lines.push(...r.tests.output.split('\n').map((l) => `    ${l}`));
   return lines.join('\n');
@@ -160,13 +188,17 @@ async function main(argv: readonly string[]): Promise<number> {
     else if (arg === '--no-tests') tests = false;
     else if (arg === '--keep') keep = true;
     else {
-      console.error(`unknown option ${arg}\nusage: npm run validate -- [--config ${CONFIGURATIONS.map((c) => c.name).join('|')}]... [--no-tests] [--keep]`);
+      console.error(
+        `unknown option ${arg}\nusage: npm run validate -- [--config ${CONFIGURATIONS.map((c) => c.name).join('|')}]... [--no-tests] [--keep]`,
+      );
       return 2;
     }
   }
   const unknown = names.filter((n) => !CONFIGURATIONS.some((c) => c.name === n));
   if (unknown.length) {
-    console.error(`unknown configuration ${unknown.join(', ')}; known: ${CONFIGURATIONS.map((c) => c.name).join(', ')}`);
+    console.error(
+      `unknown configuration ${unknown.join(', ')}; known: ${CONFIGURATIONS.map((c) => c.name).join(', ')}`,
+    );
     return 2;
   }
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'students-validate-'));
@@ -180,7 +212,9 @@ async function main(argv: readonly string[]): Promise<number> {
     });
     const ok = passed(report);
     const failed = report.results.filter((r) => !r.valid || (r.tests?.failed ?? 0) > 0).length;
-    console.log(`\n${ok ? 'validate: passed' : 'validate: FAILED'}: ${report.results.length} stacks, ${failed} failing, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `\n${ok ? 'validate: passed' : 'validate: FAILED'}: ${report.results.length} stacks, ${failed} failing, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     if (keep) console.log(`kept ${workDir}`);
     return ok ? 0 : 1;
   } finally {

@@ -4,9 +4,9 @@
  * nothing after it is planned. (Plain `npx cdktf deploy 'students-<env>-*'` works too.)
  *   STUDENTS_ENV=dev npm run deploy -- [--allow-destroy <address>]...
  */
-import { ConfigError, loadConfig } from '../stacks/config';
+import { ConfigError, loadConfig } from '../../stacks/config';
 import { checkFiles } from './plan-check';
-import { allowDestroyArgs, planArgsFor, planStack, synthesize, terraform } from './ops/terraform';
+import { allowDestroyArgs, planArgsFor, planStack, synthesize, terraform } from './terraform';
 
 async function main(): Promise<number> {
   const config = loadConfig(process.env);
@@ -18,7 +18,9 @@ async function main(): Promise<number> {
     const guard = checkFiles([...allow, plan.json]);
     console.log(guard.output);
     if (guard.exitCode !== 0) {
-      console.error(`\n${stack}: not applied; the plan guard refused it (plans/${stack}/plan.txt). Nothing after it was applied.`);
+      console.error(
+        `\n${stack}: not applied; the plan guard refused it (plans/${stack}/plan.txt). Nothing after it was applied.`,
+      );
       return guard.exitCode;
     }
     console.log(`\n=== ${stack}: apply`);

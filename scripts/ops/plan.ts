@@ -4,9 +4,9 @@
  * plans/<stack>/, prints the summary, and runs the plan guard over them.
  *   npm run plan -- [--allow-destroy <address>]...
  */
-import { ConfigError } from '../stacks/config';
+import { ConfigError } from '../../stacks/config';
 import { checkFiles } from './plan-check';
-import { allowDestroyArgs, planArgsFor, planStack, synthesize } from './ops/terraform';
+import { allowDestroyArgs, planArgsFor, planStack, synthesize } from './terraform';
 
 async function main(): Promise<number> {
   const stacks = await synthesize();
@@ -17,7 +17,9 @@ async function main(): Promise<number> {
       plans.push(planStack(stack, planArgsFor(stack, process.argv.slice(2))));
     } catch (err) {
       console.error(`\n${(err as Error).message}`);
-      console.error(`A stack whose upstream stacks are not deployed yet cannot be planned; npm run deploy plans and applies stack by stack.`);
+      console.error(
+        `A stack whose upstream stacks are not deployed yet cannot be planned; npm run deploy plans and applies stack by stack.`,
+      );
       return 1;
     }
   }

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { statefulRuleFor } from '../stacks/stateful';
+import { statefulRuleFor } from '../../stacks/stateful';
 
 /** The parts of Terraform's JSON plan format (format_version 1.x) the guard reads. */
 export interface PlanJson {
@@ -82,9 +82,13 @@ export function analyse(stack: string, plan: PlanJson, allow: readonly string[])
       stack,
       address: rc.address,
       kind,
-      ...(kind === 'replace' ? { order: rc.change.actions[0] === 'delete' ? 'destroy-before-create' : 'create-before-destroy' } : {}),
+      ...(kind === 'replace'
+        ? { order: rc.change.actions[0] === 'delete' ? 'destroy-before-create' : 'create-before-destroy' }
+        : {}),
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),
-      ...(rc.change.replace_paths?.length ? { replacePaths: rc.change.replace_paths.map((p) => p.map(String).join('.')) } : {}),
+      ...(rc.change.replace_paths?.length
+        ? { replacePaths: rc.change.replace_paths.map((p) => p.map(String).join('.')) }
+        : {}),
       ...(rule ? { stateful: rule.why } : {}),
       allowed: allow.includes(rc.address) || allow.includes(`${stack}:${rc.address}`),
     });
@@ -109,8 +113,18 @@ export function render(reports: readonly PlanReport[]): string {
   if (all.length > 0) {
     lines.push('', 'Deletes and replacements:');
     for (const f of all) {
-      const details = [f.order, f.reason && `reason: ${f.reason}`, f.replacePaths && `forced by: ${f.replacePaths.join(', ')}`].filter(Boolean).join('; ');
-      const flag = f.stateful ? (f.allowed ? `  [stateful: ${f.stateful}; allowed by --allow-destroy]` : `  [STATEFUL: ${f.stateful}]`) : '';
+      const details = [
+        f.order,
+        f.reason && `reason: ${f.reason}`,
+        f.replacePaths && `forced by: ${f.replacePaths.join(', ')}`,
+      ]
+        .filter(Boolean)
+        .join('; ');
+      const flag = f.stateful
+        ? f.allowed
+          ? `  [stateful: ${f.stateful}; allowed by --allow-destroy]`
+          : `  [STATEFUL: ${f.stateful}]`
+        : '';
       lines.push(`  ${f.kind.padEnd(7)} ${f.stack}: ${f.address}${details ? ` (${details})` : ''}${flag}`);
     }
   }
@@ -156,7 +170,11 @@ export function checkFiles(argv: readonly string[]): { output: string; exitCode:
     } catch (err) {
       return { output: `${file}: not a readable JSON plan (${(err as Error).message})`, exitCode: 2 };
     }
-    if (!plan.format_version || !plan.format_version.startsWith('1.')) return { output: `${file}: not a terraform show -json plan (format_version ${plan.format_version ?? 'missing'})`, exitCode: 2 };
+    if (!plan.format_version?.startsWith('1.'))
+      return {
+        output: `${file}: not a terraform show -json plan (format_version ${plan.format_version ?? 'missing'})`,
+        exitCode: 2,
+      };
     try {
       reports.push(analyse(stackNameOf(file), plan, args.allow));
     } catch (err) {

@@ -6,17 +6,33 @@
  *   npm run logs -- --frontend [--instance i-…]   # the frontend service's journal, over SSM
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { FUNCTION_NAMES, type FunctionName } from '../lambdas/shared/contract';
-import { ConfigError, loadConfig, nameOf } from '../stacks/config';
+import { FUNCTION_NAMES, type FunctionName } from '../../lambdas/shared/contract';
+import { ConfigError, loadConfig, nameOf } from '../../stacks/config';
 import { findInstance } from './connect';
 
 /** The AWS CLI calls that follow the asked logs, one argument list per process. */
-export function logCommands(argv: readonly string[], env: Record<string, string | undefined>, instance?: string): string[][] {
+export function logCommands(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  instance?: string,
+): string[][] {
   const config = loadConfig(env);
   const region = ['--region', config.region];
   if (argv.includes('--frontend')) {
     if (!instance) throw new Error('an instance is needed for --frontend');
-    return [['ssm', 'start-session', '--target', instance, '--document-name', 'AWS-StartInteractiveCommand', '--parameters', JSON.stringify({ command: ['sudo journalctl -u students-frontend -f -o cat'] }), ...region]];
+    return [
+      [
+        'ssm',
+        'start-session',
+        '--target',
+        instance,
+        '--document-name',
+        'AWS-StartInteractiveCommand',
+        '--parameters',
+        JSON.stringify({ command: ['sudo journalctl -u students-frontend -f -o cat'] }),
+        ...region,
+      ],
+    ];
   }
   let groups: string[];
   if (argv.includes('--api')) groups = [`/${nameOf(config, 'api')}/access-logs`];
@@ -37,14 +53,16 @@ function main(): number {
   if (commands.length === 1) {
     const res = spawnSync('aws', commands[0]!, { stdio: 'inherit' });
     if (res.error) {
-      console.error('The AWS CLI (v2) is not installed or not on PATH: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html');
+      console.error(
+        'The AWS CLI (v2) is not installed or not on PATH: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html',
+      );
       return 127;
     }
     return res.status ?? 1;
   }
   // Several groups: one follower each, side by side, until Ctrl-C.
   const children = commands.map((args) => spawn('aws', args, { stdio: 'inherit' }));
-  children.forEach((c) => c.on('error', () => console.error('The AWS CLI (v2) is not installed or not on PATH')));
+  for (const c of children) c.on('error', () => console.error('The AWS CLI (v2) is not installed or not on PATH'));
   Promise.all(children.map((c) => new Promise((r) => c.on('close', r)))).then(() => process.exit(0));
   return -1;
 }

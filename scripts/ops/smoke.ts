@@ -8,10 +8,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { SIGNUP_SUCCESS_MESSAGE } from '../lambdas/shared/contract';
-import { loadConfig, nameOf } from '../stacks/config';
-import { OUTDIR, terraformBin } from './ops/terraform';
-import { startLocalStack } from './local/stack';
+import { SIGNUP_SUCCESS_MESSAGE } from '../../lambdas/shared/contract';
+import { loadConfig, nameOf } from '../../stacks/config';
+import { OUTDIR, terraformBin } from './terraform';
+import { startLocalStack } from '../local/stack';
 
 export interface SmokeResult {
   name: string;
@@ -37,7 +37,8 @@ export async function smoke(siteUrl: string, apiUrl: string, options: { post: bo
   results.push(
     await check('site /healthz', async () => {
       const r = await get(`${siteUrl}/healthz`);
-      if (r.status !== 200 || JSON.parse(r.text).status !== 'ok') throw new Error(`answered ${r.status}: ${r.text.slice(0, 200)}`);
+      if (r.status !== 200 || JSON.parse(r.text).status !== 'ok')
+        throw new Error(`answered ${r.status}: ${r.text.slice(0, 200)}`);
       return '200 ok';
     }),
   );
@@ -62,8 +63,13 @@ export async function smoke(siteUrl: string, apiUrl: string, options: { post: bo
       await check('API POST (test student)', async () => {
         const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '');
         const email = `smoke-test-${stamp}@example.com`;
-        const r = await get(apiUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `SMOKE TEST ${stamp}`, age: '99', email, country: 'Smoke Test' }) });
-        if (r.status !== 200 || r.text !== JSON.stringify(SIGNUP_SUCCESS_MESSAGE)) throw new Error(`answered ${r.status}: ${r.text.slice(0, 200)}`);
+        const r = await get(apiUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name: `SMOKE TEST ${stamp}`, age: '99', email, country: 'Smoke Test' }),
+        });
+        if (r.status !== 200 || r.text !== JSON.stringify(SIGNUP_SUCCESS_MESSAGE))
+          throw new Error(`answered ${r.status}: ${r.text.slice(0, 200)}`);
         return `200; signed up ${email} (a marked test record: delete it with the AWS console or CLI if unwanted)`;
       }),
     );
@@ -74,8 +80,14 @@ export async function smoke(siteUrl: string, apiUrl: string, options: { post: bo
 function outputs(): { siteUrl: string; apiUrl: string } {
   const config = loadConfig(process.env);
   const stack = nameOf(config, 'frontend');
-  const res = spawnSync(terraformBin(), ['output', '-json'], { cwd: path.join(OUTDIR, 'stacks', stack), encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`terraform output failed for ${stack} (deployed? synthesized with npm run synth?): ${res.stderr?.trim() ?? res.error?.message}`);
+  const res = spawnSync(terraformBin(), ['output', '-json'], {
+    cwd: path.join(OUTDIR, 'stacks', stack),
+    encoding: 'utf8',
+  });
+  if (res.status !== 0)
+    throw new Error(
+      `terraform output failed for ${stack} (deployed? synthesized with npm run synth?): ${res.stderr?.trim() ?? res.error?.message}`,
+    );
   const out = JSON.parse(res.stdout) as Record<string, { value: string }>;
   if (!out.site_url || !out.api_url) throw new Error(`${stack} has no site_url/api_url outputs yet`);
   return { siteUrl: out.site_url.value, apiUrl: out.api_url.value };
@@ -101,7 +113,11 @@ async function main(): Promise<number> {
     const results = await smoke(target.siteUrl.replace(/\/$/, ''), target.apiUrl, { post });
     for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${r.detail}`);
     const failed = results.filter((r) => !r.ok).length;
-    console.log(failed === 0 ? `smoke: ${results.length} passed, 0 failed` : `smoke: ${results.length - failed} passed, ${failed} failed`);
+    console.log(
+      failed === 0
+        ? `smoke: ${results.length} passed, 0 failed`
+        : `smoke: ${results.length - failed} passed, ${failed} failed`,
+    );
     return failed === 0 ? 0 : 1;
   } finally {
     await stop?.();

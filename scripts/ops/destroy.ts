@@ -5,15 +5,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig, nameOf } from '../stacks/config';
-import { ROOT } from './build';
+import { ConfigError, loadConfig, nameOf } from '../../stacks/config';
+import { ROOT } from '../build';
 
 function main(): number {
   const config = loadConfig(process.env);
   const argv = process.argv.slice(2);
   const confirmed = argv[argv.indexOf('--confirm') + 1];
   if (!argv.includes('--confirm') || confirmed !== config.environment) {
-    console.error(`This destroys every stack of environment "${config.environment}". Rerun with: npm run destroy -- --confirm ${config.environment}`);
+    console.error(
+      `This destroys every stack of environment "${config.environment}". Rerun with: npm run destroy -- --confirm ${config.environment}`,
+    );
     return 2;
   }
   if (config.deletionProtection) {
@@ -23,7 +25,11 @@ function main(): number {
     );
   }
   const cdktf = process.env.CDKTF_BIN ?? path.join(ROOT, 'node_modules', '.bin', 'cdktf');
-  const res = spawnSync(cdktf, ['destroy', `${nameOf(config, '*')}`, '--auto-approve'], { stdio: 'inherit', cwd: ROOT, env: process.env });
+  const res = spawnSync(cdktf, ['destroy', `${nameOf(config, '*')}`, '--auto-approve'], {
+    stdio: 'inherit',
+    cwd: ROOT,
+    env: process.env,
+  });
   if (res.error) {
     console.error(`could not run ${cdktf}: ${res.error.message}`);
     return 1;

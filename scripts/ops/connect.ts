@@ -7,8 +7,8 @@
  * The environment (STUDENTS_ENV, STUDENTS_REGION…) names the Auto Scaling group.
  */
 import { spawnSync } from 'node:child_process';
-import { ConfigError, loadConfig, nameOf, type DeploymentConfig } from '../stacks/config';
-import { APP_PORT } from '../stacks/frontend-stack';
+import { ConfigError, loadConfig, nameOf, type DeploymentConfig } from '../../stacks/config';
+import { APP_PORT } from '../../stacks/frontend-stack';
 
 export interface ConnectOptions {
   mode: 'ssm' | 'ssh' | 'port-forward';
@@ -33,33 +33,57 @@ export function parseConnectArgs(argv: readonly string[]): ConnectOptions {
       if (argv[i + 1] && /^\d+$/.test(argv[i + 1]!)) o.localPort = Number(argv[++i]);
     } else if (a === '--instance') {
       o.instance = value(a);
-      if (!/^i-[0-9a-f]{8,17}$/.test(o.instance)) throw new Error(`--instance: "${o.instance}" is not an instance id like i-0123456789abcdef0`);
+      if (!/^i-[0-9a-f]{8,17}$/.test(o.instance))
+        throw new Error(`--instance: "${o.instance}" is not an instance id like i-0123456789abcdef0`);
     } else if (a === '--key') o.key = value(a);
     else if (a === '--user') o.user = value(a);
-    else throw new Error(`unknown option ${a}; see the comment at the top of scripts/connect.ts`);
+    else throw new Error(`unknown option ${a}; see the comment at the top of scripts/ops/connect.ts`);
   }
   if (o.localPort < 1 || o.localPort > 65535) throw new Error(`--port-forward: ${o.localPort} is not a port`);
   return o;
 }
 
 interface AsgDescription {
-  AutoScalingGroups: { AutoScalingGroupName: string; Instances?: { InstanceId: string; LifecycleState: string; HealthStatus: string; AvailabilityZone?: string }[] }[];
+  AutoScalingGroups: {
+    AutoScalingGroupName: string;
+    Instances?: { InstanceId: string; LifecycleState: string; HealthStatus: string; AvailabilityZone?: string }[];
+  }[];
 }
 
 /** The first healthy in-service instance, as the AWS CLI documents the describe output. */
 export function pickInstance(description: AsgDescription, asgName: string): string {
   const group = description.AutoScalingGroups.find((g) => g.AutoScalingGroupName === asgName);
-  if (!group) throw new Error(`Auto Scaling group ${asgName} not found: is the frontend stack deployed in this region?`);
+  if (!group)
+    throw new Error(`Auto Scaling group ${asgName} not found: is the frontend stack deployed in this region?`);
   const ready = (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService' && i.HealthStatus === 'Healthy');
-  if (ready.length === 0) throw new Error(`${asgName} has no healthy in-service instance (instances: ${(group.Instances ?? []).map((i) => `${i.InstanceId} ${i.LifecycleState}/${i.HealthStatus}`).join(', ') || 'none'})`);
+  if (ready.length === 0)
+    throw new Error(
+      `${asgName} has no healthy in-service instance (instances: ${(group.Instances ?? []).map((i) => `${i.InstanceId} ${i.LifecycleState}/${i.HealthStatus}`).join(', ') || 'none'})`,
+    );
   return ready[0]!.InstanceId;
 }
 
 /** Asks the AWS CLI for the environment's Auto Scaling group and picks a healthy in-service instance. */
 export function findInstance(config: DeploymentConfig): string {
   const asgName = nameOf(config, 'frontend');
-  const res = spawnSync('aws', ['autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', asgName, '--region', config.region, '--output', 'json'], { encoding: 'utf8' });
-  if (res.error) throw new Error('The AWS CLI (v2) is not installed or not on PATH: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html');
+  const res = spawnSync(
+    'aws',
+    [
+      'autoscaling',
+      'describe-auto-scaling-groups',
+      '--auto-scaling-group-names',
+      asgName,
+      '--region',
+      config.region,
+      '--output',
+      'json',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (res.error)
+    throw new Error(
+      'The AWS CLI (v2) is not installed or not on PATH: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html',
+    );
   if (res.status !== 0) throw new Error(`aws autoscaling describe-auto-scaling-groups failed: ${res.stderr.trim()}`);
   return pickInstance(JSON.parse(res.stdout) as AsgDescription, asgName);
 }
@@ -73,11 +97,15 @@ function main(): number {
   const config = loadConfig(process.env);
   const options = parseConnectArgs(process.argv.slice(2));
   if (!have('aws', ['--version'])) {
-    console.error('The AWS CLI (v2) is not installed or not on PATH: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html');
+    console.error(
+      'The AWS CLI (v2) is not installed or not on PATH: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html',
+    );
     return 127;
   }
   if (!have('session-manager-plugin', ['--version'])) {
-    console.error('The Session Manager plugin for the AWS CLI is missing: https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html');
+    console.error(
+      'The Session Manager plugin for the AWS CLI is missing: https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html',
+    );
     return 127;
   }
   const region = ['--region', config.region];
@@ -91,7 +119,17 @@ function main(): number {
     args = [...(options.key ? ['-i', options.key] : []), '-o', `ProxyCommand=${proxy}`, `${options.user}@${instance}`];
   } else if (options.mode === 'port-forward') {
     cmd = 'aws';
-    args = ['ssm', 'start-session', '--target', instance, '--document-name', 'AWS-StartPortForwardingSession', '--parameters', JSON.stringify({ portNumber: [String(APP_PORT)], localPortNumber: [String(options.localPort)] }), ...region];
+    args = [
+      'ssm',
+      'start-session',
+      '--target',
+      instance,
+      '--document-name',
+      'AWS-StartPortForwardingSession',
+      '--parameters',
+      JSON.stringify({ portNumber: [String(APP_PORT)], localPortNumber: [String(options.localPort)] }),
+      ...region,
+    ];
     console.error(`forwarding http://localhost:${options.localPort} to ${instance}:${APP_PORT}`);
   } else {
     cmd = 'aws';

@@ -1,0 +1,37 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { log } from '../../../lambdas/shared/log';
+
+/** Any path no route answered. */
+export function notFound(): RequestHandler {
+  return (_req, res) => {
+    res
+      .status(404)
+      .render('error', { title: 'Page not found', status: 404, message: 'There is no page at this address.' });
+  };
+}
+
+/** Errors a handler threw or rejected with (Express 5 forwards both): a page, never a stack trace. */
+export function errorPage(): ErrorRequestHandler {
+  return (err: Error & { status?: number; type?: string }, _req, res, _next) => {
+    const status =
+      err.type === 'entity.too.large' ? 413 : err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    log(status >= 500 ? 'error' : 'warn', 'request failed', {
+      requestId: res.locals.requestId,
+      errorName: err.name,
+      status,
+    });
+    if (status >= 500) log('error', 'stack', { requestId: res.locals.requestId, stack: err.stack });
+    const message =
+      status === 413
+        ? 'That form was too large.'
+        : status < 500
+          ? 'The request could not be understood.'
+          : 'Something went wrong on our side. Please try again.';
+    const title = status >= 500 ? 'Something went wrong' : 'Bad request';
+    res.status(status).render('error', { title, status, message }, (renderErr: Error | null, html?: string) => {
+      // Even a broken template must not leak a stack trace.
+      if (renderErr) res.type('text/plain').send(message);
+      else res.send(html);
+    });
+  };
+}

@@ -1,0 +1,120 @@
+import express, { type Request, type Response, Router } from 'express';
+import { log } from '../../../lambdas/shared/log';
+import {
+  type FieldError,
+  STUDENT_FIELDS,
+  type Student,
+  type StudentField,
+  validateStudent,
+} from '../../../lambdas/shared/student';
+import type { StudentPage, StudentsApi } from '../api-client';
+import type { FrontendConfig } from '../config';
+import { cursorOf, type PageNav, pageNav, trailOf } from '../pagination';
+
+type FieldErrors = Partial<Record<StudentField, string>>;
+
+interface FormModel {
+  values: Partial<Record<StudentField, string>>;
+  fieldErrors: FieldErrors;
+  formError?: string;
+  notice?: string;
+}
+
+interface PageModel extends FormModel {
+  title: string;
+  list: { state: 'ok'; page: StudentPage } | { state: 'unavailable' } | { state: 'invalid-cursor' };
+  nav: PageNav;
+}
+
+function toFieldErrors(errors: readonly FieldError[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const e of errors)
+    if ((STUDENT_FIELDS as readonly string[]).includes(e.field)) out[e.field as StudentField] ??= e.message;
+  return out;
+}
+
+// One collator for every request: localeCompare with options builds a new one per call.
+const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
+function byName(a: Student, b: Student): number {
+  return NAME_ORDER.compare(a.name, b.name) || (a.email < b.email ? -1 : a.email > b.email ? 1 : 0);
+}
+
+/** The home page (the form and a page of the list) and the form's POST. */
+export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router {
+  const router = Router();
+
+  async function renderHome(req: Request, res: Response, status: number, form: FormModel): Promise<void> {
+    const cursor = cursorOf(req.query.cursor);
+    const trail = cursor ? trailOf(req.query.trail) : [];
+    let list: PageModel['list'];
+    try {
+      const page = await api.list({ limit: config.pageSize, cursor }, res.locals.requestId);
+      list = page.invalidCursor
+        ? { state: 'invalid-cursor' }
+        : { state: 'ok', page: { ...page, students: [...page.students].sort(byName) } };
+    } catch (err) {
+      log('warn', 'student list unavailable', { requestId: res.locals.requestId, reason: (err as Error).message });
+      list = { state: 'unavailable' };
+    }
+    const nav = pageNav(cursor, trail, list.state === 'ok' ? list.page.nextCursor : undefined);
+    const model: PageModel = {
+      title: 'Student Registration Portal',
+      list,
+      nav,
+      ...form,
+      formError: form.formError ?? '',
+      notice: form.notice ?? '',
+    };
+    res.status(status).set('Cache-Control', 'no-store').render('index', model);
+  }
+
+  router.get('/', async (req, res) => {
+    const notice = req.query.registered === '1' ? 'Thank you: the student is registered.' : undefined;
+    await renderHome(req, res, 200, { values: {}, fieldErrors: {}, notice });
+  });
+
+  router.post(
+    '/students',
+    express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }),
+    async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const values = Object.fromEntries(
+        STUDENT_FIELDS.map((f) => [f, typeof body[f] === 'string' ? body[f] : '']),
+      ) as Record<StudentField, string>;
+      const checked = validateStudent(values);
+      if (!checked.ok) {
+        return renderHome(req, res, 422, {
+          values,
+          fieldErrors: toFieldErrors(checked.errors),
+          formError: 'Please correct the highlighted fields.',
+        });
+      }
+      const outcome = await api.signup(checked.student, res.locals.requestId);
+      switch (outcome.kind) {
+        case 'ok':
+          return res.redirect(303, '/?registered=1');
+        case 'duplicate':
+          return renderHome(req, res, 409, {
+            values,
+            fieldErrors: { email: 'This email is already registered.' },
+            formError: 'This student is already registered.',
+          });
+        case 'invalid':
+          return renderHome(req, res, 422, {
+            values,
+            fieldErrors: toFieldErrors(outcome.errors),
+            formError: outcome.message,
+          });
+        case 'unavailable':
+          log('warn', 'signup unavailable', { requestId: res.locals.requestId, reason: outcome.reason });
+          return renderHome(req, res, 503, {
+            values,
+            fieldErrors: {},
+            formError: 'The registration service is unavailable right now. Please try again in a moment.',
+          });
+      }
+    },
+  );
+
+  return router;
+}
