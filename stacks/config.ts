@@ -1,4 +1,8 @@
 import { PROJECT } from '../lambdas/shared/contract';
+import { architectureOf, bool, ConfigError, cidr, int, RETENTION_DAYS } from './config-parsers';
+import { DEV, PRESETS } from './presets';
+
+export { architectureOf, ConfigError } from './config-parsers';
 
 /**
  * Deployment settings: an environment name selects a preset, environment variables may
@@ -51,44 +55,6 @@ export interface DeploymentConfig {
   readonly manageApiGatewayAccount: boolean;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly setting: string,
-    reason: string,
-  ) {
-    super(`Invalid setting ${setting}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Preset = Omit<DeploymentConfig, 'environment'>;
-
-const DEV: Preset = {
-  region: 'us-east-1',
-  azCount: 2,
-  natMode: 'single',
-  instanceType: 't4g.small',
-  architecture: 'arm64',
-  asg: { min: 2, desired: 2, max: 4 },
-  logRetentionDays: 30,
-  instanceConnectEndpoint: false,
-  deletionProtection: true,
-  apiThrottle: { rateLimit: 50, burstLimit: 100 },
-  manageApiGatewayAccount: true,
-};
-
-/** The presets an environment name selects; any other name starts from `dev`. */
-export const PRESETS: Readonly<Record<string, Preset>> = {
-  dev: DEV,
-  prod: {
-    ...DEV,
-    natMode: 'per-az',
-    asg: { min: 2, desired: 3, max: 8 },
-    logRetentionDays: 365,
-    apiThrottle: { rateLimit: 200, burstLimit: 400 },
-  },
-};
-
 /** Environment variables that override one setting each. */
 export const SETTING_VARIABLES = {
   environment: 'STUDENTS_ENV',
@@ -114,42 +80,6 @@ export const SETTING_VARIABLES = {
   apiBurstLimit: 'STUDENTS_API_BURST_LIMIT',
   manageApiGatewayAccount: 'STUDENTS_MANAGE_APIGW_ACCOUNT',
 } as const;
-
-/** Values CloudWatch Logs accepts for retention. */
-const RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
-function int(setting: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return check(setting, fallback, min, max);
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(setting, `"${raw}" is not a whole number`);
-  return check(setting, Number(raw), min, max);
-}
-function check(setting: string, n: number, min: number, max: number): number {
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(setting, `${n} is outside ${min}..${max}`);
-  return n;
-}
-function bool(setting: string, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined || raw === '') return fallback;
-  if (/^(true|1|yes)$/i.test(raw)) return true;
-  if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new ConfigError(setting, `"${raw}" is not true or false`);
-}
-
-/** Graviton families carry a `g` after the generation digit (t4g, m7g, c7gn, r8g). */
-export function architectureOf(instanceType: string): Architecture {
-  const attributes = /\d+([a-z]*)$/.exec(instanceType.split('.')[0] ?? '')?.[1] ?? '';
-  return attributes.includes('g') ? 'arm64' : 'x86_64';
-}
-
-function cidr(setting: string, value: string): string {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32)
-    throw new ConfigError(setting, `"${value}" is not an IPv4 CIDR like 203.0.113.10/32`);
-  if (Number(m[5]) === 0)
-    throw new ConfigError(setting, `"${value}" opens SSH to the whole internet; use SSM, or list your own addresses`);
-  return value;
-}
 
 /** Reads and validates the configuration once. `env` is usually `process.env`. */
 export function loadConfig(env: Record<string, string | undefined>): DeploymentConfig {

@@ -1,7 +1,6 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
-import { Ec2InstanceConnectEndpoint } from '@cdktf/provider-aws/lib/ec2-instance-connect-endpoint';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -11,6 +10,7 @@ import { DataResource, Fn, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Architecture } from './config';
 import type { PolicyStatement } from './iam';
+import { InstanceConnect } from './instance-connect';
 import { ServiceRole } from './service-role';
 
 /** Props of the instances behind the load balancer. */
@@ -104,7 +104,14 @@ export class InstanceFleet extends Construct {
     for (const [i, cidr] of (props.ssh?.allowedCidrs ?? []).entries()) {
       rule('ingress', `app-ingress-ssh-${i}`, { description: `SSH from ${cidr} (configured)`, port: 22, cidr });
     }
-    if (props.instanceConnectEndpoint) this.addInstanceConnectEndpoint(props, sg.id);
+    if (props.instanceConnectEndpoint) {
+      new InstanceConnect(this, 'instance-connect', {
+        namePrefix: props.namePrefix,
+        vpcId: props.vpcId,
+        subnetId: Fn.element(props.subnetIds, 0),
+        instanceSecurityGroupId: sg.id,
+      });
+    }
 
     const role = new ServiceRole(this, 'instance-role', {
       roleName: `${name}-instance`,
@@ -225,37 +232,5 @@ export class InstanceFleet extends Construct {
     });
     recorded.overrideLogicalId('ami');
     return Token.asString(recorded.output.lookup('image_id'));
-  }
-
-  private addInstanceConnectEndpoint(props: InstanceFleetProps, appSgId: string): void {
-    const sg = new SecurityGroup(this, 'instance-connect-sg', {
-      namePrefix: `${props.namePrefix}-instance-connect-`,
-      description: 'EC2 Instance Connect endpoint: SSH to the frontend instances',
-      vpcId: props.vpcId,
-      lifecycle: { createBeforeDestroy: true },
-    });
-    sg.overrideLogicalId('instance-connect-sg');
-    new VpcSecurityGroupEgressRule(this, 'instance-connect-egress-ssh', {
-      securityGroupId: sg.id,
-      description: 'SSH to the frontend instances',
-      ipProtocol: 'tcp',
-      fromPort: 22,
-      toPort: 22,
-      referencedSecurityGroupId: appSgId,
-    }).overrideLogicalId('instance-connect-egress-ssh');
-    new VpcSecurityGroupIngressRule(this, 'app-ingress-instance-connect', {
-      securityGroupId: appSgId,
-      description: 'SSH from the EC2 Instance Connect endpoint',
-      ipProtocol: 'tcp',
-      fromPort: 22,
-      toPort: 22,
-      referencedSecurityGroupId: sg.id,
-    }).overrideLogicalId('app-ingress-instance-connect');
-    new Ec2InstanceConnectEndpoint(this, 'instance-connect-endpoint', {
-      subnetId: Fn.element(props.subnetIds, 0),
-      securityGroupIds: [sg.id],
-      preserveClientIp: false,
-      tags: { Name: `${props.namePrefix}-instance-connect` },
-    }).overrideLogicalId('instance-connect-endpoint');
   }
 }

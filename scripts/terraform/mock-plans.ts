@@ -4,78 +4,12 @@
  * assertions over expressions as Terraform evaluates them: the user data decoded, cross-stack
  * values where they belong, and the resources each configuration switches on.
  */
-import { API_STAGE, NODE_MAJOR } from '../../lambdas/shared/contract';
+import { API_STAGE } from '../../lambdas/shared/contract';
 import type { DeploymentConfig } from '../../stacks/config';
-import { APP_PORT, ARTIFACT_PREFIX } from '../../stacks/frontend-stack';
-import { ELB_ACCOUNT_REGIONS } from '../../stacks/load-balancer';
-import { plainUserData } from '../../stacks/user-data';
+import { crossStack, hclString, type Json, known, remoteStateOverrides, run } from './hcl';
+import { frontendRuns } from './mock-plan-frontend';
 
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON, read by shape
-type Json = Record<string, any>;
-
-/** An HCL string literal: JSON's escapes, plus Terraform's template escapes. */
-export function hclString(value: string): string {
-  return JSON.stringify(value)
-    .replace(/\$\{/g, () => '$${')
-    .replace(/%\{/g, () => '%%{');
-}
-
-const REMOTE_PREFIX = 'cross-stack-reference-input-';
-/** The bucket and artifact version the frontend's mock plan gives its artifact. */
-export const MOCK_ARTIFACT_BUCKET = 'students-artifacts-mock';
-export const MOCK_ARTIFACT_VERSION = 'version-mock';
 const MOCK_ZONES = ['zone-a', 'zone-b', 'zone-c', 'zone-d', 'zone-e', 'zone-f'];
-
-/** The stand-in for a value another stack outputs: the producing expression, in angle brackets. */
-export function standIn(expression: string): string {
-  return `<${expression.replace(/^\$\{(.*)\}$/, '$1')}>`;
-}
-
-function remoteStateOverrides(stack: Json, stacks: Record<string, Json>): string[] {
-  return Object.keys(stack.data?.terraform_remote_state ?? {}).map((name) => {
-    const producer = stacks[name.slice(REMOTE_PREFIX.length)];
-    if (!producer) throw new Error(`remote state ${name} names no synthesized stack`);
-    const outputs = Object.entries((producer.output ?? {}) as Record<string, Json>)
-      .map(([output, body]) => `      ${hclString(output)} = ${hclString(standIn(String(body.value)))}`)
-      .join('\n');
-    return `override_data {\n  target = data.terraform_remote_state.${name}\n  values = {\n    outputs = {\n${outputs}\n    }\n  }\n}`;
-  });
-}
-
-/** Known values for computed attributes at plan time, so assertions can compare them. */
-function known(address: string, values: Record<string, string | Record<string, string>>): string {
-  const body = Object.entries(values)
-    .map(
-      ([k, v]) =>
-        `${k} = ${
-          typeof v === 'string'
-            ? hclString(v)
-            : `{ ${Object.entries(v)
-                .map(([a, b]) => `${a} = ${hclString(b)}`)
-                .join(', ')} }`
-        }`,
-    )
-    .join(', ');
-  return `override_resource {\n  target = ${address}\n  override_during = plan\n  values = { ${body} }\n}`;
-}
-
-function run(name: string, asserts: [condition: string, message: string][]): string {
-  const body = asserts
-    .map(([c, m]) => `  assert {\n    condition     = ${c}\n    error_message = ${hclString(m)}\n  }`)
-    .join('\n');
-  return `run ${hclString(name)} {\n  command = plan\n${body}\n}`;
-}
-
-/** A reference to what another stack outputs, as the consumer's remote state sees it. */
-function crossStack(stack: Json, stacks: Record<string, Json>, producerExpression: string): string {
-  for (const name of Object.keys(stack.data?.terraform_remote_state ?? {})) {
-    const producer = stacks[name.slice(REMOTE_PREFIX.length)];
-    for (const body of Object.values((producer?.output ?? {}) as Record<string, Json>)) {
-      if (String(body.value) === `\${${producerExpression}}`) return hclString(standIn(producerExpression));
-    }
-  }
-  throw new Error(`no stack outputs ${producerExpression}`);
-}
 
 function networkRuns(config: DeploymentConfig): string[] {
   const idx = [...Array(config.azCount).keys()];
@@ -195,102 +129,6 @@ function accountRuns(): string[] {
       ],
     ]),
   ];
-}
-
-function frontendRuns(stack: Json, stacks: Record<string, Json>, config: DeploymentConfig): string[] {
-  const object = stack.resource.aws_s3_object['frontend-artifact'];
-  const expectedUserData = plainUserData({
-    artifactBucket: MOCK_ARTIFACT_BUCKET,
-    artifactKey: String(object.key),
-    artifactVersion: MOCK_ARTIFACT_VERSION,
-    region: config.region,
-    apiEndpoint: `${standIn('aws_api_gateway_stage.stage.invoke_url')}/student`,
-    appPort: APP_PORT,
-    nodeMajor: NODE_MAJOR,
-  });
-  const subnetKind = config.natMode === 'none' ? 'public' : 'private';
-  const subnets = [...Array(config.azCount).keys()].map((i) =>
-    crossStack(stack, stacks, `aws_subnet.${subnetKind}-subnet-${i}.id`),
-  );
-  const overrides = [
-    known('aws_s3_bucket.artifact-bucket', {
-      bucket: MOCK_ARTIFACT_BUCKET,
-      arn: `arn:aws:s3:::${MOCK_ARTIFACT_BUCKET}`,
-    }),
-    known('aws_s3_object.frontend-artifact', { version_id: MOCK_ARTIFACT_VERSION }),
-    known('aws_s3_bucket.alb-log-bucket', { bucket: 'alb-logs-mock', arn: 'arn:aws:s3:::alb-logs-mock' }),
-    known('aws_lb.alb', {
-      dns_name: 'alb-mock.elb.example',
-      zone_id: 'ZALBMOCK',
-      arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mock/0123456789abcdef',
-      arn_suffix: 'app/mock/0123456789abcdef',
-    }),
-    ...(config.amiId ? [] : [known('terraform_data.ami', { output: { image_id: 'ami-recorded' } })]),
-  ];
-  const lt = 'aws_launch_template.launch-template';
-  const asserts: [string, string][] = [
-    [
-      `base64decode(${lt}.user_data) == ${hclString(expectedUserData)}`,
-      'the user data is ec2-frontend/deploy/user-data.sh with the values filled in',
-    ],
-    [
-      `toset(aws_autoscaling_group.asg.vpc_zone_identifier) == toset([${subnets.join(', ')}])`,
-      `the instances run in the ${subnetKind} subnets`,
-    ],
-    [
-      `${lt}.network_interfaces[0].associate_public_ip_address == "${config.natMode === 'none'}"`,
-      'public addresses only without NAT',
-    ],
-    [
-      'aws_autoscaling_group.asg.instance_refresh[0].preferences[0].min_healthy_percentage == 100 && aws_autoscaling_group.asg.instance_refresh[0].preferences[0].max_healthy_percentage == 200',
-      'a refresh launches before it terminates',
-    ],
-    ['aws_autoscaling_group.asg.instance_refresh[0].preferences[0].auto_rollback', 'a failed refresh rolls back'],
-    [
-      `contains(jsondecode(aws_iam_role_policy.instance-role-artifact.policy).Statement[0].Action, "s3:GetObjectVersion") && jsondecode(aws_iam_role_policy.instance-role-artifact.policy).Statement[0].Resource == "arn:aws:s3:::${MOCK_ARTIFACT_BUCKET}/${ARTIFACT_PREFIX}*"`,
-      'instances may read every kept version of the artifact, for rollbacks',
-    ],
-    [
-      config.amiId
-        ? `${lt}.image_id == ${hclString(config.amiId)}`
-        : `${lt}.image_id == terraform_data.ami.output["image_id"]`,
-      config.amiId ? 'the pinned AMI' : 'the AMI recorded at the first deploy',
-    ],
-  ];
-  const logPolicy = 'jsondecode(aws_s3_bucket_policy.alb-log-bucket-policy.policy).Statement[1].Principal';
-  asserts.push(
-    ELB_ACCOUNT_REGIONS.has(config.region)
-      ? [`${logPolicy}.AWS == data.aws_elb_service_account.elb-account.arn`, 'log delivery by the regional ELB account']
-      : [
-          `${logPolicy}.Service == "logdelivery.elasticloadbalancing.amazonaws.com"`,
-          'log delivery by the service principal in newer regions',
-        ],
-  );
-  if (config.certificateArn) {
-    asserts.push(
-      [
-        `aws_lb_listener.https-listener.port == 443 && aws_lb_listener.https-listener.certificate_arn == ${hclString(config.certificateArn)}`,
-        'HTTPS with the certificate',
-      ],
-      ['aws_lb_listener.http-listener.default_action[0].redirect[0].protocol == "HTTPS"', 'HTTP redirects to HTTPS'],
-    );
-  }
-  if (config.domainName) {
-    asserts.push([`output.site_url == "https://${config.domainName}"`, "the site URL is the certificate's name"]);
-  }
-  if (config.hostedZoneId) {
-    asserts.push([
-      'aws_route53_record.site-record.alias[0].name == aws_lb.alb.dns_name',
-      'the DNS record points at the load balancer',
-    ]);
-  }
-  if (config.instanceConnectEndpoint) {
-    asserts.push([
-      `aws_ec2_instance_connect_endpoint.instance-connect-endpoint.subnet_id == ${subnets[0]}`,
-      'the Instance Connect endpoint sits in the first instance subnet',
-    ]);
-  }
-  return [...overrides, run('frontend', asserts)];
 }
 
 /** The test file for one synthesized stack. */

@@ -1,0 +1,30 @@
+/** What an environment name selects before any variable overrides a setting. */
+import type { DeploymentConfig } from './config';
+
+export type Preset = Omit<DeploymentConfig, 'environment'>;
+
+export const DEV: Preset = {
+  region: 'us-east-1',
+  azCount: 2,
+  natMode: 'single',
+  instanceType: 't4g.small',
+  architecture: 'arm64',
+  asg: { min: 2, desired: 2, max: 4 },
+  logRetentionDays: 30,
+  instanceConnectEndpoint: false,
+  deletionProtection: true,
+  apiThrottle: { rateLimit: 50, burstLimit: 100 },
+  manageApiGatewayAccount: true,
+};
+
+/** The presets an environment name selects; any other name starts from `dev`. */
+export const PRESETS: Readonly<Record<string, Preset>> = {
+  dev: DEV,
+  prod: {
+    ...DEV,
+    natMode: 'per-az',
+    asg: { min: 2, desired: 3, max: 8 },
+    logRetentionDays: 365,
+    apiThrottle: { rateLimit: 200, burstLimit: 400 },
+  },
+};
