@@ -1,315 +1,354 @@
 /**
- * Ops tooling, against fixtures in the formats Terraform and the AWS CLI document: the plan
- * guard over `terraform show -json` plans, `npm run plan` and `npm run deploy` with a stand-in
- * terraform, `npm run connect` with a stand-in AWS CLI, and `npm run smoke -- --local`.
+ * The ops commands with stand-in `terraform` and `aws` executables that answer in the formats
+ * those tools document (fixtures/bin): plan, deploy (saved plans only, confirmation, stale
+ * plans, failures, Ctrl-C), destroy, connect, logs and smoke. Every path they write to is the
+ * test's own temporary folder.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { logCommands } from '../scripts/ops/logs';
-import { analyse, checkFiles, kindOf, type PlanJson } from '../scripts/ops/plan-check';
-import { STATEFUL_RESOURCES, statefulRuleFor } from '../stacks/stateful';
+import { EXIT } from '../scripts/ops/cli';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
-const PLANS = path.join(FIXTURES, 'plans');
-const plan = (name: string) => path.join(PLANS, name);
-const read = (name: string) => JSON.parse(readFileSync(plan(name), 'utf8')) as PlanJson;
+const plan = (name: string) => path.join(FIXTURES, 'plans', name);
+const ENV_STACKS = ['students-dev-network', 'students-dev-data', 'students-dev-api', 'students-dev-frontend'];
+const STACKS = ['students-account-us-east-1', ...ENV_STACKS];
 
-/** Runs a script as npm would: Node 22 with tsx, from the project root. */
+/** Runs an ops script as npm would: Node 22 with tsx, from the project root. */
 function run(
   script: string,
   args: string[],
   env: Record<string, string> = {},
-  pathPrefix: string[] = [path.join(FIXTURES, 'bin')],
+  options: { input?: string; path?: string[]; onlyPath?: boolean } = {},
 ) {
   return spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'ops', script), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, ...env, PATH: [...pathPrefix, process.env.PATH].join(path.delimiter) },
+    input: options.input ?? '',
+    env: {
+      ...process.env,
+      ...env,
+      PATH: [...(options.path ?? [path.join(FIXTURES, 'bin')]), ...(options.onlyPath ? [] : [process.env.PATH])].join(
+        path.delimiter,
+      ),
+    },
     timeout: 120_000,
   });
 }
 
-describe('plan guard (plan-check)', () => {
-  test('classifies every action list Terraform documents', () => {
-    expect(kindOf(['create'])).toBe('create');
-    expect(kindOf(['update'])).toBe('update');
-    expect(kindOf(['delete'])).toBe('delete');
-    expect(kindOf(['delete', 'create'])).toBe('replace');
-    expect(kindOf(['create', 'delete'])).toBe('replace');
-    expect(kindOf(['no-op'])).toBe('no-op');
-    expect(kindOf(['read'])).toBe('read');
-    expect(() => kindOf(['explode'])).toThrow(/unknown action/);
-  });
+let work: string;
+let log: string;
+let fixtures: string;
+beforeEach(() => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'ops-'));
+  log = path.join(work, 'calls.log');
+  writeFileSync(log, '');
+  fixtures = path.join(work, 'fixture-plans');
+  mkdirSync(fixtures);
+  writeFileSync(path.join(fixtures, 'default.json'), readFileSync(plan('noop.json')));
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+const tfEnv = (extra: Record<string, string> = {}) => ({
+  FAKE_TF_LOG: log,
+  FAKE_TF_PLANS: fixtures,
+  STUDENTS_ENV: 'dev',
+  STUDENTS_OUT_DIR: path.join(work, 'cdktf.out'),
+  STUDENTS_PLANS_DIR: path.join(work, 'saved-plans'),
+  ...extra,
+});
+const calls = () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+const fixture = (stack: string, file: string) =>
+  writeFileSync(path.join(fixtures, `${stack}.json`), readFileSync(plan(file)));
+const applied = () =>
+  calls()
+    .filter((c) => / apply /.test(c))
+    .map((c) => c.split(' ')[0]);
 
-  test('summarises a plan and lists each delete and replace with its order, reason and forcing paths', () => {
-    const { output, exitCode } = checkFiles([plan('mixed.json')]);
-    expect(exitCode).toBe(0);
-    expect(output).toContain('mixed: 1 to add, 1 to change, 1 to destroy, 2 to replace');
-    expect(output).toContain(
-      'delete  mixed: aws_iam_role_policy.old-policy (reason: delete_because_no_resource_config)',
-    );
-    expect(output).toContain(
-      'replace mixed: aws_launch_template.launch-template (destroy-before-create; reason: replace_because_cannot_update; forced by: name)',
-    );
-    expect(output).toContain(
-      'replace mixed: aws_api_gateway_deployment.deployment (create-before-destroy; reason: replace_because_cannot_update; forced by: triggers, triggers.redeployment)',
-    );
-    expect(output).not.toContain('list-students');
-    expect(output).not.toContain('al2023-ami');
-    expect(output).toContain('plan guard: passed');
-  });
-
-  test('names the stack after plans/<stack>/plan.json', () => {
-    expect(analyse('students-dev-data', read('noop.json'), []).counts).toEqual({
-      add: 0,
-      change: 0,
-      destroy: 0,
-      replace: 0,
-    });
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'plans-'));
-    try {
-      const file = path.join(dir, 'students-dev-data', 'plan.json');
-      mkdirSync(path.dirname(file));
-      writeFileSync(file, readFileSync(plan('noop.json')));
-      expect(checkFiles([file]).output).toContain(
-        'students-dev-data: 0 to add, 0 to change, 0 to destroy, 0 to replace',
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+describe('npm run plan', () => {
+  test('plans every stack in dependency order, keeps owner-only plans, prints the guard report, applies nothing', () => {
+    fixture('students-dev-api', 'mixed.json');
+    const res = run('plan.ts', [], tfEnv());
+    expect(res.status).toBe(EXIT.ok);
+    expect(
+      calls()
+        .filter((c) => / plan /.test(c))
+        .map((c) => c.split(' ')[0]),
+    ).toEqual(STACKS);
+    for (const stack of STACKS) {
+      for (const f of ['tfplan', 'plan.txt', 'plan.json'])
+        expect(statSync(path.join(work, 'saved-plans', stack, f)).mode & 0o777).toBe(0o600);
     }
+    expect(statSync(path.join(work, 'saved-plans')).mode & 0o777).toBe(0o700);
+    expect(res.stdout).toContain('students-dev-api: Plan: 3 to add, 1 to change, 3 to destroy.');
+    expect(res.stdout).toContain('plan guard: passed');
+    expect(applied()).toEqual([]);
+  });
+
+  test('a stateful replacement is refused with its own exit code', () => {
+    fixture('students-dev-data', 'table-replace.json');
+    const res = run('plan.ts', [], tfEnv());
+    expect(res.status).toBe(EXIT.refused);
+    expect(res.stdout).toContain('plan guard: REFUSED');
+  });
+
+  test('--update-ami replaces the recorded AMI on the frontend stack only', () => {
+    expect(run('plan.ts', ['--update-ami'], tfEnv()).status).toBe(EXIT.ok);
+    expect(
+      calls()
+        .filter((c) => c.includes('-replace=terraform_data.ami'))
+        .map((c) => c.split(' ')[0]),
+    ).toEqual(['students-dev-frontend']);
+  });
+
+  test('an environment other than dev needs remote state, unless --local-state is explicit', () => {
+    const refused = run('plan.ts', [], tfEnv({ STUDENTS_ENV: 'prod' }));
+    expect(refused.status).toBe(EXIT.usage);
+    expect(refused.stderr).toContain('Invalid setting STUDENTS_STATE_BUCKET: environment "prod" needs remote state');
+    expect(calls()).toEqual([]);
+    expect(run('plan.ts', ['--local-state'], tfEnv({ STUDENTS_ENV: 'prod' })).status).toBe(EXIT.ok);
   });
 
   test.each([
-    [
-      'table-replace.json',
-      'aws_dynamodb_table.students-table',
-      /replace table-replace: aws_dynamodb_table.students-table .*\[STATEFUL: holds every registration\]/,
-    ],
-    [
-      'tainted-table.json',
-      'aws_dynamodb_table.students-table',
-      /create-before-destroy; reason: replace_because_tainted/,
-    ],
-    [
-      'bucket-delete.json',
-      'aws_s3_bucket.artifact-bucket',
-      /delete {2}bucket-delete: aws_s3_bucket.artifact-bucket .*\[STATEFUL/,
-    ],
-  ])('%s: refuses a plan that deletes or replaces %s', (file, address, line) => {
-    const refused = checkFiles([plan(file)]);
-    expect(refused.exitCode).toBe(1);
-    expect(refused.output).toMatch(line);
-    expect(refused.output).toContain('plan guard: REFUSED');
-    const allowed = checkFiles(['--allow-destroy', address, plan(file)]);
-    expect(allowed.exitCode).toBe(0);
-    expect(allowed.output).toContain('allowed by --allow-destroy');
-    // An exception names one stack when given as stack:address.
-    expect(checkFiles([`--allow-destroy=other-stack:${address}`, plan(file)]).exitCode).toBe(1);
-  });
-
-  test('one refused plan among several fails the run; each gets its summary', () => {
-    const { output, exitCode } = checkFiles([plan('mixed.json'), plan('noop.json'), plan('table-replace.json')]);
-    expect(exitCode).toBe(1);
-    expect(output.split('\n').filter((l) => / to add, /.test(l))).toHaveLength(3);
-  });
-
-  test('the stateful list is one place and covers the table and the artifact bucket', () => {
-    expect(STATEFUL_RESOURCES.length).toBeGreaterThanOrEqual(3);
-    expect(statefulRuleFor('aws_dynamodb_table.students-table')).toBeDefined();
-    expect(statefulRuleFor('module.data.aws_dynamodb_table.anything')).toBeDefined();
-    expect(statefulRuleFor('aws_s3_bucket.artifact-bucket')).toBeDefined();
-    expect(statefulRuleFor('aws_s3_bucket_policy.artifact-bucket-policy')).toBeUndefined();
-    expect(statefulRuleFor('aws_launch_template.launch-template')).toBeUndefined();
-  });
-
-  test('bad input: no files, an unknown option, a file that is not a plan → exit 2 with the reason', () => {
-    expect(checkFiles([])).toMatchObject({ exitCode: 2, output: expect.stringMatching(/usage/) });
-    expect(checkFiles(['--frobnicate', plan('noop.json')])).toMatchObject({
-      exitCode: 2,
-      output: expect.stringMatching(/unknown option/),
-    });
-    expect(checkFiles([path.join(ROOT, 'package.json')])).toMatchObject({
-      exitCode: 2,
-      output: expect.stringMatching(/format_version/),
-    });
-    expect(checkFiles(['/nonexistent/plan.json'])).toMatchObject({ exitCode: 2 });
-  });
-
-  test("the CLI exits with the guard's code", () => {
-    expect(run('plan-check.ts', [plan('noop.json')]).status).toBe(0);
-    const refused = run('plan-check.ts', [plan('table-replace.json')]);
-    expect(refused.status).toBe(1);
-    expect(refused.stdout).toContain('REFUSED');
+    ['plan.ts', ['--dry-run']],
+    ['deploy.ts', ['--dry-run']],
+    ['destroy.ts', ['--confirm', 'dev', '--force']],
+    ['plan-check.ts', ['--frobnicate', plan('noop.json')]],
+    ['connect.ts', ['--sshh']],
+    ['logs.ts', ['--lamda', 'list-students']],
+    ['smoke.ts', ['--posts']],
+  ])('%s refuses an unknown flag %p with usage and exit 2', (script, args) => {
+    const res = run(script, args, tfEnv({ FAKE_AWS_LOG: log }));
+    expect(res.status).toBe(EXIT.usage);
+    expect(res.stderr).toMatch(/unknown option[\s\S]*usage: npm run/);
+    expect(applied()).toEqual([]);
   });
 });
 
-describe('npm run plan / deploy with a stand-in terraform', () => {
-  let work: string;
-  let log: string;
-  let fixtures: string;
-  beforeEach(() => {
-    work = mkdtempSync(path.join(os.tmpdir(), 'tf-'));
-    log = path.join(work, 'terraform.log');
-    fixtures = path.join(work, 'plans');
-    mkdirSync(fixtures);
-    writeFileSync(path.join(fixtures, 'default.json'), readFileSync(plan('noop.json')));
-  });
-  afterEach(() => rmSync(work, { recursive: true, force: true }));
-  // Synthesized stacks and saved plans go to the test's own folder, never the repository's.
-  const env = () => ({
-    FAKE_TF_LOG: log,
-    FAKE_TF_PLANS: fixtures,
-    STUDENTS_ENV: 'dev',
-    STUDENTS_OUT_DIR: path.join(work, 'cdktf.out'),
-    STUDENTS_PLANS_DIR: path.join(work, 'saved-plans'),
-  });
-  const calls = () => readFileSync(log, 'utf8').trim().split('\n');
+describe('npm run deploy', () => {
+  const planFirst = () => expect(run('plan.ts', [], tfEnv()).status).toBe(EXIT.ok);
 
-  test('plan: init and plan each stack in dependency order, keep binary, text and JSON, then summarise', () => {
-    writeFileSync(path.join(fixtures, 'students-dev-api.json'), readFileSync(plan('mixed.json')));
-    const res = run('plan.ts', [], env());
-    expect(res.stderr).toBe('');
-    expect(res.status).toBe(0);
-    const order = calls()
-      .filter((c) => / plan /.test(c))
-      .map((c) => c.split(' ')[0] as string);
-    expect(order).toEqual([
-      'students-account-us-east-1',
-      'students-dev-network',
-      'students-dev-data',
-      'students-dev-api',
-      'students-dev-frontend',
-    ]);
-    for (const stack of order) {
-      for (const f of ['tfplan', 'plan.txt', 'plan.json'])
-        expect(existsSync(path.join(work, 'saved-plans', stack, f))).toBe(true);
-    }
-    expect(res.stdout).toContain('students-dev-api: 1 to add, 1 to change, 1 to destroy, 2 to replace');
-    expect(res.stdout).toContain('students-dev-network: 0 to add, 0 to change, 0 to destroy, 0 to replace');
-    expect(res.stdout).toContain('plan guard: passed');
-    expect(calls().some((c) => c.includes(' apply '))).toBe(false);
+  test('without reviewed plans it refuses (exit 4) and plans nothing behind the reviewer', () => {
+    const res = run('deploy.ts', ['--auto-approve'], tfEnv());
+    expect(res.status).toBe(EXIT.stalePlan);
+    expect(res.stderr).toContain('npm run plan first');
+    expect(calls()).toEqual([]);
   });
 
-  test('plan --update-ami replaces the recorded AMI on the frontend stack only', () => {
-    expect(run('plan.ts', ['--update-ami'], env()).status).toBe(0);
-    const plans = calls().filter((c) => / plan /.test(c));
-    expect(plans.filter((c) => c.includes('-replace=terraform_data.ami')).map((c) => c.split(' ')[0])).toEqual([
-      'students-dev-frontend',
-    ]);
-  });
-
-  test('plan: a stateful replacement fails the run', () => {
-    writeFileSync(path.join(fixtures, 'students-dev-data.json'), readFileSync(plan('table-replace.json')));
-    const res = run('plan.ts', [], env());
-    expect(res.status).toBe(1);
-    expect(res.stdout).toContain('REFUSED');
-  });
-
-  test("deploy: applies each stack's own saved plan, and stops before a stack the guard refuses", () => {
-    writeFileSync(path.join(fixtures, 'students-dev-data.json'), readFileSync(plan('table-replace.json')));
-    const res = run('deploy.ts', [], env());
-    expect(res.status).toBe(1);
-    expect(res.stderr).toContain('students-dev-data: not applied');
-    const applies = calls().filter((c) => c.includes(' apply '));
-    expect(applies).toEqual(
-      ['students-account-us-east-1', 'students-dev-network'].map(
-        (stack) => `${stack} apply -input=false -no-color ${path.join(work, 'saved-plans', stack, 'tfplan')}`,
-      ),
+  test('applies exactly the saved plans, in order, without planning again or touching them', () => {
+    planFirst();
+    const before = readFileSync(path.join(work, 'saved-plans', 'students-dev-api', 'plan.json'), 'utf8');
+    writeFileSync(log, '');
+    const res = run('deploy.ts', ['--auto-approve'], tfEnv());
+    expect(res.status).toBe(EXIT.ok);
+    expect(calls().every((c) => / apply /.test(c))).toBe(true);
+    expect(calls()).toEqual(
+      STACKS.map((s) => `${s} apply -input=false -no-color ${path.join(work, 'saved-plans', s, 'tfplan')}`),
     );
-    expect(calls().some((c) => c.startsWith('students-dev-api'))).toBe(false);
+    expect(readFileSync(path.join(work, 'saved-plans', 'students-dev-api', 'plan.json'), 'utf8')).toBe(before);
+    expect(res.stderr).toContain(`summary: applied: ${STACKS.join(', ')}; failed: none; not started: none`);
   });
 
-  test('deploy: --allow-destroy lets a named replacement through, and every stack is applied in order', () => {
-    writeFileSync(path.join(fixtures, 'students-dev-data.json'), readFileSync(plan('table-replace.json')));
-    const res = run('deploy.ts', ['--allow-destroy', 'aws_dynamodb_table.students-table'], env());
-    expect(res.status).toBe(0);
+  test('asks first: no answer (stdin closed) applies nothing; "yes" applies', () => {
+    planFirst();
+    writeFileSync(log, '');
+    const none = run('deploy.ts', [], tfEnv(), { input: '' });
+    expect(none.status).toBe(EXIT.notConfirmed);
+    expect(applied()).toEqual([]);
+    const yes = run('deploy.ts', [], tfEnv(), { input: 'yes\n' });
+    expect(yes.status).toBe(EXIT.ok);
+    expect(applied()).toEqual(STACKS);
+  });
+
+  test('the guard runs again over the saved plans: a refused one stops everything, --auto-approve or not', () => {
+    fixture('students-dev-data', 'table-replace.json');
+    run('plan.ts', [], tfEnv());
+    writeFileSync(log, '');
+    const res = run('deploy.ts', ['--auto-approve'], tfEnv());
+    expect(res.status).toBe(EXIT.refused);
+    expect(applied()).toEqual([]);
+    expect(
+      run('deploy.ts', ['--auto-approve', '--allow-destroy', 'aws_dynamodb_table.students-table'], tfEnv()).status,
+    ).toBe(EXIT.ok);
+  });
+
+  test('a stale plan is said plainly, and the summary names what was applied and what was not', () => {
+    planFirst();
+    const res = run('deploy.ts', ['--auto-approve'], tfEnv({ FAKE_TF_STALE: 'students-dev-data' }));
+    expect(res.status).toBe(EXIT.stalePlan);
+    expect(res.stderr).toContain('students-dev-data: the reviewed plan is stale');
+    expect(res.stderr).toContain(
+      'summary: applied: students-account-us-east-1, students-dev-network; failed: students-dev-data; not started: students-dev-api, students-dev-frontend',
+    );
+  });
+
+  test('a failed apply exits 1, distinct from a refusal, with the summary', () => {
+    planFirst();
+    const res = run('deploy.ts', ['--auto-approve'], tfEnv({ FAKE_TF_FAIL: 'students-dev-api' }));
+    expect(res.status).toBe(EXIT.failed);
+    expect(res.stderr).toContain('failed: students-dev-api; not started: students-dev-frontend');
+  });
+
+  test('Ctrl-C mid-apply is passed to terraform, which is waited for; nothing after it starts', async () => {
+    planFirst();
+    writeFileSync(log, '');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'scripts', 'ops', 'deploy.ts'), '--auto-approve'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...tfEnv({ FAKE_TF_SLOW: 'students-dev-data' }),
+          PATH: [path.join(FIXTURES, 'bin'), process.env.PATH].join(path.delimiter),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    // Wait for the condition itself: terraform has started applying the data stack.
+    while (!readFileSync(log, 'utf8').includes('students-dev-data applying'))
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const logAtExit = readFileSync(log, 'utf8');
+    expect(code).toBe(EXIT.interrupted);
+    expect(logAtExit).toContain('students-dev-data got SIGINT, stopping cleanly');
+    expect(logAtExit).toContain('students-dev-data stopped');
+    expect(applied()).toEqual(['students-account-us-east-1', 'students-dev-network', 'students-dev-data']);
+    expect(stderr).toContain('not started: students-dev-api, students-dev-frontend');
+  });
+
+  test('--plan plans and applies stack by stack, showing each plan and stopping at one the guard refuses', () => {
+    fixture('students-dev-data', 'table-replace.json');
+    const res = run('deploy.ts', ['--plan', '--auto-approve'], tfEnv());
+    expect(res.status).toBe(EXIT.refused);
+    expect(applied()).toEqual(['students-account-us-east-1', 'students-dev-network']);
+    expect(res.stderr).toContain('not started: students-dev-data, students-dev-api, students-dev-frontend');
+  });
+});
+
+describe('npm run destroy', () => {
+  test('names the environment twice, plans -destroy in reverse (never the account stack), guards and asks', () => {
+    expect(run('destroy.ts', [], tfEnv()).status).toBe(EXIT.usage);
+    fixture('students-dev-data', 'table-delete.json');
+    const refused = run('destroy.ts', ['--confirm', 'dev', '--auto-approve'], tfEnv());
+    expect(refused.status).toBe(EXIT.refused);
     expect(
       calls()
-        .filter((c) => c.includes(' apply '))
-        .map((c) => c.split(' ')[0]),
-    ).toEqual([
-      'students-account-us-east-1',
-      'students-dev-network',
-      'students-dev-data',
-      'students-dev-api',
-      'students-dev-frontend',
-    ]);
-  });
-
-  test('destroy asks for the environment by name, and says what deletion protection will do', () => {
-    const refused = run('destroy.ts', [], env());
-    expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain('npm run destroy -- --confirm dev');
-    const fake = path.join(work, 'cdktf');
-    writeFileSync(fake, `#!/usr/bin/env bash\necho "cdktf $*" >> "${log}"\n`, { mode: 0o755 });
-    const res = run('destroy.ts', ['--confirm', 'dev'], { ...env(), CDKTF_BIN: fake });
-    expect(res.status).toBe(0);
-    expect(res.stderr).toContain('deletion protection is on');
-    expect(calls()).toContain('cdktf destroy students-dev-* --auto-approve');
+        .filter((c) => / plan /.test(c))
+        .map((c) => [c.split(' ')[0], c.includes('-destroy')]),
+    ).toEqual([...ENV_STACKS].reverse().map((s) => [s, true]));
+    expect(applied()).toEqual([]);
+    const notConfirmed = run(
+      'destroy.ts',
+      ['--confirm', 'dev', '--allow-destroy', 'aws_dynamodb_table.students-table'],
+      tfEnv(),
+    );
+    expect(notConfirmed.status).toBe(EXIT.notConfirmed);
+    const done = run(
+      'destroy.ts',
+      ['--confirm', 'dev', '--allow-destroy', 'aws_dynamodb_table.students-table'],
+      tfEnv(),
+      { input: 'yes\n' },
+    );
+    expect(done.status).toBe(EXIT.ok);
+    expect(applied()).toEqual([...ENV_STACKS].reverse());
+    expect(existsSync(path.join(work, 'saved-plans', 'destroy', 'students-dev-data', 'tfplan'))).toBe(true);
   });
 });
 
-describe('npm run connect with a stand-in AWS CLI', () => {
-  let work: string;
-  let log: string;
-  beforeEach(() => {
-    work = mkdtempSync(path.join(os.tmpdir(), 'aws-'));
-    log = path.join(work, 'aws.log');
-  });
-  afterEach(() => rmSync(work, { recursive: true, force: true }));
-  const env = (asg = 'describe-asg.json') => ({
+describe('npm run connect', () => {
+  const awsEnv = (extra: Record<string, string> = {}) => ({
     FAKE_AWS_LOG: log,
-    FAKE_ASG_JSON: path.join(FIXTURES, 'aws', asg),
+    FAKE_ASG_JSON: path.join(FIXTURES, 'aws', 'describe-asg.json'),
     STUDENTS_ENV: 'dev',
+    ...extra,
   });
-  const withPlugin = [path.join(FIXTURES, 'bin'), path.join(FIXTURES, 'plugin')];
-  const lines = () => readFileSync(log, 'utf8').trim().split('\n');
+  const withPlugin = { path: [path.join(FIXTURES, 'bin'), path.join(FIXTURES, 'plugin')] };
+  const aws = () => readFileSync(log, 'utf8').trim().split('\n');
 
-  test("starts an SSM session on the first healthy in-service instance of the environment's group", () => {
-    const res = run('connect.ts', [], env(), withPlugin);
-    expect(res.status).toBe(0);
-    expect(lines()).toContain(
-      'aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names students-dev-frontend --region us-east-1 --output json',
+  test('an in-service, healthy instance that SSM reports online and no refresh is replacing', () => {
+    expect(run('connect.ts', [], awsEnv(), withPlugin).status).toBe(EXIT.ok);
+    expect(aws()).toContain(
+      'aws ssm describe-instance-information --filters Key=InstanceIds,Values=i-0aaaaaaaaaaaaaaa1,i-0bbbbbbbbbbbbbbb2,i-0dddddddddddddd04,i-0ccccccccccccccc3 --region us-east-1 --output json',
     );
-    expect(lines()).toContain('aws ssm start-session --target i-0ccccccccccccccc3 --region us-east-1');
+    expect(aws()).toContain('aws ssm start-session --target i-0ccccccccccccccc3 --region us-east-1');
+    writeFileSync(log, '');
+    expect(
+      run('connect.ts', [], awsEnv({ FAKE_SSM_JSON: path.join(FIXTURES, 'aws', 'ssm-c3-lost.json') }), withPlugin)
+        .status,
+    ).toBe(EXIT.ok);
+    expect(aws()).toContain('aws ssm start-session --target i-0dddddddddddddd04 --region us-east-1');
   });
 
-  test('--ssh goes over SSM with AWS-StartSSHSession and the configured key', () => {
-    const res = run('connect.ts', ['--ssh', '--key', '/keys/ops.pem'], env(), withPlugin);
-    expect(res.status).toBe(0);
-    const ssh = lines().slice(lines().indexOf('ssh') + 1);
-    expect(ssh).toEqual([
+  test('--ssh without a key pushes a temporary one with EC2 Instance Connect; with --key it uses that', () => {
+    expect(run('connect.ts', ['--ssh'], awsEnv(), withPlugin).status).toBe(EXIT.ok);
+    expect(aws().find((l) => l.includes('send-ssh-public-key'))).toMatch(
+      /^aws ec2-instance-connect send-ssh-public-key --instance-id i-0ccccccccccccccc3 --instance-os-user ec2-user --ssh-public-key ssh-ed25519 AAAAfakekey students-connect --region us-east-1/,
+    );
+    writeFileSync(log, '');
+    expect(run('connect.ts', ['--ssh', '--key', '/keys/ops.pem'], awsEnv(), withPlugin).status).toBe(EXIT.ok);
+    expect(aws().slice(aws().indexOf('ssh') + 1)).toEqual([
       '-i',
       '/keys/ops.pem',
       '-o',
       'ProxyCommand=aws ssm start-session --target %h --document-name AWS-StartSSHSession --parameters portNumber=%p --region us-east-1',
       'ec2-user@i-0ccccccccccccccc3',
     ]);
+    expect(aws().some((l) => l.includes('send-ssh-public-key'))).toBe(false);
   });
 
-  test('--port-forward forwards the app port to localhost', () => {
-    const res = run('connect.ts', ['--port-forward', '8080', '--instance', 'i-0123456789abcdef0'], env(), withPlugin);
-    expect(res.status).toBe(0);
-    expect(lines().some((l) => l.includes('describe-auto-scaling-groups'))).toBe(false);
-    expect(lines()).toContain(
+  test("--port-forward uses a local port clear of npm start's", () => {
+    expect(
+      run('connect.ts', ['--port-forward', '--instance', 'i-0123456789abcdef0'], awsEnv(), withPlugin).status,
+    ).toBe(EXIT.ok);
+    expect(aws()).toContain(
       'aws ssm start-session --target i-0123456789abcdef0 --document-name AWS-StartPortForwardingSession --parameters {"portNumber":["3000"],"localPortNumber":["8080"]} --region us-east-1',
     );
   });
 
-  test('no healthy instance, a bad instance id, a missing plugin or CLI: each says so', () => {
-    const none = run('connect.ts', [], env('describe-asg-empty.json'), withPlugin);
-    expect(none.status).toBe(1);
-    expect(none.stderr).toContain('has no healthy in-service instance');
-    const bad = run('connect.ts', ['--instance', 'web-1'], env(), withPlugin);
-    expect(bad.stderr).toContain('not an instance id');
-    const noPlugin = run('connect.ts', [], env(), [path.join(FIXTURES, 'bin')]);
-    expect(noPlugin.status).toBe(127);
-    expect(noPlugin.stderr).toContain('Session Manager plugin');
-    const noCli = run('connect.ts', [], { ...env(), PATH: '/nonexistent' }, []);
-    expect(noCli.stderr + noCli.stdout).toMatch(/AWS CLI|not found|ENOENT/);
+  test('no usable instance, a bad id, a missing plugin, an old or missing CLI: each says so', () => {
+    const none = run(
+      'connect.ts',
+      [],
+      awsEnv({ FAKE_ASG_JSON: path.join(FIXTURES, 'aws', 'describe-asg-empty.json') }),
+      withPlugin,
+    );
+    expect([none.status, none.stderr]).toEqual([EXIT.failed, expect.stringContaining('SSM agent not connected')]);
+    expect(run('connect.ts', ['--instance', 'web-1'], awsEnv(), withPlugin).stderr).toContain('not an instance id');
+    expect(run('connect.ts', [], awsEnv()).stderr).toContain('Session Manager plugin');
+    const v1 = run('connect.ts', [], awsEnv({ FAKE_AWS_VERSION: 'aws-cli/1.29.0 Python/3.9' }), withPlugin);
+    expect([v1.status, v1.stderr]).toEqual([EXIT.failed, expect.stringContaining('must be version 2')]);
+    const noCli = run('connect.ts', [], awsEnv(), { path: [path.join(FIXTURES, 'plugin')], onlyPath: true });
+    expect(noCli.stderr).toContain('AWS CLI (v2) is not installed');
+  });
+});
+
+describe('npm run logs', () => {
+  const awsEnv = (extra: Record<string, string> = {}) => ({ FAKE_AWS_LOG: log, STUDENTS_ENV: 'dev', ...extra });
+
+  test('follows both Lambdas side by side, each line labelled with its source', () => {
+    const res = run('logs.ts', [], awsEnv());
+    expect(res.status).toBe(EXIT.ok);
+    expect(res.stdout).toContain(
+      '[list-students  ] 2026-12-01T10:00:00 line from /aws/lambda/students-dev-list-students',
+    );
+    expect(res.stdout).toContain(
+      '[signup-students] 2026-12-01T10:00:00 line from /aws/lambda/students-dev-signup-students',
+    );
+    expect(readFileSync(log, 'utf8')).toContain(
+      'aws logs tail /aws/lambda/students-dev-list-students --follow --since 10m --format short --region us-east-1',
+    );
+  });
+
+  test('a follower that fails makes the command fail', () => {
+    const res = run('logs.ts', ['--api'], awsEnv({ FAKE_LOGS_FAIL: '/students-dev-api/access-logs' }));
+    expect(res.status).toBe(EXIT.failed);
+    expect(res.stderr).toContain('[api] An error occurred (ResourceNotFoundException)');
   });
 });
 
@@ -319,73 +358,26 @@ describe('npm run smoke', () => {
     expect(res.stdout).toContain('PASS  site /healthz');
     expect(res.stdout).toContain('PASS  API POST (test student): 200; signed up smoke-test-');
     expect(res.stdout).toMatch(/smoke: 4 passed, 0 failed/);
-    expect(res.status).toBe(0);
+    expect(res.status).toBe(EXIT.ok);
   });
 
-  test("reads the frontend stack's outputs, and exits non-zero when the site is down", () => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'smoke-'));
-    try {
-      const outputs = path.join(work, 'outputs.json');
-      writeFileSync(
-        outputs,
-        JSON.stringify({
-          site_url: { value: 'http://127.0.0.1:9', sensitive: false, type: 'string' },
-          api_url: { value: 'http://127.0.0.1:9/dev/student', sensitive: false, type: 'string' },
-        }),
-      );
-      mkdirSync(path.join(work, 'cdktf.out', 'stacks', 'students-dev-frontend'), { recursive: true });
-      const res = run('smoke.ts', [], {
-        STUDENTS_OUT_DIR: path.join(work, 'cdktf.out'),
-        FAKE_TF_LOG: path.join(work, 'tf.log'),
-        FAKE_TF_OUTPUTS: outputs,
-        STUDENTS_ENV: 'dev',
-      });
-      expect(res.stdout).toContain('smoke: site http://127.0.0.1:9');
-      expect(res.stdout).toContain('FAIL  site /healthz');
-      expect(res.status).toBe(1);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('npm run logs', () => {
-  test('follows both Lambdas, one function, the API access log, or the frontend journal over SSM', () => {
-    const env = { STUDENTS_ENV: 'dev' };
-    expect(logCommands([], env)).toEqual([
-      [
-        'logs',
-        'tail',
-        '/aws/lambda/students-dev-list-students',
-        '--follow',
-        '--format',
-        'short',
-        '--region',
-        'us-east-1',
-      ],
-      [
-        'logs',
-        'tail',
-        '/aws/lambda/students-dev-signup-students',
-        '--follow',
-        '--format',
-        'short',
-        '--region',
-        'us-east-1',
-      ],
-    ]);
-    expect(logCommands(['--lambda', 'signup-students'], env)).toHaveLength(1);
-    expect(() => logCommands(['--lambda', 'nope'], env)).toThrow(/--lambda takes one of/);
-    expect(logCommands(['--api'], env)[0]).toContain('/students-dev-api/access-logs');
-    const journal = logCommands(['--frontend'], env, 'i-0ccccccccccccccc3')[0]!;
-    expect(journal.slice(0, 6)).toEqual([
-      'ssm',
-      'start-session',
-      '--target',
-      'i-0ccccccccccccccc3',
-      '--document-name',
-      'AWS-StartInteractiveCommand',
-    ]);
-    expect(journal.join(' ')).toContain('journalctl -u students-frontend -f');
+  test('initializes the frontend stack itself, reads its outputs, and fails when the site is down', () => {
+    const outputs = path.join(work, 'outputs.json');
+    writeFileSync(
+      outputs,
+      JSON.stringify({
+        site_url: { value: 'http://127.0.0.1:9', sensitive: false, type: 'string' },
+        api_url: { value: 'http://127.0.0.1:9/dev/student', sensitive: false, type: 'string' },
+      }),
+    );
+    const res = run('smoke.ts', [], tfEnv({ FAKE_TF_OUTPUTS: outputs }));
+    expect(
+      calls()
+        .filter((c) => c.startsWith('students-dev-frontend'))
+        .map((c) => c.split(' ')[1]),
+    ).toEqual(['init', 'output']);
+    expect(res.stdout).toContain('smoke: site http://127.0.0.1:9');
+    expect(res.stdout).toContain('FAIL  site /healthz');
+    expect(res.status).toBe(EXIT.failed);
   });
 });

@@ -1,45 +1,56 @@
 /**
- * `npm run destroy -- --confirm <env>`: wraps `cdktf destroy` for every stack of one environment
- * (cdktf destroys dependants first). The environment must be named twice, on purpose.
- * Deletion protection stops it at the table and the load balancer; see the runbook.
+ * `npm run destroy -- --confirm <env>`: the deploy path in reverse. For each of the environment's
+ * stacks (dependants first; never the account stack) it runs `terraform plan -destroy`, shows the
+ * plan guard's report, and applies those plans only after a confirmation. A stateful resource
+ * needs `--allow-destroy <address>` even when its protections are off.
+ *
+ *   npm run destroy -- --confirm <env> [--allow-destroy <address>]... [--auto-approve] [--local-state]
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { ConfigError, loadConfig, nameOf } from '../../stacks/config';
-import { ROOT } from '../build';
+import { applyInOrder, applyPlan } from './apply';
+import { confirm, EXIT, opsConfig, parseOps, runMain, UsageError } from './cli';
+import { readPlan, render } from './plan-check';
+import { analyse, blocking, type PlanReport } from './plan-guard';
+import { interruption, planFailureHint, planStack, savedPlan, synthesize, TerraformFailure } from './terraform';
 
-function main(): number {
-  const config = loadConfig(process.env);
-  const argv = process.argv.slice(2);
-  const confirmed = argv[argv.indexOf('--confirm') + 1];
-  if (!argv.includes('--confirm') || confirmed !== config.environment) {
-    console.error(
-      `This destroys every stack of environment "${config.environment}". Rerun with: npm run destroy -- --confirm ${config.environment}`,
-    );
-    return 2;
-  }
-  if (config.deletionProtection) {
-    console.error(
-      `Note: deletion protection is on for "${config.environment}": the table (and the load balancer) will refuse to go.\n` +
-        `To lift it: STUDENTS_DELETION_PROTECTION=false npm run deploy, then destroy again. Lifting it on a real environment loses every registration.`,
+export const USAGE =
+  'usage: npm run destroy -- --confirm <env> [--allow-destroy <address>]... [--auto-approve] [--local-state]';
+
+async function main(): Promise<number> {
+  const options = parseOps(process.argv.slice(2), ['confirm', 'guard', 'auto-approve', 'local-state'], USAGE);
+  const config = opsConfig(options);
+  if (options.confirm !== config.environment) {
+    throw new UsageError(
+      `This destroys every stack of environment "${config.environment}". Name it twice: npm run destroy -- --confirm ${config.environment}`,
     );
   }
-  const cdktf = process.env.CDKTF_BIN ?? path.join(ROOT, 'node_modules', '.bin', 'cdktf');
-  const res = spawnSync(cdktf, ['destroy', `${nameOf(config, '*')}`, '--auto-approve'], {
-    stdio: 'inherit',
-    cwd: ROOT,
-    env: process.env,
-  });
-  if (res.error) {
-    console.error(`could not run ${cdktf}: ${res.error.message}`);
-    return 1;
+  const { environmentStacks } = await synthesize(config);
+  const order = [...environmentStacks].reverse();
+  const reports: PlanReport[] = [];
+  for (const stack of order) {
+    if (interruption.signal) return EXIT.interrupted;
+    console.error(`=== ${stack}: terraform plan -destroy`);
+    try {
+      const plan = await planStack(stack, ['-destroy'], 'destroy');
+      reports.push(analyse(stack, readPlan(plan.json), options));
+    } catch (err) {
+      if (interruption.signal) return EXIT.interrupted;
+      if (!(err instanceof TerraformFailure)) throw err;
+      console.error(`\n${err.message}\n${err.result.stderr.trim()}\n\n${planFailureHint(err.result.stderr)}`);
+      return EXIT.failed;
+    }
   }
-  return res.status ?? 1;
+  console.log(render(reports, 'text'));
+  if (blocking(reports).length > 0) {
+    console.error(
+      '\nNothing was destroyed: the plan guard refused. Name each resource whose data may go with --allow-destroy.',
+    );
+    return EXIT.refused;
+  }
+  if (!(await confirm(`\nDestroy environment "${config.environment}" (${order.join(', ')})?`, options))) {
+    console.error('Not confirmed; nothing was destroyed.');
+    return EXIT.notConfirmed;
+  }
+  return (await applyInOrder(order, (stack) => applyPlan(savedPlan(stack, 'destroy')))).code;
 }
 
-try {
-  process.exit(main());
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(err instanceof ConfigError ? 2 : 1);
-}
+if (require.main === module) runMain(main);

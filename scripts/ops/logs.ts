@@ -1,78 +1,140 @@
 /**
- * `npm run logs`: follows the environment's logs.
- *   npm run logs                      # both Lambdas' CloudWatch logs (aws logs tail --follow, side by side)
- *   npm run logs -- --lambda signup-students      # one function
- *   npm run logs -- --api             # the API's access log
- *   npm run logs -- --frontend [--instance i-…]   # the frontend service's journal, over SSM
+ * `npm run logs`: follows the environment's logs, each line labelled with its source.
+ *
+ *   npm run logs                                    # both Lambdas' CloudWatch logs, side by side
+ *   npm run logs -- --lambda signup-students        # one function
+ *   npm run logs -- --api                           # the API's access log
+ *   npm run logs -- --frontend [--instance i-…]     # the frontend service's journal, over SSM
+ *   npm run logs -- --since 1h                      # start further back (default 10m)
+ *
+ * Exits non-zero when a follower fails (no such group, no permission, no AWS CLI). Exit codes: cli.ts.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { FUNCTION_NAMES, type FunctionName } from '../../lambdas/shared/contract';
-import { ConfigError, loadConfig, nameOf } from '../../stacks/config';
-import { findInstance } from './connect';
+import { loadConfig, nameOf } from '../../stacks/config';
+import { AwsCliError, checkAwsCli } from './aws';
+import { EXIT, runMain, UsageError } from './cli';
+import { findInstance } from './instances';
 
-/** The AWS CLI calls that follow the asked logs, one argument list per process. */
+export const USAGE =
+  'usage: npm run logs -- [--lambda <list-students|signup-students> | --api | --frontend [--instance i-…]] [--since <10m|1h|…>]';
+
+export interface LogArgs {
+  readonly source: 'lambdas' | 'lambda' | 'api' | 'frontend';
+  readonly fn?: FunctionName;
+  readonly instance?: string;
+  readonly since: string;
+}
+
+export function parseLogArgs(argv: readonly string[]): LogArgs {
+  let source: LogArgs['source'] = 'lambdas';
+  let fn: FunctionName | undefined;
+  let instance: string | undefined;
+  let since = '10m';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const value = () => {
+      const v = argv[++i];
+      if (!v || v.startsWith('--')) throw new UsageError(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === '--lambda') {
+      const v = value() as FunctionName;
+      if (!FUNCTION_NAMES.includes(v)) throw new UsageError(`--lambda takes one of ${FUNCTION_NAMES.join(', ')}`);
+      [source, fn] = ['lambda', v];
+    } else if (a === '--api') source = 'api';
+    else if (a === '--frontend') source = 'frontend';
+    else if (a === '--instance') instance = value();
+    else if (a === '--since') {
+      since = value();
+      if (!/^\d+[smhdw]$/.test(since)) throw new UsageError(`--since takes a duration like 10m, 2h or 1d`);
+    } else throw new UsageError(`unknown option ${a}\n${USAGE}`);
+  }
+  if (instance && source !== 'frontend') throw new UsageError(`--instance goes with --frontend\n${USAGE}`);
+  return { source, ...(fn ? { fn } : {}), ...(instance ? { instance } : {}), since };
+}
+
+/** The AWS CLI calls that follow the asked logs: a label and an argument list per follower. */
 export function logCommands(
-  argv: readonly string[],
+  args: LogArgs,
   env: Record<string, string | undefined>,
   instance?: string,
-): string[][] {
+): [string, string[]][] {
   const config = loadConfig(env);
   const region = ['--region', config.region];
-  if (argv.includes('--frontend')) {
+  if (args.source === 'frontend') {
     if (!instance) throw new Error('an instance is needed for --frontend');
+    const command = { command: ['sudo journalctl -u students-frontend -f -o cat'] };
     return [
       [
-        'ssm',
-        'start-session',
-        '--target',
-        instance,
-        '--document-name',
-        'AWS-StartInteractiveCommand',
-        '--parameters',
-        JSON.stringify({ command: ['sudo journalctl -u students-frontend -f -o cat'] }),
-        ...region,
+        `frontend ${instance}`,
+        [
+          'ssm',
+          'start-session',
+          '--target',
+          instance,
+          '--document-name',
+          'AWS-StartInteractiveCommand',
+          '--parameters',
+          JSON.stringify(command),
+          ...region,
+        ],
       ],
     ];
   }
-  let groups: string[];
-  if (argv.includes('--api')) groups = [`/${nameOf(config, 'api')}/access-logs`];
-  else if (argv.includes('--lambda')) {
-    const fn = argv[argv.indexOf('--lambda') + 1] as FunctionName;
-    if (!FUNCTION_NAMES.includes(fn)) throw new Error(`--lambda takes one of ${FUNCTION_NAMES.join(', ')}`);
-    groups = [`/aws/lambda/${nameOf(config, fn)}`];
-  } else groups = FUNCTION_NAMES.map((fn) => `/aws/lambda/${nameOf(config, fn)}`);
-  return groups.map((g) => ['logs', 'tail', g, '--follow', '--format', 'short', ...region]);
+  const groups: [string, string][] =
+    args.source === 'api'
+      ? [['api', `/${nameOf(config, 'api')}/access-logs`]]
+      : (args.fn ? [args.fn] : FUNCTION_NAMES).map((fn) => [fn, `/aws/lambda/${nameOf(config, fn)}`]);
+  return groups.map(([label, group]) => [
+    label,
+    ['logs', 'tail', group, '--follow', '--since', args.since, '--format', 'short', ...region],
+  ]);
 }
 
-function main(): number {
-  const argv = process.argv.slice(2);
-  const config = loadConfig(process.env);
-  const given = argv.includes('--instance') ? argv[argv.indexOf('--instance') + 1] : undefined;
-  const instance = argv.includes('--frontend') ? (given ?? findInstance(config)) : undefined;
-  const commands = logCommands(argv, process.env, instance);
-  if (commands.length === 1) {
-    const res = spawnSync('aws', commands[0]!, { stdio: 'inherit' });
-    if (res.error) {
-      console.error(
-        'The AWS CLI (v2) is not installed or not on PATH: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html',
-      );
-      return 127;
+/** Runs the followers, prefixing each line with its label; resolves with the worst exit code. */
+export function follow(commands: readonly [string, string[]][]): Promise<number> {
+  const width = Math.max(...commands.map(([label]) => label.length));
+  let interrupted = false;
+  const children = commands.map(([label, args]) => {
+    const child = spawn('aws', args, { stdio: ['inherit', 'pipe', 'pipe'] });
+    const tag = `[${label.padEnd(width)}]`;
+    for (const [stream, out] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ] as const) {
+      createInterface({ input: stream }).on('line', (line) => out.write(`${tag} ${line}\n`));
     }
-    return res.status ?? 1;
-  }
-  // Several groups: one follower each, side by side, until Ctrl-C.
-  const children = commands.map((args) => spawn('aws', args, { stdio: 'inherit' }));
-  for (const c of children) c.on('error', () => console.error('The AWS CLI (v2) is not installed or not on PATH'));
-  Promise.all(children.map((c) => new Promise((r) => c.on('close', r)))).then(() => process.exit(0));
-  return -1;
+    return new Promise<number>((resolve) => {
+      child.on('error', () => {
+        console.error(`${tag} the AWS CLI (v2) is not installed or not on PATH`);
+        resolve(EXIT.failed);
+      });
+      child.on('close', (code) => {
+        if (code !== 0 && !interrupted) console.error(`${tag} stopped: aws exited ${code}`);
+        resolve(code ?? EXIT.failed);
+      });
+    });
+  });
+  process.once('SIGINT', () => (interrupted = true));
+  return Promise.all(children).then((codes) =>
+    interrupted ? EXIT.interrupted : codes.some((c) => c !== 0) ? EXIT.failed : EXIT.ok,
+  );
 }
 
-if (require.main === module) {
+async function main(): Promise<number> {
+  const args = parseLogArgs(process.argv.slice(2));
+  const config = loadConfig(process.env);
   try {
-    const code = main();
-    if (code >= 0) process.exit(code);
+    checkAwsCli();
+    const instance = args.source === 'frontend' ? (args.instance ?? findInstance(config)) : undefined;
+    return await follow(logCommands(args, process.env, instance));
   } catch (err) {
-    console.error((err as Error).message);
-    process.exit(err instanceof ConfigError ? 2 : 1);
+    if (!(err instanceof AwsCliError)) throw err;
+    console.error(err.message);
+    return EXIT.failed;
   }
 }
+
+if (require.main === module) runMain(main);

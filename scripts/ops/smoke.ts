@@ -6,11 +6,12 @@
  *   npm run smoke -- --site-url URL --api-url URL [--post]
  *   npm run smoke -- --local [--post]         # the same checks against a local stack it starts
  */
-import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SIGNUP_SUCCESS_MESSAGE } from '../../lambdas/shared/contract';
 import { loadConfig, nameOf } from '../../stacks/config';
-import { OUTDIR, terraformBin } from './terraform';
+import { EXIT, runMain, UsageError } from './cli';
+import { stackDir, synthesize, terraform } from './terraform';
 import { startLocalStack } from '../local/stack';
 
 export interface SmokeResult {
@@ -77,58 +78,59 @@ export async function smoke(siteUrl: string, apiUrl: string, options: { post: bo
   return results;
 }
 
-function outputs(): { siteUrl: string; apiUrl: string } {
+/** The frontend stack's outputs; it initializes the stack's folder first (quietly), so no operator step is needed. */
+async function outputs(): Promise<{ siteUrl: string; apiUrl: string }> {
   const config = loadConfig(process.env);
   const stack = nameOf(config, 'frontend');
-  const res = spawnSync(terraformBin(), ['output', '-json'], {
-    cwd: path.join(OUTDIR, 'stacks', stack),
-    encoding: 'utf8',
-  });
-  if (res.status !== 0)
-    throw new Error(
-      `terraform output failed for ${stack} (deployed? synthesized with npm run synth?): ${res.stderr?.trim() ?? res.error?.message}`,
-    );
+  if (!existsSync(path.join(stackDir(stack), 'cdk.tf.json'))) await synthesize(config);
+  if (!existsSync(path.join(stackDir(stack), '.terraform'))) {
+    const init = await terraform(stack, ['init', '-input=false', '-no-color'], { capture: true });
+    if (init.code !== 0) throw new Error(`terraform init failed for ${stack}: ${init.stderr.trim()}`);
+  }
+  const res = await terraform(stack, ['output', '-json'], { capture: true });
+  if (res.code !== 0) throw new Error(`terraform output failed for ${stack} (is it deployed?): ${res.stderr.trim()}`);
   const out = JSON.parse(res.stdout) as Record<string, { value: string }>;
-  if (!out.site_url || !out.api_url) throw new Error(`${stack} has no site_url/api_url outputs yet`);
+  if (!out.site_url || !out.api_url) throw new Error(`${stack} has no site_url/api_url outputs yet: is it deployed?`);
   return { siteUrl: out.site_url.value, apiUrl: out.api_url.value };
 }
 
+export const USAGE = 'usage: npm run smoke -- [--post] [--local | --site-url <url> --api-url <url>]';
+
+function parseSmokeArgs(argv: readonly string[]): { post: boolean; local: boolean; siteUrl?: string; apiUrl?: string } {
+  const out: { post: boolean; local: boolean; siteUrl?: string; apiUrl?: string } = { post: false, local: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--post') out.post = true;
+    else if (a === '--local') out.local = true;
+    else if ((a === '--site-url' || a === '--api-url') && argv[i + 1])
+      out[a === '--site-url' ? 'siteUrl' : 'apiUrl'] = argv[++i];
+    else throw new UsageError(`unknown option ${a}\n${USAGE}`);
+  }
+  if (Boolean(out.siteUrl) !== Boolean(out.apiUrl))
+    throw new UsageError(`--site-url and --api-url go together\n${USAGE}`);
+  return out;
+}
+
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const post = argv.includes('--post');
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  const args = parseSmokeArgs(process.argv.slice(2));
   let stop: (() => Promise<void>) | undefined;
   let target: { siteUrl: string; apiUrl: string };
-  if (argv.includes('--local')) {
+  if (args.local) {
     const stack = await startLocalStack({ webPort: 0, apiPort: 0 });
     stop = stack.stop;
     target = { siteUrl: stack.webUrl, apiUrl: stack.studentUrl };
-  } else if (flag('--site-url') && flag('--api-url')) {
-    target = { siteUrl: flag('--site-url')!, apiUrl: flag('--api-url')! };
-  } else {
-    target = outputs();
-  }
+  } else if (args.siteUrl && args.apiUrl) target = { siteUrl: args.siteUrl, apiUrl: args.apiUrl };
+  else target = await outputs();
   try {
     console.log(`smoke: site ${target.siteUrl}, API ${target.apiUrl}`);
-    const results = await smoke(target.siteUrl.replace(/\/$/, ''), target.apiUrl, { post });
+    const results = await smoke(target.siteUrl.replace(/\/$/, ''), target.apiUrl, { post: args.post });
     for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${r.detail}`);
     const failed = results.filter((r) => !r.ok).length;
-    console.log(
-      failed === 0
-        ? `smoke: ${results.length} passed, 0 failed`
-        : `smoke: ${results.length - failed} passed, ${failed} failed`,
-    );
-    return failed === 0 ? 0 : 1;
+    console.log(`smoke: ${results.length - failed} passed, ${failed} failed`);
+    return failed === 0 ? EXIT.ok : EXIT.failed;
   } finally {
     await stop?.();
   }
 }
 
-if (require.main === module) {
-  main()
-    .then((code) => process.exit(code))
-    .catch((err) => {
-      console.error(`smoke: ${(err as Error).message}`);
-      process.exit(1);
-    });
-}
+if (require.main === module) runMain(main);

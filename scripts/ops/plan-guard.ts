@@ -1,0 +1,296 @@
+/**
+ * The plan guard's analysis of one `terraform show -json` plan (format 1.x): every change by
+ * action with its changed attributes (sensitive masked, unknown shown as such), Terraform's own
+ * counts, drift, imports, and what it refuses: a delete, replace or forget of a stateful
+ * resource, a protection switched off, or a plan that errored or is incomplete.
+ */
+import path from 'node:path';
+import { PROTECTIONS, statefulRuleFor } from '../../stacks/stateful';
+
+type Json = Record<string, unknown>;
+
+/** The parts of Terraform's JSON plan format the guard reads. */
+export interface ResourceChangeJson {
+  address: string;
+  mode?: 'managed' | 'data';
+  type?: string;
+  action_reason?: string;
+  change: {
+    actions: string[];
+    before?: unknown;
+    after?: unknown;
+    after_unknown?: unknown;
+    before_sensitive?: unknown;
+    after_sensitive?: unknown;
+    replace_paths?: unknown[][];
+    importing?: { id?: string } | null;
+  };
+}
+export interface PlanJson {
+  format_version?: string;
+  terraform_version?: string;
+  errored?: boolean;
+  complete?: boolean;
+  resource_changes?: ResourceChangeJson[];
+  resource_drift?: ResourceChangeJson[];
+  prior_state?: unknown;
+}
+
+export type Kind = 'create' | 'update' | 'delete' | 'replace' | 'no-op' | 'read' | 'forget' | 'create-forget';
+
+/** Every action list Terraform's JSON output format documents. */
+export function kindOf(actions: readonly string[]): Kind {
+  const a = actions.join(',');
+  switch (a) {
+    case 'create':
+    case 'update':
+    case 'delete':
+    case 'read':
+    case 'forget':
+      return a;
+    case 'delete,create':
+    case 'create,delete':
+      return 'replace';
+    case 'create,forget':
+      return 'create-forget';
+    case 'no-op':
+    case '':
+      return 'no-op';
+    default:
+      throw new Error(`unknown action list [${a}]`);
+  }
+}
+
+export interface AttributeChange {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+export interface Change {
+  readonly address: string;
+  readonly kind: Kind;
+  readonly importing: boolean;
+  readonly order?: 'destroy-before-create' | 'create-before-destroy';
+  readonly reason?: string;
+  readonly replacePaths?: string[];
+  readonly attributes: AttributeChange[];
+  /** Why the resource is stateful, when it is. */
+  readonly stateful?: string;
+}
+
+export interface Refusal {
+  readonly address: string;
+  readonly why: string;
+  /** The flag that lets it through, when one can. */
+  readonly allowWith?: '--allow-destroy' | '--allow-unprotect';
+  readonly allowed: boolean;
+}
+
+export interface Counts {
+  import: number;
+  add: number;
+  change: number;
+  destroy: number;
+  forget: number;
+}
+
+export interface PlanReport {
+  readonly stack: string;
+  readonly terraformVersion?: string;
+  readonly counts: Counts;
+  readonly changes: Change[];
+  readonly drift: Change[];
+  readonly refusals: Refusal[];
+  /** Not refused, but worth a loud line (e.g. a plan that creates a whole environment anew). */
+  readonly warnings: string[];
+}
+
+export interface GuardOptions {
+  /** `address` or `stack:address` names a delete, replace or forget to let through. */
+  readonly allowDestroy?: readonly string[];
+  /** `address` or `stack:address` names a protection to let be switched off. */
+  readonly allowUnprotect?: readonly string[];
+}
+
+export function stackNameOf(file: string): string {
+  // plans/<stack>/plan.json, or the file name itself.
+  const base = path.basename(file, '.json');
+  return base === 'plan' ? path.basename(path.dirname(file)) : base;
+}
+
+const MASK = '(sensitive)';
+const UNKNOWN = '(known after apply)';
+
+function at(value: unknown, key: string | number): unknown {
+  if (Array.isArray(value)) return typeof key === 'number' ? value[key] : undefined;
+  if (value && typeof value === 'object') return (value as Json)[String(key)];
+  return undefined;
+}
+function show(value: unknown): string {
+  return value === undefined ? '(none)' : JSON.stringify(value);
+}
+
+/** Changed leaf attributes, before → after, masking sensitive values and naming unknown ones. */
+export function attributeChanges(change: ResourceChangeJson['change'], limit = 40): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const walk = (before: unknown, after: unknown, unknown: unknown, bs: unknown, as: unknown, trail: string[]) => {
+    if (out.length >= limit) return;
+    if (unknown === true) {
+      out.push({ path: trail.join('.'), before: bs === true ? MASK : show(before), after: UNKNOWN });
+      return;
+    }
+    const container = (v: unknown) => v !== null && typeof v === 'object';
+    if (container(before) || container(after) || container(unknown)) {
+      const keys = new Set<string>();
+      for (const v of [before, after, unknown]) if (container(v)) for (const k of Object.keys(v as Json)) keys.add(k);
+      for (const k of [...keys].sort()) {
+        const key = Array.isArray(before ?? after) ? Number(k) : k;
+        walk(
+          at(before, key),
+          at(after, key),
+          at(unknown, key),
+          bs === true ? true : at(bs, key),
+          as === true ? true : at(as, key),
+          [...trail, k],
+        );
+      }
+      return;
+    }
+    if (JSON.stringify(before) === JSON.stringify(after) && bs !== true && as !== true) return;
+    if ((bs === true || as === true) && JSON.stringify(before) === JSON.stringify(after)) return;
+    out.push({
+      path: trail.join('.'),
+      before: bs === true ? MASK : show(before),
+      after: as === true ? MASK : show(after),
+    });
+  };
+  const c = change;
+  walk(c.before ?? null, c.after ?? null, c.after_unknown ?? {}, c.before_sensitive ?? {}, c.after_sensitive ?? {}, []);
+  return out.filter((a) => a.path !== '');
+}
+
+function toChange(rc: ResourceChangeJson): Change {
+  const kind = kindOf(rc.change.actions);
+  const rule = statefulRuleFor(rc.address);
+  return {
+    address: rc.address,
+    kind,
+    importing: Boolean(rc.change.importing),
+    ...(kind === 'replace'
+      ? { order: rc.change.actions[0] === 'delete' ? 'destroy-before-create' : 'create-before-destroy' }
+      : {}),
+    ...(rc.action_reason ? { reason: rc.action_reason } : {}),
+    ...(rc.change.replace_paths?.length
+      ? { replacePaths: rc.change.replace_paths.map((p) => p.map(String).join('.')) }
+      : {}),
+    attributes: kind === 'update' || kind === 'replace' ? attributeChanges(rc.change) : [],
+    ...(rule ? { stateful: rule.why } : {}),
+  };
+}
+
+function named(list: readonly string[] | undefined, stack: string, address: string): boolean {
+  return (list ?? []).some((a) => a === address || a === `${stack}:${address}`);
+}
+
+export function analyse(stack: string, plan: PlanJson, options: GuardOptions = {}): PlanReport {
+  const managed = (plan.resource_changes ?? []).filter((rc) => rc.mode !== 'data');
+  const changes = managed.map(toChange);
+  const drift = (plan.resource_drift ?? [])
+    .filter((rc) => rc.mode !== 'data')
+    .map((rc) => ({ ...toChange(rc), attributes: attributeChanges(rc.change) }));
+  // Terraform's own `Plan:` line counts a replacement as one add and one destroy.
+  const counts: Counts = { import: 0, add: 0, change: 0, destroy: 0, forget: 0 };
+  for (const c of changes) {
+    if (c.importing) counts.import++;
+    if (c.kind === 'create' || c.kind === 'replace' || c.kind === 'create-forget') counts.add++;
+    if (c.kind === 'update') counts.change++;
+    if (c.kind === 'delete' || c.kind === 'replace') counts.destroy++;
+    if (c.kind === 'forget' || c.kind === 'create-forget') counts.forget++;
+  }
+
+  const refusals: Refusal[] = [];
+  if (plan.errored)
+    refusals.push({
+      address: '(plan)',
+      why: 'the plan errored: Terraform could not finish planning; read its errors and plan again',
+      allowed: false,
+    });
+  if (plan.complete === false)
+    refusals.push({
+      address: '(plan)',
+      why: 'the plan is incomplete (targeted or deferred changes): apply would leave the stack half-changed',
+      allowed: false,
+    });
+  for (const c of changes) {
+    if (
+      c.stateful &&
+      (c.kind === 'delete' || c.kind === 'replace' || c.kind === 'forget' || c.kind === 'create-forget')
+    ) {
+      const verb = c.kind === 'create-forget' ? 'forget' : c.kind;
+      refusals.push({
+        address: c.address,
+        why: `would ${verb} it, and it ${c.stateful}`,
+        allowWith: '--allow-destroy',
+        allowed: named(options.allowDestroy, stack, c.address),
+      });
+    }
+  }
+  for (const rc of managed) {
+    for (const p of PROTECTIONS) {
+      if (rc.type !== p.type || kindOf(rc.change.actions) !== 'update') continue;
+      const [before, after] = [rc.change.before, rc.change.after].map((v) =>
+        p.path.reduce<unknown>((x, k) => at(x, k), v),
+      );
+      if (
+        JSON.stringify(before) === JSON.stringify(p.protectedValue) &&
+        JSON.stringify(after) !== JSON.stringify(p.protectedValue)
+      ) {
+        refusals.push({
+          address: rc.address,
+          why: `would switch off ${p.what} (${p.path.join('.')}: ${show(before)} → ${show(after)})`,
+          allowWith: '--allow-unprotect',
+          allowed: named(options.allowUnprotect, stack, rc.address),
+        });
+      }
+    }
+  }
+
+  const warnings: string[] = [];
+  const creates = changes.filter((c) => c.kind === 'create').length;
+  if (changes.length > 0 && creates === changes.length && !hasPriorResources(plan)) {
+    warnings.push(
+      `${stack}: every resource would be created and the state is empty. If this environment already exists, this is not its state: check STUDENTS_STATE_BUCKET before applying.`,
+    );
+  }
+  return {
+    stack,
+    ...(plan.terraform_version ? { terraformVersion: plan.terraform_version } : {}),
+    counts,
+    changes,
+    drift,
+    refusals,
+    warnings,
+  };
+}
+
+function hasPriorResources(plan: PlanJson): boolean {
+  const root = at(at(at(plan.prior_state, 'values'), 'root_module'), 'resources');
+  return Array.isArray(root) && root.some((r) => at(r, 'mode') === 'managed');
+}
+
+/** Terraform's own summary line, as `terraform plan` prints it; forget is added where there is any. */
+export function planLine(c: Counts): string {
+  const parts = [
+    c.import > 0 ? `${c.import} to import` : '',
+    `${c.add} to add`,
+    `${c.change} to change`,
+    `${c.destroy} to destroy`,
+  ].filter(Boolean);
+  return `Plan: ${parts.join(', ')}.${c.forget > 0 ? ` And ${c.forget} to forget (left in AWS, removed from state).` : ''}`;
+}
+
+/** The refusals that stand: not allowed by name. */
+export function blocking(reports: readonly PlanReport[]): Refusal[] {
+  return reports.flatMap((r) => r.refusals.filter((f) => !f.allowed));
+}
