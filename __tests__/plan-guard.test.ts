@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { checkFiles, EXIT } from '../scripts/ops/plan-check';
-import { analyse, attributeChanges, kindOf, type PlanJson, planLine } from '../scripts/ops/plan-guard';
+import { attributeChanges } from '../scripts/ops/plan-diff';
+import { analyse, kindOf, type PlanJson, planLine } from '../scripts/ops/plan-guard';
 import { STATEFUL_RESOURCES, statefulRuleFor } from '../stacks/stateful';
 
 const PLANS = path.join(__dirname, 'fixtures', 'plans');

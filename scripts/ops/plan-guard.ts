@@ -6,8 +6,9 @@
  */
 import path from 'node:path';
 import { PROTECTIONS, statefulRuleFor } from '../../stacks/stateful';
+import { type AttributeChange, at, attributeChanges, show } from './plan-diff';
 
-type Json = Record<string, unknown>;
+export type { AttributeChange } from './plan-diff';
 
 /** The parts of Terraform's JSON plan format the guard reads. */
 export interface ResourceChangeJson {
@@ -61,12 +62,6 @@ export function kindOf(actions: readonly string[]): Kind {
   }
 }
 
-export interface AttributeChange {
-  readonly path: string;
-  readonly before: string;
-  readonly after: string;
-}
-
 export interface Change {
   readonly address: string;
   readonly kind: Kind;
@@ -117,57 +112,6 @@ export function stackNameOf(file: string): string {
   // plans/<stack>/plan.json, or the file name itself.
   const base = path.basename(file, '.json');
   return base === 'plan' ? path.basename(path.dirname(file)) : base;
-}
-
-const MASK = '(sensitive)';
-const UNKNOWN = '(known after apply)';
-
-function at(value: unknown, key: string | number): unknown {
-  if (Array.isArray(value)) return typeof key === 'number' ? value[key] : undefined;
-  if (value && typeof value === 'object') return (value as Json)[String(key)];
-  return undefined;
-}
-function show(value: unknown): string {
-  return value === undefined ? '(none)' : JSON.stringify(value);
-}
-
-/** Changed leaf attributes, before → after, masking sensitive values and naming unknown ones. */
-export function attributeChanges(change: ResourceChangeJson['change'], limit = 40): AttributeChange[] {
-  const out: AttributeChange[] = [];
-  const walk = (before: unknown, after: unknown, unknown: unknown, bs: unknown, as: unknown, trail: string[]) => {
-    if (out.length >= limit) return;
-    if (unknown === true) {
-      out.push({ path: trail.join('.'), before: bs === true ? MASK : show(before), after: UNKNOWN });
-      return;
-    }
-    const container = (v: unknown) => v !== null && typeof v === 'object';
-    if (container(before) || container(after) || container(unknown)) {
-      const keys = new Set<string>();
-      for (const v of [before, after, unknown]) if (container(v)) for (const k of Object.keys(v as Json)) keys.add(k);
-      for (const k of [...keys].sort()) {
-        const key = Array.isArray(before ?? after) ? Number(k) : k;
-        walk(
-          at(before, key),
-          at(after, key),
-          at(unknown, key),
-          bs === true ? true : at(bs, key),
-          as === true ? true : at(as, key),
-          [...trail, k],
-        );
-      }
-      return;
-    }
-    if (JSON.stringify(before) === JSON.stringify(after) && bs !== true && as !== true) return;
-    if ((bs === true || as === true) && JSON.stringify(before) === JSON.stringify(after)) return;
-    out.push({
-      path: trail.join('.'),
-      before: bs === true ? MASK : show(before),
-      after: as === true ? MASK : show(after),
-    });
-  };
-  const c = change;
-  walk(c.before ?? null, c.after ?? null, c.after_unknown ?? {}, c.before_sensitive ?? {}, c.after_sensitive ?? {}, []);
-  return out.filter((a) => a.path !== '');
 }
 
 function toChange(rc: ResourceChangeJson): Change {
