@@ -50,7 +50,9 @@ describe('data tier outage', () => {
       redirect: 'manual',
     });
     expect(form.status).toBe(503);
-    expect(await form.text()).toContain('registration service is unavailable');
+    expect(await form.text()).toContain(
+      'We could not confirm your signup: it may or may not have been saved. Submitting the form again is safe',
+    );
     expect((await fetch(`${stack.webUrl}/healthz`)).status).toBe(200);
 
     // The store comes back on the same port with the same files; the functions reconnect by themselves.

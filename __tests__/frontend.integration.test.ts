@@ -120,7 +120,9 @@ describe('POST /students', () => {
       .send({ ...form, age: '200', email: 'nope' })
       .expect(422);
     expect(res.text).toMatch(/<input id="age"[^>]*aria-invalid="true" aria-describedby="age-error"/);
-    expect(res.text).toContain('<p class="field-error" id="age-error">Age must be an integer from 1 to 150</p>');
+    expect(res.text).toContain(
+      '<p class="field-error" id="age-error">Enter your age as a whole number from 1 to 150, like 21</p>',
+    );
     expect(res.text).toContain('id="email-error"');
     expect(res.text).toContain('value="Ada Lovelace"');
     expect(res.text).toContain('value="nope"');
@@ -179,7 +181,9 @@ describe('API outages', () => {
     const page = await request(app).get('/').expect(200);
     expect(page.text).toContain('The student list is unavailable right now');
     const signup = await request(app).post('/students').type('form').send(form).expect(503);
-    expect(signup.text).toContain('registration service is unavailable');
+    expect(signup.text).toContain(
+      'We could not confirm your signup: it may or may not have been saved. Submitting the form again is safe',
+    );
     expect(signup.text).toContain('value="Ada Lovelace"');
     await request(app).get('/healthz').expect(200, { status: 'ok' });
     await request(app).get('/readyz').expect(503);

@@ -60,24 +60,28 @@ describe('local stack', () => {
     }
   });
 
-  test('the request model rejects a malformed body with 400 before the handler runs', async () => {
-    for (const body of ['{"name":"x"}', 'not json', JSON.stringify({ ...student, age: true })]) {
-      const res = await fetch(stack.studentUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body,
-      });
+  test('a body that is not a JSON object is refused by the request model, saying why; field errors name the field', async () => {
+    const post = (body: string) =>
+      fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    for (const body of ['not json', '[1,2]', '"text"']) {
+      const res = await post(body);
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ message: 'Invalid request body' });
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(((await res.json()) as { message: string }).message).toMatch(/^Invalid request body: \[.+\]$/);
     }
-    // Past the model, the handler's own validation names the problem.
-    const res = await fetch(stack.studentUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...student, email: 'x@y' }),
-    });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { message: string }).message).toMatch(/Email/);
+    for (const [body, field] of [
+      ['{"name":123,"age":"2","email":"a@b.co","country":"UK"}', 'name'],
+      ['{"age":"2","email":"a@b.co","country":"UK"}', 'name'],
+      ['{"name":"","age":"2","email":"a@b.co","country":"UK"}', 'name'],
+      [JSON.stringify({ ...student, age: 22.5 }), 'age'],
+      [JSON.stringify({ ...student, email: 'x@y' }), 'email'],
+    ] as const) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      const answer = (await res.json()) as { message: string; errors: { field: string }[] };
+      expect(answer.errors.map((e) => e.field)).toEqual([field]);
+      expect(answer.message).toMatch(new RegExp(`^${field}: `));
+    }
   });
 
   test('the query string reaches the handler: limit and cursor page through', async () => {

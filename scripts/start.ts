@@ -1,6 +1,8 @@
 /**
  * `npm start`: builds what is stale, then runs the three tiers on this machine.
- *   PORT (3000) and API_PORT (3001) choose the ports; `--fresh` or STUDENTS_FRESH=1 starts empty.
+ *   PORT (3000) and API_PORT (3001) choose the ports; `--fresh` or STUDENTS_FRESH=1 starts empty;
+ *   STUDENTS_LOCAL_DATA_DIR moves the stored data (default .local-data/dynalite).
+ * If a tier dies, it stops the others and exits 1 with a message: never half up.
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -28,8 +30,8 @@ function port(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    console.error(`${name}: "${raw}" is not a port number (1-65535)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    console.error(`${name}: "${raw}" is not a port number (0-65535; 0 picks a free one)`);
     process.exit(2);
   }
   return n;
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     console.log('build  up to date');
   }
 
+  let stopping = false;
   const fresh = process.argv.includes('--fresh') || /^(1|true|yes)$/i.test(process.env.STUDENTS_FRESH ?? '');
   const readyFrom = Date.now();
   let stack: LocalStack;
@@ -62,9 +65,10 @@ async function main(): Promise<void> {
     stack = await startLocalStack({
       webPort: port('PORT', 3000),
       apiPort: port('API_PORT', 3001),
-      dataDir: path.join(ROOT, '.local-data', 'dynalite'),
+      dataDir: process.env.STUDENTS_LOCAL_DATA_DIR ?? path.join(ROOT, '.local-data', 'dynalite'),
       fresh,
       log: (line) => console.log(line),
+      onTierExit: (tier, how) => void fail(tier, how),
     });
   } catch (err) {
     console.error(`\nnpm start failed: ${(err as Error).message}`);
@@ -73,9 +77,20 @@ async function main(): Promise<void> {
   console.log(`\n  Student Registration Portal  ${stack.webUrl}`);
   console.log(`  API (GET/POST)               ${stack.studentUrl}`);
   console.log(`  DynamoDB (dynalite)          ${stack.dataEndpoint}  table ${stack.tableName}`);
+  console.log(
+    `  processes: frontend ${stack.frontend.pid}, dynalite ${stack.data.process.pid}, this supervisor ${process.pid}`,
+  );
   console.log(`  ready in ${Date.now() - readyFrom} ms${fresh ? ' (fresh data)' : ''}; Ctrl-C stops everything\n`);
 
-  let stopping = false;
+  async function fail(tier: string, how: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    console.error(
+      `\nnpm start: the ${tier} stopped unexpectedly (${how}); stopping the other tiers. Run npm start again.`,
+    );
+    await stack.stop();
+    process.exit(1);
+  }
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -17,6 +17,7 @@ import {
   API_STAGE,
   CORS_HEADERS,
   FUNCTION_TABLE_ACTIONS,
+  INVALID_BODY_PREFIX,
   TABLE_NAME_VARIABLE,
   type FunctionName,
 } from '../lambdas/shared/contract';
@@ -155,6 +156,13 @@ export class ApiStack extends EnvironmentStack {
     const corsOrigin = {
       'gatewayresponse.header.Access-Control-Allow-Origin': quoted(CORS_HEADERS['Access-Control-Allow-Origin']),
     };
+    // The request model refuses only what is not a JSON object; it says why, in the same words
+    // as the local gateway. Field errors come from the handler, naming each field.
+    const templates: Record<string, string> = {
+      BAD_REQUEST_BODY: `{"message":"${INVALID_BODY_PREFIX}: $util.escapeJavaScript($context.error.validationErrorString)"}`,
+      DEFAULT_4XX: '{"message":$context.error.messageString}',
+      DEFAULT_5XX: '{"message":$context.error.messageString}',
+    };
     for (const [type, id] of [
       ['BAD_REQUEST_BODY', 'bad-request-body'],
       ['DEFAULT_4XX', 'default-4xx'],
@@ -165,7 +173,7 @@ export class ApiStack extends EnvironmentStack {
           restApiId: api.id,
           responseType: type,
           responseParameters: corsOrigin,
-          responseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
+          responseTemplates: { 'application/json': templates[type] as string },
         }),
       );
     }

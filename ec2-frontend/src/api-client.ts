@@ -16,7 +16,7 @@ export type SignupOutcome =
   | { readonly kind: 'ok' }
   | { readonly kind: 'invalid'; readonly message: string; readonly errors: readonly FieldError[] }
   | { readonly kind: 'duplicate'; readonly message: string }
-  | { readonly kind: 'unavailable'; readonly reason: string };
+  | { readonly kind: 'unknown'; readonly reason: string };
 
 /** The API could not be used: down, slow, or answering something unexpected. */
 export class ApiUnavailableError extends Error {
@@ -65,13 +65,13 @@ export class StudentsApi {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      return { kind: 'unavailable', reason: describe(err) };
+      return { kind: 'unknown', reason: describe(err) };
     }
     let body: unknown;
     try {
       body = await this.readJson(res);
     } catch (err) {
-      return { kind: 'unavailable', reason: describe(err) };
+      return { kind: 'unknown', reason: describe(err) };
     }
     const message =
       typeof (body as { message?: unknown })?.message === 'string' ? (body as { message: string }).message : '';
@@ -83,7 +83,8 @@ export class StudentsApi {
         : [];
       return { kind: 'invalid', message: message || 'The signup was rejected', errors };
     }
-    return { kind: 'unavailable', reason: `POST answered ${res.status}` };
+    // A 5xx, a timeout or a broken answer: the signup may or may not have been stored.
+    return { kind: 'unknown', reason: `POST answered ${res.status}` };
   }
 
   private headers(requestId?: string): Record<string, string> {

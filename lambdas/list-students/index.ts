@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { NumberValue, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { CURSOR_PATTERN, LIST_LIMIT, NEXT_CURSOR_HEADER, STUDENTS_TABLE } from '../shared/contract';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { queryParam, respond, respondError } from '../shared/http';
@@ -41,14 +41,23 @@ export function decodeCursor(cursor: string): Key | undefined {
   }
 }
 
-/** Every listed value is a string; records written by the Python system may hold `age` as a Number. */
+/**
+ * A stored value as listed text. Records written by the Python handlers hold what was sent: a
+ * Number age prints as its exact digits, a set of strings or numbers as its members; anything
+ * else that is not text (maps, lists, binary, booleans) lists as blank, never `[object …]`.
+ */
+export function listedText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  // NumberValue (wrapNumbers) keeps a legacy number's exact text.
+  if (v instanceof NumberValue) return v.toString();
+  if (v instanceof Set) return [...v].map(listedText).filter(Boolean).sort().join(', ');
+  return '';
+}
+
 function toStudent(item: Record<string, unknown>): Student {
   const out = {} as Student;
-  for (const field of STUDENT_FIELDS) {
-    const v = item[field];
-    // NumberValue (wrapNumbers) and plain strings both print as their exact text.
-    out[field] = v === undefined || v === null ? '' : String(v);
-  }
+  for (const field of STUDENT_FIELDS) out[field] = listedText(item[field]);
   return out;
 }
 

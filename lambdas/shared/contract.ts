@@ -36,7 +36,7 @@ export const FUNCTION_NAMES: readonly FunctionName[] = ['list-students', 'signup
 /** The DynamoDB actions each function needs, and nothing more (least privilege). */
 export const FUNCTION_TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   'list-students': ['dynamodb:Scan'],
-  'signup-students': ['dynamodb:PutItem'],
+  'signup-students': ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
 };
 
 /** One API route: a method on the resource, its Lambda and, optionally, a request-body model. */

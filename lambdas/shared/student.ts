@@ -1,6 +1,13 @@
 /**
- * The student model: fields, limits, normalisation and validation messages.
- * The signup Lambda, the frontend and the API's request model all use it.
+ * The student model: fields, limits, normalisation and validation messages. The signup Lambda,
+ * the frontend's form, the API's request model and the migration of legacy records all use it.
+ *
+ * One identity per email: an email is NFKC-normalised and case-folded, so two spellings that
+ * differ only in case or compatibility form (fullwidth letters, ligatures, final sigma) are one
+ * student. Invisible characters (Unicode Cc and Cf: zero-width, bidi controls, soft hyphen,
+ * tags; and variation selectors) are refused in every field, and a local part may not mix
+ * alphabets (a Cyrillic "а" among Latin letters). Domains are ASCII: an internationalised domain
+ * is accepted in its punycode form (`xn--…`). Every limit applies to the normalised value.
  */
 
 export const STUDENT_FIELDS = ['name', 'age', 'email', 'country'] as const;
@@ -13,6 +20,9 @@ export const LIMITS = {
   name: 100,
   country: 100,
   email: 254,
+  /** Of the local part, in UTF-8 bytes (RFC 5321's 64 octets). */
+  emailLocal: 64,
+  domainLabel: 63,
   ageMin: 1,
   ageMax: 150,
 } as const;
@@ -42,65 +52,143 @@ export type ValidationResult =
 
 export const NOT_AN_OBJECT_MESSAGE = 'The request body must be a JSON object with name, age, email and country';
 
-// One '@', no whitespace, a dotted domain whose labels are letters, digits and hyphens.
-const EMAIL_PATTERN = /^[^\s@"<>()[\]\\,;:]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
-const EMAIL_LOCAL_MAX = 64;
-// C0/C1 control characters, and the line/paragraph separators.
-const CONTROL_CHARS = /[\p{Cc}\u2028\u2029]/u;
+/** Control and format characters, the line and paragraph separators, and variation selectors. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Variation_Selector}\u2028\u2029]/u;
+/** Letters that render as blank space (Hangul fillers) and the blank braille pattern. */
+const BLANK_LOOKING = /[\u115F\u1160\u3164\uFFA0\u2800]/gu;
+const VISIBLE = /[\p{L}\p{N}]/u;
 const AGE_PATTERN = /^\d{1,3}$/;
+const LOCAL_ATOM = /^[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~-]+$/u;
+const DOMAIN_LABEL = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$/;
+const TOP_LEVEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+/** Scripts a local part is checked against: more than one of them (Japanese and Korean mixes aside) is refused. */
+const SCRIPTS = [
+  'Latin',
+  'Greek',
+  'Cyrillic',
+  'Armenian',
+  'Hebrew',
+  'Arabic',
+  'Devanagari',
+  'Thai',
+  'Georgian',
+  'Hangul',
+  'Han',
+  'Hiragana',
+  'Katakana',
+].map((name) => [name, new RegExp(`\\p{Script=${name}}`, 'u')] as const);
+const COMPATIBLE_SCRIPTS = [new Set(['Han', 'Hiragana', 'Katakana']), new Set(['Han', 'Hangul'])];
 
-function textLength(value: string): number {
-  // Characters as a person counts them (code points), not UTF-16 units.
+function codePoints(value: string): number {
   let n = 0;
   for (const _ of value) n++;
   return n;
 }
 
-function readText(field: 'name' | 'country' | 'email', raw: unknown, max: number): string | FieldError {
+/** Trimmed, NFC, invisible characters refused: the shared start of every text field. */
+function readString(field: StudentField, raw: unknown): string | FieldError {
   const label = FIELD_LABELS[field];
-  if (raw === undefined || raw === null) return { field, message: `${label} is required` };
-  if (typeof raw !== 'string') return { field, message: `${label} must be a string` };
-  if (!raw.isWellFormed()) return { field, message: `${label} contains invalid characters` };
-  const value = raw.trim().normalize('NFC');
-  if (value === '') return { field, message: `${label} is required` };
-  if (CONTROL_CHARS.test(value)) return { field, message: `${label} must not contain control characters` };
-  if (textLength(value) > max) return { field, message: `${label} must be at most ${max} characters` };
+  if (raw === undefined || raw === null) return { field, message: `Enter ${article(field)}` };
+  if (typeof raw !== 'string') return { field, message: `${label} must be text` };
+  if (!raw.isWellFormed()) return { field, message: `${label} contains characters that are not text` };
+  const value = raw.normalize('NFC').trim();
+  if (value === '') return { field, message: `Enter ${article(field)}` };
+  if (INVISIBLE.test(value)) return { field, message: `${label} must not contain invisible or control characters` };
+  return value;
+}
+
+function article(field: StudentField): string {
+  return field === 'email' ? 'an email address' : field === 'age' ? 'your age' : `a ${field}`;
+}
+
+function readText(field: 'name' | 'country', raw: unknown, max: number): string | FieldError {
+  const value = readString(field, raw);
+  if (typeof value !== 'string') return value;
+  if (!VISIBLE.test(value.replace(BLANK_LOOKING, '')))
+    return { field, message: `${FIELD_LABELS[field]} must contain a letter or a digit` };
+  if (codePoints(value) > max) return { field, message: `${FIELD_LABELS[field]} must be ${max} characters or fewer` };
   return value;
 }
 
 function readAge(raw: unknown): string | FieldError {
   const field = 'age';
-  const range = `an integer from ${LIMITS.ageMin} to ${LIMITS.ageMax}`;
+  const message = `Enter your age as a whole number from ${LIMITS.ageMin} to ${LIMITS.ageMax}, like 21`;
   let n: number;
-  if (raw === undefined || raw === null) return { field, message: 'Age is required' };
+  if (raw === undefined || raw === null) return { field, message: 'Enter your age' };
   if (typeof raw === 'number') {
     n = raw;
   } else if (typeof raw === 'string') {
-    const text = raw.trim();
-    if (text === '') return { field, message: 'Age is required' };
-    if (!AGE_PATTERN.test(text)) return { field, message: `Age must be ${range}` };
+    const text = raw.normalize('NFKC').trim();
+    if (text === '') return { field, message: 'Enter your age' };
+    if (!AGE_PATTERN.test(text)) return { field, message };
     n = Number(text);
   } else {
-    return { field, message: `Age must be ${range}` };
+    return { field, message };
   }
-  if (!Number.isInteger(n) || n < LIMITS.ageMin || n > LIMITS.ageMax) return { field, message: `Age must be ${range}` };
+  if (!Number.isInteger(n) || n < LIMITS.ageMin || n > LIMITS.ageMax) return { field, message };
   return String(n);
 }
 
-function readEmail(raw: unknown): string | FieldError {
-  const value = readText('email', raw, LIMITS.email);
-  if (typeof value !== 'string') return value;
-  const email = value.toLowerCase();
-  const at = email.indexOf('@');
-  if (!EMAIL_PATTERN.test(email) || at > EMAIL_LOCAL_MAX) {
-    return { field: 'email', message: 'Email must be a valid email address, like name@example.com' };
+/**
+ * The one spelling of an email: NFKC, then full case folding (JavaScript has lower-casing, not
+ * folding: upper-casing first folds ß to ss and ſ to s, and final sigma folds to σ).
+ */
+export function canonicalEmail(value: string): string {
+  return value.normalize('NFKC').toUpperCase().toLowerCase().replace(/ς/g, 'σ').normalize('NFC');
+}
+
+function scriptsOf(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const ch of text) for (const [name, pattern] of SCRIPTS) if (pattern.test(ch)) found.add(name);
+  return found;
+}
+
+function emailProblem(email: string): string | undefined {
+  const at = email.lastIndexOf('@');
+  if (at <= 0 || email.indexOf('@') !== at) return 'Enter an email address with one @, like name@example.com';
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (Buffer.byteLength(local, 'utf8') > LIMITS.emailLocal)
+    return `The part before the @ must be ${LIMITS.emailLocal} bytes or fewer`;
+  const atoms = local.split('.');
+  if (atoms.some((a) => a === ''))
+    return 'The part before the @ must not start or end with a dot, or have two dots in a row';
+  if (!atoms.every((a) => LOCAL_ATOM.test(a)))
+    return 'The part before the @ has a character an email address cannot have';
+  const scripts = scriptsOf(local);
+  if (scripts.size > 1 && !COMPATIBLE_SCRIPTS.some((ok) => [...scripts].every((s) => ok.has(s)))) {
+    return 'The part before the @ mixes alphabets (for example a Cyrillic letter among Latin ones)';
   }
-  return email;
+  if (domain === '') return 'Enter the domain after the @, like name@example.com';
+  if (!/^[\x21-\x7e]+$/.test(domain))
+    return 'Enter the domain in its ASCII form (an internationalised domain as xn--…)';
+  const labels = domain.split('.');
+  if (labels.length < 2) return 'Enter the whole domain, like example.com';
+  if (labels.some((l) => l.length === 0 || l.length > LIMITS.domainLabel))
+    return `Each part of the domain must be 1 to ${LIMITS.domainLabel} characters`;
+  if (!labels.every((l) => DOMAIN_LABEL.test(l)) || !TOP_LEVEL.test(labels[labels.length - 1] as string)) {
+    return 'Enter an email address like name@example.com';
+  }
+  return undefined;
+}
+
+function readEmail(raw: unknown): string | FieldError {
+  const value = readString('email', raw);
+  if (typeof value !== 'string') return value;
+  const email = canonicalEmail(value);
+  if (INVISIBLE.test(email))
+    return { field: 'email', message: 'Email must not contain invisible or control characters' };
+  if (/\s/u.test(email)) return { field: 'email', message: 'Email must not contain spaces' };
+  if (codePoints(email) > LIMITS.email)
+    return { field: 'email', message: `Email must be ${LIMITS.email} characters or fewer` };
+  const problem = emailProblem(email);
+  return problem ? { field: 'email', message: problem } : email;
 }
 
 /**
- * Validates and normalises a signup. Surrounding whitespace is trimmed, age becomes its
- * canonical decimal string, the email is lowercased, and fields other than the four are dropped.
+ * Validates and normalises a signup: trimmed, NFC, age as its canonical decimal string, the
+ * email in its one spelling, fields other than the four dropped. Normalising is idempotent: a
+ * stored student validates to itself.
  */
 export function validateStudent(input: unknown): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -114,24 +202,23 @@ export function validateStudent(input: unknown): ValidationResult {
     country: readText('country', body.country, LIMITS.country),
   };
   const errors = STUDENT_FIELDS.map((f) => results[f]).filter((r): r is FieldError => typeof r !== 'string');
-  if (errors.length > 0) return { ok: false, message: errors.map((e) => e.message).join('; '), errors };
+  if (errors.length > 0)
+    return { ok: false, message: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors };
   return { ok: true, student: results as Student };
 }
 
+/** Whether two students are the same registration (the values as stored). */
+export function sameStudent(a: Student, b: Student): boolean {
+  return STUDENT_FIELDS.every((f) => a[f] === b[f]);
+}
+
 /**
- * JSON schema (draft-04, as API Gateway models use) for the POST body. It is a coarse gate
- * that rejects malformed bodies before the Lambda runs; the handler's validation above is
- * the authority (trimming, email syntax, age range).
+ * JSON schema (draft-04) of the API's request model: the gateway refuses a body that is not a
+ * JSON object before any Lambda runs. Every field rule is the handler's (above), so every field
+ * error, deployed or local, names its field in the same words.
  */
 export const STUDENT_REQUEST_SCHEMA = {
   $schema: 'http://json-schema.org/draft-04/schema#',
   title: 'StudentSignup',
   type: 'object',
-  required: [...STUDENT_FIELDS],
-  properties: {
-    name: { type: 'string', minLength: 1 },
-    age: { type: ['string', 'integer'] },
-    email: { type: 'string', minLength: 3 },
-    country: { type: 'string', minLength: 1 },
-  },
 } as const;

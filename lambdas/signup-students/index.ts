@@ -1,14 +1,59 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../shared/contract';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { bodyText, respond, respondError } from '../shared/http';
 import { log } from '../shared/log';
-import { validateStudent } from '../shared/student';
+import { type Student, sameStudent, validateStudent } from '../shared/student';
 
 const db = createDocumentClient();
 const TABLE_NAME = requireTableName();
+const KEY = STUDENTS_TABLE.partitionKey;
+
+/**
+ * Spellings of the email that records written before normalisation (by the Python handlers,
+ * which stored what was sent) may carry: as sent, and upper-cased. `npm run migrate:normalize`
+ * rewrites such keys; until then, signup looks for them before it writes.
+ */
+export function legacySpellings(sent: unknown, email: string): string[] {
+  const asSent = typeof sent === 'string' ? sent.trim() : '';
+  return [...new Set([asSent, asSent.toUpperCase(), email.toUpperCase()])].filter((e) => e !== '' && e !== email);
+}
+
+/** A stored record as the student it stands for (legacy records normalise first). */
+function storedStudent(item: Record<string, unknown>): Student | undefined {
+  const checked = validateStudent(
+    Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'object' && v !== null ? String(v) : v])),
+  );
+  return checked.ok ? checked.student : undefined;
+}
+
+/**
+ * The answer when a registration for this email exists: the same values are a retry, answered
+ * as the first signup was (no write); other values are a conflict.
+ */
+function existing(
+  item: Record<string, unknown>,
+  student: Student,
+  requestId: string | undefined,
+): APIGatewayProxyResult {
+  const stored = storedStudent(item);
+  if (stored && sameStudent(stored, student)) {
+    log('info', 'signup repeated', { requestId });
+    return respond(200, SIGNUP_SUCCESS_MESSAGE);
+  }
+  log('info', 'signup rejected', { requestId, reason: 'duplicate' });
+  return respondError(409, 'A student with this email is already registered with other details', {
+    errors: [
+      {
+        field: 'email',
+        message:
+          'This email address is already registered with other details. Use another email address, or contact the registry to change the registration.',
+      },
+    ],
+  });
+}
 
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const requestId = event.requestContext?.requestId;
@@ -32,24 +77,38 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
     log('info', 'signup rejected', { requestId, reason: 'invalid', fields: result.errors.map((e) => e.field) });
     return respondError(400, result.message, { errors: result.errors });
   }
+  const student = result.student;
 
   try {
-    await db.send(
-      new PutCommand({
-        TableName: TABLE_NAME,
-        Item: result.student,
-        // A registration is never overwritten: the first one for an email wins.
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': STUDENTS_TABLE.partitionKey },
-      }),
-    );
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) {
-      log('info', 'signup rejected', { requestId, reason: 'duplicate' });
-      return respondError(409, 'A student with this email is already registered', {
-        errors: [{ field: 'email', message: 'This email is already registered' }],
-      });
+    const legacy = legacySpellings((input as Record<string, unknown>).email, student.email);
+    if (legacy.length > 0) {
+      const found = await db.send(
+        new BatchGetCommand({
+          RequestItems: { [TABLE_NAME]: { Keys: legacy.map((e) => ({ [KEY]: e })), ConsistentRead: true } },
+        }),
+      );
+      const item = found.Responses?.[TABLE_NAME]?.[0];
+      if (item) return existing(item, student, requestId);
     }
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: TABLE_NAME,
+          Item: student,
+          // A registration is never overwritten: the first one for an email wins.
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const stored = await db.send(
+        new GetCommand({ TableName: TABLE_NAME, Key: { [KEY]: student.email }, ConsistentRead: true }),
+      );
+      if (stored.Item) return existing(stored.Item, student, requestId);
+      throw err;
+    }
+  } catch (err) {
     return storeFailure(err, requestId, {
       logMessage: 'signup write failed',
       unavailable: 'Signups are temporarily unavailable; please try again',

@@ -34,6 +34,12 @@ export interface LocalApiOptions {
   readonly integrationTimeoutMs?: number;
   /** Routes served. @default API_ROUTES */
   readonly routes?: readonly ApiRoute[];
+  /**
+   * Invocations of one function in flight at once, like Lambda's concurrency limit; past it the
+   * gateway answers 429 instead of queueing without bound.
+   * @default 100
+   */
+  readonly functionConcurrency?: number;
 }
 
 export interface LocalApi {
@@ -60,19 +66,22 @@ function jsonReply(status: number, body: unknown, headers: Record<string, string
   };
 }
 
-/** What API Gateway answers for a path or method it does not have. */
-const MISSING_ROUTE = () =>
-  jsonReply(
-    403,
-    { message: 'Missing Authentication Token' },
-    { 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' },
-  );
 const corsOrigin = { 'Access-Control-Allow-Origin': CORS_HEADERS['Access-Control-Allow-Origin'] };
+
+/**
+ * An answer API Gateway gives itself: the deployed stack's gateway responses (DEFAULT_4XX,
+ * DEFAULT_5XX, BAD_REQUEST_BODY) carry the CORS origin header and a `{"message"}` body.
+ */
+function gatewayReply(status: number, message: string, errorType: string): Reply {
+  return jsonReply(status, { message }, { ...corsOrigin, 'x-amzn-ErrorType': errorType });
+}
+
+/** What API Gateway answers for a path or method it does not have. */
+const MISSING_ROUTE = () => gatewayReply(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
 
 /** Maps a Lambda proxy result as API Gateway does; anything malformed becomes a 502. */
 export function mapProxyResult(result: unknown): Reply {
-  const bad = () =>
-    jsonReply(502, { message: 'Internal server error' }, { 'x-amzn-ErrorType': 'InternalServerErrorException' });
+  const bad = () => gatewayReply(502, 'Internal server error', 'InternalServerErrorException');
   if (typeof result !== 'object' || result === null) return bad();
   const r = result as {
     statusCode?: unknown;
@@ -101,15 +110,27 @@ export function mapProxyResult(result: unknown): Reply {
   return { status: r.statusCode, headers, body };
 }
 
+/** The body, or `too-large` as soon as it passes the limit (declared or streamed): nothing more is kept. */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    req.resume();
+    return Promise.resolve('too-large');
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
+      if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
+        resolve('too-large');
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(c);
     });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -125,13 +146,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const resourcePath = `/${API_RESOURCE}`;
   const stagePath = `/${API_STAGE}${resourcePath}`;
   const timeoutMs = options.integrationTimeoutMs ?? 29_000;
+  const concurrency = options.functionConcurrency ?? 100;
+  const inFlight = new Map<FunctionName, number>();
 
   async function handle(req: IncomingMessage): Promise<{ reply: Reply; fn?: FunctionName }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
-    if (body === 'too-large') return { reply: jsonReply(413, { message: 'Request Too Long' }, corsOrigin) };
+    if (body === 'too-large') return { reply: gatewayReply(413, 'Request Too Long', 'RequestTooLongException') };
     if (path !== stagePath) return { reply: MISSING_ROUTE() };
     if (method === 'OPTIONS')
       return {
@@ -142,22 +165,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
 
     if (route.bodySchema) {
       // The deployed request validator: a body that does not match the model never reaches the Lambda.
-      let parsed: unknown;
       let problem: string | undefined;
       try {
-        parsed = JSON.parse(body.toString('utf8'));
-        problem = validateAgainstSchema(route.bodySchema as Record<string, unknown>, parsed);
+        problem = validateAgainstSchema(route.bodySchema as Record<string, unknown>, JSON.parse(body.toString('utf8')));
       } catch {
-        problem = 'not JSON';
+        problem = 'Invalid JSON in request body';
       }
-      if (problem)
-        return {
-          reply: jsonReply(
-            400,
-            { message: INVALID_BODY_PREFIX },
-            { ...corsOrigin, 'x-amzn-ErrorType': 'BadRequestException' },
-          ),
-        };
+      if (problem) return { reply: gatewayReply(400, `${INVALID_BODY_PREFIX}: [${problem}]`, 'BadRequestException') };
     }
 
     const event = buildProxyEvent({
@@ -169,6 +183,11 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       body,
       sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
     });
+    const running = inFlight.get(route.functionName) ?? 0;
+    if (running >= concurrency) {
+      return { reply: gatewayReply(429, 'Too Many Requests', 'TooManyRequestsException'), fn: route.functionName };
+    }
+    inFlight.set(route.functionName, running + 1);
     let timer: NodeJS.Timeout | undefined;
     try {
       const result = await Promise.race([
@@ -180,11 +199,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       return { reply: mapProxyResult(result), fn: route.functionName };
     } catch (err) {
       if (err instanceof LambdaInvocationError && err.kind === 'timeout') {
-        return { reply: jsonReply(504, { message: 'Endpoint request timed out' }), fn: route.functionName };
+        return { reply: gatewayReply(504, 'Endpoint request timed out', 'IntegrationTimeout'), fn: route.functionName };
       }
-      return { reply: jsonReply(502, { message: 'Internal server error' }), fn: route.functionName };
+      return {
+        reply: gatewayReply(502, 'Internal server error', 'InternalServerErrorException'),
+        fn: route.functionName,
+      };
     } finally {
       clearTimeout(timer);
+      inFlight.set(route.functionName, (inFlight.get(route.functionName) ?? 1) - 1);
     }
   }
 
@@ -192,7 +215,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const started = performance.now();
     handle(req)
       .catch((): { reply: Reply; fn?: FunctionName } => ({
-        reply: jsonReply(500, { message: 'Internal server error' }),
+        reply: gatewayReply(500, 'Internal server error', 'InternalServerErrorException'),
       }))
       .then(({ reply, fn }) => {
         res.writeHead(reply.status, {

@@ -8,11 +8,9 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
 import { STUDENTS_TABLE } from '../../lambdas/shared/contract';
-import { listen } from './net';
 
 export interface DataTierOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -26,6 +24,8 @@ export interface DataTierOptions {
 export interface DataTier {
   readonly endpoint: string;
   readonly port: number;
+  /** The dynalite process, for a supervisor to watch. */
+  readonly process: ChildProcess;
   close(): Promise<void>;
 }
 
@@ -36,14 +36,40 @@ export const LOCAL_AWS_ENV = {
   AWS_SECRET_ACCESS_KEY: 'local',
 } as const;
 
+const HOST = path.join(__dirname, 'dynalite-host.cjs');
+
+/**
+ * dynalite in a child process of its own (see dynalite-host.cjs): a request the local API is
+ * parsing can never stall the data tier, nor the other way round.
+ */
 export async function startDataTier(options: DataTierOptions): Promise<DataTier> {
-  const server: Server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await listen(server, options.port, options.host ?? '127.0.0.1', 'data tier (dynalite)');
-  const { port, address } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const child = fork(HOST, [String(options.port), host, options.dataDir ?? ''], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (msg: { type: string; port?: number; code?: string; message?: string }) => {
+      if (msg.type === 'listening' && msg.port) return resolve(msg.port);
+      const taken = msg.code === 'EADDRINUSE';
+      reject(
+        new Error(
+          taken
+            ? `data tier (dynalite): port ${options.port} on ${host} is already in use`
+            : `data tier (dynalite): ${msg.message}`,
+        ),
+      );
+    });
+    child.once('exit', (code) => reject(new Error(`data tier (dynalite) exited before listening (${code})`)));
+  });
   return {
-    endpoint: `http://${address}:${port}`,
+    endpoint: `http://${host}:${port}`,
     port,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    process: child,
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
 

@@ -26,12 +26,13 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
+  child: ChildProcess;
 }
 
 export class LambdaInvocationError extends Error {
   constructor(
     message: string,
-    readonly kind: 'handler-error' | 'timeout' | 'crash' | 'init',
+    readonly kind: 'handler-error' | 'timeout' | 'function-timeout' | 'crash' | 'init',
   ) {
     super(message);
     this.name = 'LambdaInvocationError';
@@ -78,6 +79,7 @@ export class LambdaProcess {
         const err = new LambdaInvocationError(`${this.options.functionName} exited (${signal ?? code})`, 'crash');
         reject(err);
         for (const [id, p] of this.pending) {
+          if (p.child !== child) continue;
           clearTimeout(p.timer);
           p.reject(err);
           this.pending.delete(id);
@@ -98,13 +100,48 @@ export class LambdaProcess {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     const context = { awsRequestId: id, functionName: this.options.functionName, functionVersion: '$LATEST' };
     return new Promise((resolve, reject) => {
+      const child = this.child!;
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new LambdaInvocationError(`${this.options.functionName} timed out after ${timeoutMs} ms`, 'timeout'));
+        // Lambda's own timeout is a function error (API Gateway answers 502), not the integration's 504.
+        reject(
+          new LambdaInvocationError(`${this.options.functionName} timed out after ${timeoutMs} ms`, 'function-timeout'),
+        );
+        this.retire(child);
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.child!.send({ type: 'invoke', id, event, context });
+      this.pending.set(id, { resolve, reject, timer, child });
+      child.send({ type: 'invoke', id, event, context });
     });
+  }
+
+  /**
+   * A timed-out invocation is cancelled as Lambda does it, by ending its worker: new invocations
+   * go to a fresh one at once, and the old one is killed when its other invocations are done.
+   */
+  private retire(child: ChildProcess): void {
+    if (this.child === child) {
+      this.child = undefined;
+      this.ready = undefined;
+    }
+    const others = [...this.pending.values()].filter((p) => p.child === child);
+    if (others.length === 0) child.kill('SIGKILL');
+    else
+      Promise.allSettled(
+        others.map(
+          (p) =>
+            new Promise((r) => {
+              const { resolve, reject } = p;
+              p.resolve = (v) => {
+                resolve(v);
+                r(undefined);
+              };
+              p.reject = (e) => {
+                reject(e);
+                r(undefined);
+              };
+            }),
+        ),
+      ).then(() => child.kill('SIGKILL'));
   }
 
   async stop(): Promise<void> {

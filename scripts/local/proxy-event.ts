@@ -36,8 +36,9 @@ function collect(list: [string, string][]): {
   multi: Record<string, string[]> | null;
 } {
   if (list.length === 0) return { single: null, multi: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // No prototype: a parameter or header called `constructor`, `__proto__` or `hasOwnProperty` is just a name.
+  const single: Record<string, string> = Object.create(null);
+  const multi: Record<string, string[]> = Object.create(null);
   for (const [k, v] of list) {
     single[k] = v;
     const values = multi[k] ?? [];

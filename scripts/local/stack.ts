@@ -34,6 +34,12 @@ export interface LocalStackOptions {
   readonly distDir?: string;
   /** Receives log lines, already prefixed with their tier. @default none */
   readonly log?: (line: string) => void;
+  /**
+   * Called when a tier's process exits while the stack is running (not when it stops), with the
+   * tier's name and how it ended. The functions need no watch: a dead one restarts on its next call.
+   * @default none
+   */
+  readonly onTierExit?: (tier: string, how: string) => void;
 }
 
 export interface LocalStack {
@@ -165,6 +171,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const webUrl = `http://${host}:${frontend.port}`;
 
   let stopped: Promise<void> | undefined;
+  const watch = (child: ChildProcess, tier: string) =>
+    child.once('exit', (code, signal) => {
+      if (!stopped) options.onTierExit?.(tier, signal ? `killed by ${signal}` : `exit code ${code}`);
+    });
+  watch(frontend.child, 'presentation tier (frontend)');
+  watch(data.process, 'data tier (dynalite)');
   const stop = () =>
     (stopped ??= (async () => {
       const child = frontend.child;

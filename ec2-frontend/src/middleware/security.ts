@@ -22,5 +22,7 @@ export function securityHeaders(): RequestHandler {
     // Without a certificate the site is plain HTTP behind the load balancer; HSTS would do nothing useful.
     strictTransportSecurity: false,
     frameguard: { action: 'deny' },
+    // Same-origin requests keep their Origin (no-referrer would make a form post's Origin "null").
+    referrerPolicy: { policy: 'same-origin' },
   });
 }

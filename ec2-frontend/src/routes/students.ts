@@ -9,6 +9,7 @@ import {
 } from '../../../lambdas/shared/student';
 import type { StudentPage, StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
+import { sameOrigin } from '../middleware/same-origin';
 import { cursorOf, type PageNav, pageNav, trailOf } from '../pagination';
 
 type FieldErrors = Partial<Record<StudentField, string>>;
@@ -22,7 +23,11 @@ interface FormModel {
 
 interface PageModel extends FormModel {
   title: string;
-  list: { state: 'ok'; page: StudentPage } | { state: 'unavailable' } | { state: 'invalid-cursor' };
+  list:
+    | { state: 'ok'; page: StudentPage }
+    | { state: 'unavailable' }
+    | { state: 'invalid-cursor' }
+    | { state: 'not-loaded' };
   nav: PageNav;
 }
 
@@ -43,19 +48,27 @@ function byName(a: Student, b: Student): number {
 export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router {
   const router = Router();
 
-  async function renderHome(req: Request, res: Response, status: number, form: FormModel): Promise<void> {
+  /** The page; `withList: false` answers without asking the API again (after it just failed). */
+  async function renderHome(
+    req: Request,
+    res: Response,
+    status: number,
+    form: FormModel,
+    withList = true,
+  ): Promise<void> {
     const cursor = cursorOf(req.query.cursor);
     const trail = cursor ? trailOf(req.query.trail) : [];
-    let list: PageModel['list'];
-    try {
-      const page = await api.list({ limit: config.pageSize, cursor }, res.locals.requestId);
-      list = page.invalidCursor
-        ? { state: 'invalid-cursor' }
-        : { state: 'ok', page: { ...page, students: [...page.students].sort(byName) } };
-    } catch (err) {
-      log('warn', 'student list unavailable', { requestId: res.locals.requestId, reason: (err as Error).message });
-      list = { state: 'unavailable' };
-    }
+    let list: PageModel['list'] = { state: 'not-loaded' };
+    if (withList)
+      try {
+        const page = await api.list({ limit: config.pageSize, cursor }, res.locals.requestId);
+        list = page.invalidCursor
+          ? { state: 'invalid-cursor' }
+          : { state: 'ok', page: { ...page, students: [...page.students].sort(byName) } };
+      } catch (err) {
+        log('warn', 'student list unavailable', { requestId: res.locals.requestId, reason: (err as Error).message });
+        list = { state: 'unavailable' };
+      }
     const nav = pageNav(cursor, trail, list.state === 'ok' ? list.page.nextCursor : undefined);
     const model: PageModel = {
       title: 'Student Registration Portal',
@@ -75,6 +88,7 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
 
   router.post(
     '/students',
+    sameOrigin(),
     express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }),
     async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
@@ -96,8 +110,9 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
         case 'duplicate':
           return renderHome(req, res, 409, {
             values,
-            fieldErrors: { email: 'This email is already registered.' },
-            formError: 'This student is already registered.',
+            fieldErrors: { email: 'This email address is already registered with other details' },
+            formError:
+              'This email address is already registered with other details. Use another email address, or contact the registry office to change the registration.',
           });
         case 'invalid':
           return renderHome(req, res, 422, {
@@ -105,13 +120,22 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
             fieldErrors: toFieldErrors(outcome.errors),
             formError: outcome.message,
           });
-        case 'unavailable':
-          log('warn', 'signup unavailable', { requestId: res.locals.requestId, reason: outcome.reason });
-          return renderHome(req, res, 503, {
-            values,
-            fieldErrors: {},
-            formError: 'The registration service is unavailable right now. Please try again in a moment.',
-          });
+        case 'unknown':
+          log('warn', 'signup outcome unknown', { requestId: res.locals.requestId, reason: outcome.reason });
+          // The signup may have been stored. A repeat of the same details is answered as a success
+          // and never stored twice, so the honest next step is to submit again.
+          return renderHome(
+            req,
+            res,
+            503,
+            {
+              values,
+              fieldErrors: {},
+              formError:
+                'We could not confirm your signup: it may or may not have been saved. Submitting the form again is safe: if it was saved, you will see it confirmed, never doubled.',
+            },
+            false,
+          );
       }
     },
   );

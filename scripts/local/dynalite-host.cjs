@@ -1,0 +1,17 @@
+'use strict';
+// Runs dynalite in its own Node process, so that no request the local API parses ever shares
+// an event loop with the data tier. Reports its address over IPC; exits when its parent does.
+const dynalite = require('dynalite');
+
+const [port, host, dataDir] = process.argv.slice(2);
+const server = dynalite({ path: dataDir || undefined, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.on('error', (err) => {
+  process.send({ type: 'error', code: err.code, message: String(err.message) });
+  process.exit(1);
+});
+server.listen(Number(port), host, () => {
+  const address = server.address();
+  process.send({ type: 'listening', port: address.port, address: address.address });
+});
+process.on('disconnect', () => server.close(() => process.exit(0)));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

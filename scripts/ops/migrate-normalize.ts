@@ -1,0 +1,145 @@
+/**
+ * `npm run migrate:normalize`: rewrites records stored before normalisation (the Python handlers
+ * stored what was sent: `GRACE@EXAMPLE.COM`, a Number age, untrimmed names) to their one
+ * normalised form, keyed by the normalised email. It never loses a record:
+ * - two records that normalise to one email are a conflict: both are kept as they are, and listed;
+ * - a record that cannot be normalised (invalid data) is kept and listed;
+ * - a rewrite writes the new record first (only if its key is free), then deletes the old one.
+ * Running it again changes nothing (idempotent); after an interruption it resumes, since a
+ * record already written under its new key is recognised as the same student.
+ *
+ *   npm run migrate:normalize -- [--dry-run] [--table <name>] [--endpoint <url>]
+ *
+ * The table defaults to the environment's (STUDENTS_ENV); credentials and region come from the
+ * AWS SDK's usual sources. Exit codes: 0 done, 1 a store error, 2 usage.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { STUDENTS_TABLE, tableNameFor } from '../../lambdas/shared/contract';
+import { sameStudent, type Student, validateStudent } from '../../lambdas/shared/student';
+import { loadConfig } from '../../stacks/config';
+import { EXIT, runMain, UsageError } from './cli';
+
+const KEY = STUDENTS_TABLE.partitionKey;
+export const USAGE = 'usage: npm run migrate:normalize -- [--dry-run] [--table <name>] [--endpoint <url>]';
+
+export interface MigrationReport {
+  scanned: number;
+  alreadyNormal: number;
+  rewritten: string[];
+  /** Old keys whose record was already stored under the new key (an interrupted run): removed. */
+  resumed: string[];
+  conflicts: { from: string; to: string }[];
+  unfixable: { key: string; reason: string }[];
+}
+
+function asInput(item: Record<string, unknown>): Record<string, unknown> {
+  // Numbers (NumberValue) and sets print as text; the model decides what is valid.
+  return Object.fromEntries(
+    Object.entries(item).map(([k, v]) => [k, typeof v === 'object' && v !== null ? String(v) : v]),
+  );
+}
+
+export async function migrate(
+  db: DynamoDBDocumentClient,
+  table: string,
+  options: { dryRun: boolean },
+): Promise<MigrationReport> {
+  const report: MigrationReport = {
+    scanned: 0,
+    alreadyNormal: 0,
+    rewritten: [],
+    resumed: [],
+    conflicts: [],
+    unfixable: [],
+  };
+  for await (const page of paginateScan({ client: db }, { TableName: table, ConsistentRead: true })) {
+    for (const item of page.Items ?? []) {
+      report.scanned++;
+      const key = String(item[KEY]);
+      const checked = validateStudent(asInput(item));
+      if (!checked.ok) {
+        report.unfixable.push({ key, reason: checked.message });
+        continue;
+      }
+      const student: Student = checked.student;
+      const unchanged =
+        student.email === key && Object.keys(item).length === 4 && sameStudent(student, item as Student);
+      if (unchanged) {
+        report.alreadyNormal++;
+        continue;
+      }
+      if (student.email !== key) {
+        const there = (
+          await db.send(new GetCommand({ TableName: table, Key: { [KEY]: student.email }, ConsistentRead: true }))
+        ).Item;
+        if (there) {
+          const other = validateStudent(asInput(there));
+          if (other.ok && sameStudent(other.student, student)) {
+            if (!options.dryRun) await db.send(new DeleteCommand({ TableName: table, Key: { [KEY]: key } }));
+            report.resumed.push(key);
+          } else {
+            report.conflicts.push({ from: key, to: student.email });
+          }
+          continue;
+        }
+      }
+      if (!options.dryRun) {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: student,
+            // The old record itself (same key) may be replaced by its normal form; another may not.
+            ...(student.email === key
+              ? {}
+              : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': KEY } }),
+          }),
+        );
+        if (student.email !== key) await db.send(new DeleteCommand({ TableName: table, Key: { [KEY]: key } }));
+      }
+      report.rewritten.push(key);
+    }
+  }
+  return report;
+}
+
+export function renderReport(r: MigrationReport, dryRun: boolean): string {
+  const verb = dryRun ? 'would rewrite' : 'rewrote';
+  const lines = [
+    `scanned ${r.scanned}: ${r.alreadyNormal} already normal, ${verb} ${r.rewritten.length}, ${r.resumed.length} finished from an interrupted run, ${r.conflicts.length} conflicts, ${r.unfixable.length} not normalisable`,
+  ];
+  for (const k of r.rewritten) lines.push(`  ${verb}: ${k}`);
+  for (const c of r.conflicts)
+    lines.push(`  CONFLICT (both kept): ${c.from} normalises to ${c.to}, which holds other details`);
+  for (const u of r.unfixable) lines.push(`  NOT NORMALISABLE (kept): ${u.key}: ${u.reason}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  let dryRun = false;
+  let table: string | undefined;
+  let endpoint: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--dry-run') dryRun = true;
+    else if (a === '--table' && argv[i + 1]) table = argv[++i];
+    else if (a === '--endpoint' && argv[i + 1]) endpoint = argv[++i];
+    else throw new UsageError(`unknown option ${a}\n${USAGE}`);
+  }
+  const config = loadConfig(process.env);
+  const client = new DynamoDBClient({ region: config.region, ...(endpoint ? { endpoint } : {}) });
+  const db = DynamoDBDocumentClient.from(client, { unmarshallOptions: { wrapNumbers: true } });
+  try {
+    const report = await migrate(db, table ?? tableNameFor(config.environment), { dryRun });
+    console.log(renderReport(report, dryRun));
+    return EXIT.ok;
+  } catch (err) {
+    console.error(`migrate:normalize: ${(err as Error).name}: ${(err as Error).message}`);
+    return EXIT.failed;
+  } finally {
+    client.destroy();
+  }
+}
+
+if (require.main === module) runMain(main);
