@@ -3,6 +3,7 @@
  * `npm run synth` (or `npx cdktf synth`) writes them to cdktf.out/.
  */
 import { App } from 'cdktf';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FUNCTION_NAMES, type FunctionName } from './lambdas/shared/contract';
 import { DIST } from './scripts/dist';
@@ -11,6 +12,7 @@ import { ApiStack } from './stacks/api-stack';
 import { ConfigError, loadConfig, type DeploymentConfig } from './stacks/config';
 import { DataStack } from './stacks/data-stack';
 import { FrontendStack } from './stacks/frontend-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
 import { NetworkStack } from './stacks/network-stack';
 import type { StudentsStack } from './stacks/students-stack';
 
@@ -29,6 +31,7 @@ export interface StudentsApp {
   readonly data: DataStack;
   readonly api: ApiStack;
   readonly frontend: FrontendStack;
+  readonly monitoring: MonitoringStack;
   /** Every stack, in the order they deploy (dependencies first). */
   readonly stacks: readonly StudentsStack[];
 }
@@ -40,9 +43,13 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): 
   const account = config.manageApiGatewayAccount ? new AccountStack(app, { config }) : undefined;
   const network = new NetworkStack(app, { config });
   const data = new DataStack(app, { config });
+  const frontendZip = path.join(distDir, 'frontend.zip');
   const lambdaZips = Object.fromEntries(
     FUNCTION_NAMES.map((fn) => [fn, path.join(distDir, 'lambdas', `${fn}.zip`)]),
   ) as Record<FunctionName, string>;
+  const missing = [...Object.values(lambdaZips), frontendZip].filter((f) => !existsSync(f));
+  if (missing.length > 0)
+    throw new Error(`${missing.join(', ')} missing: run npm run build first (npm run synth does)`);
   const api = new ApiStack(app, { config, tableName: data.tableName, tableArn: data.tableArn, lambdaZips });
   // The stage's execution logs need the account's CloudWatch role in place first.
   if (account) api.addDependency(account);
@@ -53,10 +60,25 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): 
     instanceSubnetIds: network.instanceSubnetIds,
     instancesArePublic: network.instancesArePublic,
     apiEndpoint: api.studentUrl,
-    frontendZip: path.join(distDir, 'frontend.zip'),
+    frontendZip,
   });
-  const stacks = [...(account ? [account] : []), network, data, api, frontend];
-  return { app, account, network, data, api, frontend, stacks };
+  const monitoring = new MonitoringStack(app, {
+    config,
+    targets: {
+      loadBalancerArnSuffix: frontend.loadBalancerArnSuffix,
+      targetGroupArnSuffix: frontend.targetGroupArnSuffix,
+      autoScalingGroupName: frontend.autoScalingGroupName,
+      minInstances: config.asg.min,
+      apiName: api.apiName,
+      stageName: api.stageName,
+      functionNames: api.functionNames,
+      functionTimeoutSeconds: api.functionTimeoutSeconds,
+      tableName: data.tableName,
+      natGatewayIds: network.natGatewayIds,
+    },
+  });
+  const stacks = [...(account ? [account] : []), network, data, api, frontend, monitoring];
+  return { app, account, network, data, api, frontend, monitoring, stacks };
 }
 
 if (require.main === module) {

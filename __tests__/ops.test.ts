@@ -13,7 +13,13 @@ import { EXIT } from '../scripts/ops/cli';
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
 const plan = (name: string) => path.join(FIXTURES, 'plans', name);
-const ENV_STACKS = ['students-dev-network', 'students-dev-data', 'students-dev-api', 'students-dev-frontend'];
+const ENV_STACKS = [
+  'students-dev-network',
+  'students-dev-data',
+  'students-dev-api',
+  'students-dev-frontend',
+  'students-dev-monitoring',
+];
 const STACKS = ['students-account-us-east-1', ...ENV_STACKS];
 
 /** Runs an ops script as npm would: Node 22 with tsx, from the project root. */
@@ -179,7 +185,7 @@ describe('npm run deploy', () => {
     expect(res.status).toBe(EXIT.stalePlan);
     expect(res.stderr).toContain('students-dev-data: the reviewed plan is stale');
     expect(res.stderr).toContain(
-      'summary: applied: students-account-us-east-1, students-dev-network; failed: students-dev-data; not started: students-dev-api, students-dev-frontend',
+      'summary: applied: students-account-us-east-1, students-dev-network; failed: students-dev-data; not started: students-dev-api, students-dev-frontend, students-dev-monitoring',
     );
   });
 
@@ -187,7 +193,9 @@ describe('npm run deploy', () => {
     planFirst();
     const res = run('deploy.ts', ['--auto-approve'], tfEnv({ FAKE_TF_FAIL: 'students-dev-api' }));
     expect(res.status).toBe(EXIT.failed);
-    expect(res.stderr).toContain('failed: students-dev-api; not started: students-dev-frontend');
+    expect(res.stderr).toContain(
+      'failed: students-dev-api; not started: students-dev-frontend, students-dev-monitoring',
+    );
   });
 
   test('Ctrl-C mid-apply is passed to terraform, which is waited for; nothing after it starts', async () => {
@@ -219,7 +227,7 @@ describe('npm run deploy', () => {
     expect(logAtExit).toContain('students-dev-data got SIGINT, stopping cleanly');
     expect(logAtExit).toContain('students-dev-data stopped');
     expect(applied()).toEqual(['students-account-us-east-1', 'students-dev-network', 'students-dev-data']);
-    expect(stderr).toContain('not started: students-dev-api, students-dev-frontend');
+    expect(stderr).toContain('not started: students-dev-api, students-dev-frontend, students-dev-monitoring');
   });
 
   test('--plan plans and applies stack by stack, showing each plan and stopping at one the guard refuses', () => {
@@ -227,7 +235,9 @@ describe('npm run deploy', () => {
     const res = run('deploy.ts', ['--plan', '--auto-approve'], tfEnv());
     expect(res.status).toBe(EXIT.refused);
     expect(applied()).toEqual(['students-account-us-east-1', 'students-dev-network']);
-    expect(res.stderr).toContain('not started: students-dev-data, students-dev-api, students-dev-frontend');
+    expect(res.stderr).toContain(
+      'not started: students-dev-data, students-dev-api, students-dev-frontend, students-dev-monitoring',
+    );
   });
 });
 
@@ -349,6 +359,45 @@ describe('npm run logs', () => {
     const res = run('logs.ts', ['--api'], awsEnv({ FAKE_LOGS_FAIL: '/students-dev-api/access-logs' }));
     expect(res.status).toBe(EXIT.failed);
     expect(res.stderr).toContain('[api] An error occurred (ResourceNotFoundException)');
+  });
+});
+
+describe('npm run status', () => {
+  const awsEnv = (alarms: string) => ({
+    FAKE_AWS_LOG: log,
+    FAKE_ASG_JSON: path.join(FIXTURES, 'aws', 'describe-asg.json'),
+    FAKE_ALARMS_JSON: path.join(FIXTURES, 'aws', alarms),
+    ...tfEnv({ FAKE_TF_OUTPUTS: path.join(work, 'outputs.json') }),
+  });
+  beforeEach(() =>
+    writeFileSync(
+      path.join(work, 'outputs.json'),
+      JSON.stringify({
+        site_url: { value: 'https://portal.example.edu' },
+        api_url: { value: 'https://api.example/dev/student' },
+      }),
+    ),
+  );
+
+  test('one screen: alarms (ALARM first), hosts, the refresh, the URLs; exit 1 while an alarm fires', () => {
+    const res = run('status.ts', [], awsEnv('describe-alarms.json'));
+    expect(res.status).toBe(EXIT.failed);
+    expect(res.stdout).toContain('site  https://portal.example.edu');
+    expect(res.stdout).toContain('hosts 2 of 4 in service and healthy');
+    expect(res.stdout).toContain('refresh InProgress 50% (Waiting for instances to warm up)');
+    expect(res.stdout).toContain('alarms 3: 1 in ALARM, 1 without data');
+    expect(res.stdout.indexOf('ALARM             students-dev-api-5xx')).toBeLessThan(
+      res.stdout.indexOf('INSUFFICIENT_DATA'),
+    );
+    expect(readFileSync(log, 'utf8')).toContain(
+      'aws cloudwatch describe-alarms --alarm-name-prefix students-dev- --region us-east-1 --output json',
+    );
+  });
+
+  test('exit 0 when every alarm is OK; --json for scripts', () => {
+    const res = run('status.ts', ['--json'], awsEnv('describe-alarms-ok.json'));
+    expect(res.status).toBe(EXIT.ok);
+    expect(JSON.parse(res.stdout)).toMatchObject({ inAlarm: 0, refresh: { status: 'InProgress', percent: 50 } });
   });
 });
 

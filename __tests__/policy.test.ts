@@ -347,8 +347,8 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   // --- logs
   test('CKV_AWS_66: every log group has a retention', () => {
     const groups = all('aws_cloudwatch_log_group');
-    // Flow logs, API access and execution logs, one per function.
-    expect(groups.length).toBe(5);
+    // Flow logs, API access and execution logs, one per function, and the frontend's app and bootstrap logs.
+    expect(groups.length).toBe(7);
     for (const [, , g] of groups) expect(g.retention_in_days).toBeGreaterThan(0);
   });
 });

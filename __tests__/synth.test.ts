@@ -51,6 +51,7 @@ const STACKS = [
   'students-dev-api',
   'students-dev-data',
   'students-dev-frontend',
+  'students-dev-monitoring',
   'students-dev-network',
 ];
 
@@ -84,7 +85,7 @@ function addresses(stack: Json): string[] {
 }
 
 describe('stacks', () => {
-  test('synth writes the four environment stacks, named after the environment, and the account stack', () => {
+  test('synth writes the five environment stacks, named after the environment, and the account stack', () => {
     expect(Object.keys(synth().stacks).sort()).toEqual(STACKS);
     expect(Object.keys(synth({ STUDENTS_ENV: 'qa' }).stacks).sort()).toEqual(
       STACKS.map((s) => s.replace('-dev-', '-qa-')),
@@ -101,35 +102,6 @@ describe('stacks', () => {
         'aws_iam_role_policy_attachment.apigateway-cloudwatch-role-policy',
         'data.aws_caller_identity.account',
       ],
-      'students-dev-network': [
-        'aws_cloudwatch_log_group.flow-log-group',
-        'aws_default_security_group.default-security-group',
-        'aws_eip.nat-ip-0',
-        'aws_flow_log.flow-log',
-        'aws_iam_role.flow-log-role',
-        'aws_iam_role_policy.flow-log-role-policy',
-        'aws_internet_gateway.internet-gateway',
-        'aws_nat_gateway.nat-gateway-0',
-        'aws_route.private-default-route-0',
-        'aws_route.private-default-route-1',
-        'aws_route.public-default-route',
-        'aws_route_table.private-route-table-0',
-        'aws_route_table.private-route-table-1',
-        'aws_route_table.public-route-table',
-        'aws_route_table_association.private-subnet-0-routes',
-        'aws_route_table_association.private-subnet-1-routes',
-        'aws_route_table_association.public-subnet-0-routes',
-        'aws_route_table_association.public-subnet-1-routes',
-        'aws_subnet.private-subnet-0',
-        'aws_subnet.private-subnet-1',
-        'aws_subnet.public-subnet-0',
-        'aws_subnet.public-subnet-1',
-        'aws_vpc.vpc',
-        'aws_vpc_endpoint.s3-endpoint',
-        'data.aws_availability_zones.zones',
-        'data.aws_caller_identity.account',
-      ],
-      'students-dev-data': ['aws_dynamodb_table.students-table'],
       'students-dev-api': [
         'aws_api_gateway_deployment.deployment',
         'aws_api_gateway_gateway_response.bad-request-body-response',
@@ -163,9 +135,12 @@ describe('stacks', () => {
         'aws_lambda_permission.signup-students-allow-apigateway-post',
         'data.terraform_remote_state.cross-stack-reference-input-students-dev-data',
       ],
+      'students-dev-data': ['aws_dynamodb_table.students-table'],
       'students-dev-frontend': [
         'aws_autoscaling_group.asg',
         'aws_autoscaling_policy.cpu-target-tracking',
+        'aws_cloudwatch_log_group.frontend-app-log-group',
+        'aws_cloudwatch_log_group.frontend-bootstrap-log-group',
         'aws_iam_instance_profile.instance-profile',
         'aws_iam_role.instance-role',
         'aws_iam_role_policy.instance-role-artifact',
@@ -201,6 +176,74 @@ describe('stacks', () => {
         'data.terraform_remote_state.cross-stack-reference-input-students-dev-api',
         'data.terraform_remote_state.cross-stack-reference-input-students-dev-network',
         'terraform_data.ami',
+      ],
+      'students-dev-monitoring': [
+        'aws_autoscaling_notification.asg-notifications',
+        'aws_cloudwatch_dashboard.dashboard',
+        'aws_cloudwatch_metric_alarm.alb-5xx',
+        'aws_cloudwatch_metric_alarm.api-4xx',
+        'aws_cloudwatch_metric_alarm.api-5xx',
+        'aws_cloudwatch_metric_alarm.api-latency-p99',
+        'aws_cloudwatch_metric_alarm.asg-in-service',
+        'aws_cloudwatch_metric_alarm.dynamodb-user-errors',
+        'aws_cloudwatch_metric_alarm.list-students-concurrency',
+        'aws_cloudwatch_metric_alarm.list-students-duration-p99',
+        'aws_cloudwatch_metric_alarm.list-students-errors',
+        'aws_cloudwatch_metric_alarm.list-students-throttles',
+        'aws_cloudwatch_metric_alarm.nat-0-packets-dropped',
+        'aws_cloudwatch_metric_alarm.nat-0-port-allocation',
+        'aws_cloudwatch_metric_alarm.signup-students-concurrency',
+        'aws_cloudwatch_metric_alarm.signup-students-duration-p99',
+        'aws_cloudwatch_metric_alarm.signup-students-errors',
+        'aws_cloudwatch_metric_alarm.signup-students-throttles',
+        'aws_cloudwatch_metric_alarm.table-system-errors-batchgetitem',
+        'aws_cloudwatch_metric_alarm.table-system-errors-getitem',
+        'aws_cloudwatch_metric_alarm.table-system-errors-putitem',
+        'aws_cloudwatch_metric_alarm.table-system-errors-scan',
+        'aws_cloudwatch_metric_alarm.table-throttles-batchgetitem',
+        'aws_cloudwatch_metric_alarm.table-throttles-getitem',
+        'aws_cloudwatch_metric_alarm.table-throttles-putitem',
+        'aws_cloudwatch_metric_alarm.table-throttles-scan',
+        'aws_cloudwatch_metric_alarm.target-5xx',
+        'aws_cloudwatch_metric_alarm.target-latency-p99',
+        'aws_cloudwatch_metric_alarm.unhealthy-hosts',
+        'aws_kms_alias.alarm-key-alias',
+        'aws_kms_key.alarm-key',
+        'aws_sns_topic.alarm-topic',
+        'aws_sns_topic_policy.alarm-topic-policy',
+        'data.aws_caller_identity.account',
+        'data.terraform_remote_state.cross-stack-reference-input-students-dev-api',
+        'data.terraform_remote_state.cross-stack-reference-input-students-dev-data',
+        'data.terraform_remote_state.cross-stack-reference-input-students-dev-frontend',
+        'data.terraform_remote_state.cross-stack-reference-input-students-dev-network',
+      ],
+      'students-dev-network': [
+        'aws_cloudwatch_log_group.flow-log-group',
+        'aws_default_security_group.default-security-group',
+        'aws_eip.nat-ip-0',
+        'aws_flow_log.flow-log',
+        'aws_iam_role.flow-log-role',
+        'aws_iam_role_policy.flow-log-role-policy',
+        'aws_internet_gateway.internet-gateway',
+        'aws_nat_gateway.nat-gateway-0',
+        'aws_route.private-default-route-0',
+        'aws_route.private-default-route-1',
+        'aws_route.public-default-route',
+        'aws_route_table.private-route-table-0',
+        'aws_route_table.private-route-table-1',
+        'aws_route_table.public-route-table',
+        'aws_route_table_association.private-subnet-0-routes',
+        'aws_route_table_association.private-subnet-1-routes',
+        'aws_route_table_association.public-subnet-0-routes',
+        'aws_route_table_association.public-subnet-1-routes',
+        'aws_subnet.private-subnet-0',
+        'aws_subnet.private-subnet-1',
+        'aws_subnet.public-subnet-0',
+        'aws_subnet.public-subnet-1',
+        'aws_vpc.vpc',
+        'aws_vpc_endpoint.s3-endpoint',
+        'data.aws_availability_zones.zones',
+        'data.aws_caller_identity.account',
       ],
     });
   });
@@ -512,6 +555,16 @@ describe('frontend', () => {
         Action: ['s3:GetObject', 's3:GetObjectVersion'],
         Resource: '${aws_s3_bucket.artifact-bucket.arn}/frontend/*',
       },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [
+          '${aws_cloudwatch_log_group.frontend-app-log-group.arn}',
+          '${aws_cloudwatch_log_group.frontend-app-log-group.arn}:*',
+          '${aws_cloudwatch_log_group.frontend-bootstrap-log-group.arn}',
+          '${aws_cloudwatch_log_group.frontend-bootstrap-log-group.arn}:*',
+        ],
+      },
     ]);
     expect(resource(fe(), 'aws_iam_role_policy_attachment', 'instance-role-ssm').policy_arn).toBe(
       'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
@@ -562,6 +615,8 @@ describe('frontend', () => {
       artifactKey: 'frontend/x.zip',
       artifactVersion: 'v1',
       region: 'eu-west-1',
+      appLogGroup: '/students-dev/frontend/app',
+      bootstrapLogGroup: '/students-dev/frontend/bootstrap',
       apiEndpoint: 'https://api/dev/student',
       appPort: 3000,
       nodeMajor: 22,
@@ -725,11 +780,17 @@ describe('frontend', () => {
   });
   test('outputs: site URL, API URL, ASG name, artifact bucket, SSM command', () => {
     const out = fe().output;
-    expect(Object.keys(out).sort()).toEqual([
+    // The monitoring stack reads the rest through cdktf's cross-stack outputs.
+    expect(
+      Object.keys(out)
+        .filter((o) => !o.startsWith('cross-stack-output-'))
+        .sort(),
+    ).toEqual([
       'api_url',
       'artifact_bucket',
       'artifact_key',
       'asg_name',
+      'frontend_log_group',
       'region',
       'site_url',
       'ssm_session_command',

@@ -27,6 +27,9 @@ import { definitionHash } from './deployment-trigger';
 import { NodeFunction } from './node-function';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
+/** Each function's timeout: well under API Gateway's 29 s integration timeout. */
+export const FUNCTION_TIMEOUT_SECONDS = 10;
+
 /** Props of the API stack. */
 export interface ApiStackProps extends StudentsStackProps {
   /** Name of the Students table (from the data stack). */
@@ -63,6 +66,11 @@ export class ApiStack extends EnvironmentStack {
   public readonly studentUrl: string;
   public readonly restApiId: string;
   public readonly functionNames: Record<FunctionName, string>;
+  /** The REST API's name and stage: the dimensions of its CloudWatch metrics. */
+  public readonly apiName: string;
+  public readonly stageName: string;
+  /** Each function's timeout, in seconds (its duration alarm's yardstick). */
+  public readonly functionTimeoutSeconds: number;
 
   constructor(scope: Construct, props: ApiStackProps) {
     super(scope, 'api', props);
@@ -96,6 +104,7 @@ export class ApiStack extends EnvironmentStack {
           tableArn: props.tableArn,
           environment: { [TABLE_NAME_VARIABLE]: props.tableName },
           logRetentionDays: config.logRetentionDays,
+          timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
         });
         functions.set(name, fn);
       }
@@ -219,6 +228,9 @@ export class ApiStack extends EnvironmentStack {
     });
 
     this.restApiId = api.id;
+    this.apiName = api.name;
+    this.stageName = stage.stageName;
+    this.functionTimeoutSeconds = FUNCTION_TIMEOUT_SECONDS;
     this.studentUrl = `${stage.invokeUrl}/${API_RESOURCE}`;
     this.functionNames = Object.fromEntries([...functions].map(([name, fn]) => [name, fn.functionName])) as Record<
       FunctionName,

@@ -1,5 +1,6 @@
 import { PROJECT } from '../lambdas/shared/contract';
 import { architectureOf, bool, ConfigError, cidr, int, RETENTION_DAYS } from './config-parsers';
+import { type AlarmThresholds, parseAlarmThresholds } from './alarm-thresholds';
 import { DEV, PRESETS } from './presets';
 
 export { architectureOf, ConfigError } from './config-parsers';
@@ -53,6 +54,10 @@ export interface DeploymentConfig {
    * CloudWatch role. It lives outside every environment, so destroying one never resets it.
    */
   readonly manageApiGatewayAccount: boolean;
+  /** Where alarms are mailed, besides the SNS topic's other subscribers. */
+  readonly alarmEmail?: string;
+  /** The monitoring stack's thresholds. */
+  readonly alarms: AlarmThresholds;
 }
 
 /** Environment variables that override one setting each. */
@@ -79,6 +84,8 @@ export const SETTING_VARIABLES = {
   apiRateLimit: 'STUDENTS_API_RATE_LIMIT',
   apiBurstLimit: 'STUDENTS_API_BURST_LIMIT',
   manageApiGatewayAccount: 'STUDENTS_MANAGE_APIGW_ACCOUNT',
+  alarmEmail: 'STUDENTS_ALARM_EMAIL',
+  alarmThresholds: 'STUDENTS_ALARM_THRESHOLDS',
 } as const;
 
 /** Reads and validates the configuration once. `env` is usually `process.env`. */
@@ -195,6 +202,11 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     5000,
   );
 
+  const alarmEmail = env[v.alarmEmail]?.trim() || preset.alarmEmail;
+  if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i.test(alarmEmail))
+    throw new ConfigError(v.alarmEmail, `"${alarmEmail}" is not an email address`);
+  const alarms = parseAlarmThresholds(v.alarmThresholds, env[v.alarmThresholds], preset.alarms);
+
   return {
     environment,
     region,
@@ -213,6 +225,8 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     ...(stateBucket ? { stateBucket } : {}),
     deletionProtection: bool(v.deletionProtection, env[v.deletionProtection], preset.deletionProtection),
     apiThrottle: { rateLimit, burstLimit },
+    ...(alarmEmail ? { alarmEmail } : {}),
+    alarms,
     manageApiGatewayAccount: bool(
       v.manageApiGatewayAccount,
       env[v.manageApiGatewayAccount],

@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { AssetType, Fn, TerraformAsset, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -42,6 +43,8 @@ export class FrontendStack extends EnvironmentStack {
   public readonly autoScalingGroupName: string;
   public readonly artifactBucketName: string;
   public readonly artifactKey: string;
+  public readonly loadBalancerArnSuffix: string;
+  public readonly targetGroupArnSuffix: string;
 
   constructor(scope: Construct, props: FrontendStackProps) {
     super(scope, 'frontend', props);
@@ -62,6 +65,15 @@ export class FrontendStack extends EnvironmentStack {
       // The new object exists before the old one becomes a noncurrent version.
       lifecycle: { createBeforeDestroy: true },
     });
+
+    // Shipped by the CloudWatch agent on each instance, so the logs outlive the instance.
+    const [appLogs, bootstrapLogs] = ['app', 'bootstrap'].map((kind) => {
+      const group = new CloudwatchLogGroup(this, `frontend-${kind}-log-group`, {
+        name: `/${prefixOf(config)}/frontend/${kind}`,
+        retentionInDays: config.logRetentionDays,
+      });
+      return group;
+    }) as [CloudwatchLogGroup, CloudwatchLogGroup];
 
     const loadBalancer = new LoadBalancer(this, 'load-balancer', {
       namePrefix: prefixOf(config),
@@ -90,6 +102,8 @@ export class FrontendStack extends EnvironmentStack {
         artifactKey: artifact.key,
         artifactVersion: artifact.versionId,
         region: config.region,
+        appLogGroup: appLogs.name,
+        bootstrapLogGroup: bootstrapLogs.name,
         apiEndpoint: props.apiEndpoint,
         appPort: APP_PORT,
         nodeMajor: NODE_MAJOR,
@@ -99,6 +113,11 @@ export class FrontendStack extends EnvironmentStack {
           Effect: 'Allow',
           Action: ['s3:GetObject', 's3:GetObjectVersion'],
           Resource: `${artifactBucket.bucketArn}/${ARTIFACT_PREFIX}*`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          Resource: [appLogs.arn, `${appLogs.arn}:*`, bootstrapLogs.arn, `${bootstrapLogs.arn}:*`],
         },
       ],
       appPort: APP_PORT,
@@ -112,6 +131,8 @@ export class FrontendStack extends EnvironmentStack {
     loadBalancer.allowTo(fleet.securityGroupId, APP_PORT);
 
     this.siteUrl = loadBalancer.siteUrl;
+    this.loadBalancerArnSuffix = loadBalancer.arnSuffix;
+    this.targetGroupArnSuffix = loadBalancer.targetGroupArnSuffix;
     this.autoScalingGroupName = fleet.autoScalingGroupName;
     this.artifactBucketName = artifactBucket.bucketName;
     this.artifactKey = artifactKey;
@@ -123,6 +144,10 @@ export class FrontendStack extends EnvironmentStack {
     new TerraformOutput(this, 'artifact_bucket', { value: artifactBucket.bucketName });
     new TerraformOutput(this, 'artifact_key', { value: artifactKey });
     new TerraformOutput(this, 'region', { value: config.region });
+    new TerraformOutput(this, 'frontend_log_group', {
+      value: appLogs.name,
+      description: 'The app log of every instance, one stream each',
+    });
     new TerraformOutput(this, 'ssm_session_command', {
       description: 'Starts a shell on one in-service instance over SSM (or: npm run connect)',
       value: `aws ssm start-session --region ${config.region} --target "$(aws autoscaling describe-auto-scaling-groups --region ${config.region} --auto-scaling-group-names ${asgName} --query 'AutoScalingGroups[0].Instances[?LifecycleState==\`InService\`].InstanceId | [0]' --output text)"`,

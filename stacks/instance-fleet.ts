@@ -116,7 +116,7 @@ export class InstanceFleet extends Construct {
     const role = new ServiceRole(this, 'instance-role', {
       roleName: `${name}-instance`,
       service: 'ec2.amazonaws.com',
-      policyName: 'read-frontend-artifact',
+      policyName: 'artifact-and-logs',
       policyAddress: 'instance-role-artifact',
       statements: props.statements,
       managedPolicies: { 'instance-role-ssm': 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' },
@@ -190,6 +190,15 @@ export class InstanceFleet extends Construct {
         },
       },
       defaultInstanceWarmup: 120,
+      // Group metrics, for the in-service alarm and the dashboard.
+      enabledMetrics: [
+        'GroupInServiceInstances',
+        'GroupDesiredCapacity',
+        'GroupMinSize',
+        'GroupPendingInstances',
+        'GroupTerminatingInstances',
+      ],
+      metricsGranularity: '1Minute',
       tag: Object.entries({ ...props.tags, Name: name }).map(([key, value]) => ({
         key,
         value,

@@ -91,6 +91,10 @@ export class LoadBalancer extends Construct {
   /** `https://<domain or ALB DNS name>` (or `http://` without a certificate). */
   public readonly siteUrl: string;
   public readonly dnsName: string;
+  /** `app/<name>/<id>`: the LoadBalancer dimension of its CloudWatch metrics. */
+  public readonly arnSuffix: string;
+  /** `targetgroup/<name>/<id>`: the TargetGroup dimension. */
+  public readonly targetGroupArnSuffix: string;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -209,6 +213,8 @@ export class LoadBalancer extends Construct {
     this.securityGroupId = sg.id;
     this.targetGroupArn = targetGroup.arn;
     this.dnsName = alb.dnsName;
+    this.arnSuffix = alb.arnSuffix;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.siteUrl = `${https ? 'https' : 'http'}://${props.domainName ?? alb.dnsName}`;
   }
 

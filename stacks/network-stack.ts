@@ -39,6 +39,8 @@ export class NetworkStack extends EnvironmentStack {
   public readonly instanceSubnetIds: string[];
   /** True when instances run in public subnets and need public addresses (NAT mode `none`). */
   public readonly instancesArePublic: boolean;
+  /** The NAT gateways' ids (none in NAT mode `none`), for their alarms. */
+  public readonly natGatewayIds: string[];
 
   constructor(scope: Construct, props: NetworkStackProps) {
     super(scope, 'network', props);
@@ -174,6 +176,7 @@ export class NetworkStack extends EnvironmentStack {
     });
 
     this.vpcId = vpc.id;
+    this.natGatewayIds = nats.map((n) => n.id);
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.instancesArePublic = config.natMode === 'none';
     this.instanceSubnetIds = (this.instancesArePublic ? publicSubnets : privateSubnets).map((s) => s.id);

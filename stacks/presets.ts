@@ -1,4 +1,5 @@
 /** What an environment name selects before any variable overrides a setting. */
+import { DEFAULT_ALARM_THRESHOLDS } from './alarm-thresholds';
 import type { DeploymentConfig } from './config';
 
 export type Preset = Omit<DeploymentConfig, 'environment'>;
@@ -14,6 +15,7 @@ export const DEV: Preset = {
   instanceConnectEndpoint: false,
   deletionProtection: true,
   apiThrottle: { rateLimit: 50, burstLimit: 100 },
+  alarms: DEFAULT_ALARM_THRESHOLDS,
   manageApiGatewayAccount: true,
 };
 
@@ -26,5 +28,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     asg: { min: 2, desired: 3, max: 8 },
     logRetentionDays: 365,
     apiThrottle: { rateLimit: 200, burstLimit: 400 },
+    // Production pages sooner: a shorter sustained window.
+    alarms: { ...DEFAULT_ALARM_THRESHOLDS, evaluationPeriods: 3, api5xxRate: 0.02 },
   },
 };

@@ -12,6 +12,9 @@ export interface UserDataValues {
   /** The artifact's S3 version: an instance launched from an older template still finds its own. */
   readonly artifactVersion: string;
   readonly region: string;
+  /** CloudWatch log groups the agent ships the app's log and the bootstrap log to. */
+  readonly appLogGroup: string;
+  readonly bootstrapLogGroup: string;
   readonly apiEndpoint: string;
   readonly appPort: number;
   readonly nodeMajor: number;
@@ -27,6 +30,8 @@ function parts(values: UserDataValues): Part[] {
     '@ARTIFACT_KEY@': { value: values.artifactKey },
     '@ARTIFACT_VERSION@': { value: values.artifactVersion },
     '@REGION@': { literal: values.region },
+    '@APP_LOG_GROUP@': { value: values.appLogGroup },
+    '@BOOTSTRAP_LOG_GROUP@': { value: values.bootstrapLogGroup },
     '@API_ENDPOINT@': { value: values.apiEndpoint },
     '@APP_PORT@': { literal: String(values.appPort) },
     '@NODE_MAJOR@': { literal: String(values.nodeMajor) },

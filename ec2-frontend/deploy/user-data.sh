@@ -9,6 +9,8 @@ ARTIFACT_BUCKET='@ARTIFACT_BUCKET@'
 ARTIFACT_KEY='@ARTIFACT_KEY@'
 ARTIFACT_VERSION='@ARTIFACT_VERSION@'
 REGION='@REGION@'
+APP_LOG_GROUP='@APP_LOG_GROUP@'
+BOOTSTRAP_LOG_GROUP='@BOOTSTRAP_LOG_GROUP@'
 API_ENDPOINT='@API_ENDPOINT@'
 APP_PORT='@APP_PORT@'
 NODE_MAJOR='@NODE_MAJOR@'
@@ -17,8 +19,8 @@ APP_ROOT=/opt/students-frontend
 
 echo "bootstrap: node ${NODE_MAJOR}, artifact s3://${ARTIFACT_BUCKET}/${ARTIFACT_KEY} version ${ARTIFACT_VERSION}"
 
-# Node from the distribution's own repository (no third-party download at boot).
-dnf install -y "nodejs${NODE_MAJOR}" unzip
+# Node and the CloudWatch agent from the distribution's own repository (no third-party download at boot).
+dnf install -y "nodejs${NODE_MAJOR}" unzip amazon-cloudwatch-agent logrotate
 NODE_BIN=$(command -v "node-${NODE_MAJOR}" || command -v node)
 "${NODE_BIN}" --version
 
@@ -51,6 +53,37 @@ cat > /etc/systemd/system/students-frontend.service <<'UNIT'
 @SYSTEMD_UNIT@
 UNIT
 sed -i "s#@NODE_BIN@#${NODE_BIN}#; s#@APP_USER@#${APP_USER}#; s#@APP_ROOT@#${APP_ROOT}#" /etc/systemd/system/students-frontend.service
+
+# The app's log lines (JSON, one a line) go to a file the CloudWatch agent ships, with the
+# bootstrap log, so they outlive the instance; logrotate keeps the disk from filling.
+install -d -m 0755 /var/log/students-frontend
+cat > /etc/logrotate.d/students-frontend <<'ROTATE'
+/var/log/students-frontend/*.log {
+  daily
+  rotate 3
+  maxsize 100M
+  missingok
+  notifempty
+  copytruncate
+}
+ROTATE
+cat > /opt/aws/amazon-cloudwatch-agent/etc/students-frontend.json <<AGENT
+{
+  "agent": { "run_as_user": "root" },
+  "logs": {
+    "logs_collected": {
+      "files": {
+        "collect_list": [
+          { "file_path": "/var/log/students-frontend/app.log", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}" },
+          { "file_path": "/var/log/students-frontend-bootstrap.log", "log_group_name": "${BOOTSTRAP_LOG_GROUP}", "log_stream_name": "{instance_id}" }
+        ]
+      }
+    }
+  }
+}
+AGENT
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
+  -c file:/opt/aws/amazon-cloudwatch-agent/etc/students-frontend.json
 
 systemctl daemon-reload
 systemctl enable --now students-frontend.service

@@ -1,9 +1,9 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { NumberValue, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { CURSOR_PATTERN, LIST_LIMIT, NEXT_CURSOR_HEADER, STUDENTS_TABLE } from '../shared/contract';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { queryParam, respond, respondError } from '../shared/http';
-import { log } from '../shared/log';
+import { log, logContext } from '../shared/log';
 import { STUDENT_FIELDS, type Student } from '../shared/student';
 
 const db = createDocumentClient();
@@ -68,7 +68,8 @@ function parseLimit(raw: string | undefined): number | undefined | 'invalid' {
   return n >= LIST_LIMIT.min && n <= LIST_LIMIT.max ? n : 'invalid';
 }
 
-export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+  logContext(context);
   const requestId = event.requestContext?.requestId;
   const limit = parseLimit(queryParam(event, 'limit'));
   if (limit === 'invalid') {

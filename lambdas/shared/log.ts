@@ -19,9 +19,21 @@ export function setLogLevel(level: LogLevel): void {
   configured = thresholdOf(level);
 }
 
+/** What every line of the current invocation carries, as Powertools' logger adds with `addContext`. */
+let invocation: Record<string, unknown> = {};
+let invocations = 0;
+
+/** Call first in a handler: the invocation's Lambda request id, the function's name, and whether this is a cold start. */
+export function logContext(context: { awsRequestId?: string; functionName?: string } | undefined): void {
+  invocations++;
+  invocation = context
+    ? { lambdaRequestId: context.awsRequestId, functionName: context.functionName, coldStart: invocations === 1 }
+    : {};
+}
+
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
   if (ORDER[level] < (configured ?? thresholdOf((process.env.LOG_LEVEL ?? 'info').toLowerCase()))) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
+  const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...invocation, ...fields });
   // stdout/stderr rather than console.*, so the Lambda runtime does not prefix the line.
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 }

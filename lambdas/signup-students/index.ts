@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../shared/contract';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { bodyText, respond, respondError } from '../shared/http';
-import { log } from '../shared/log';
+import { log, logContext } from '../shared/log';
 import { type Student, sameStudent, validateStudent } from '../shared/student';
 
 const db = createDocumentClient();
@@ -55,7 +55,8 @@ function existing(
   });
 }
 
-export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+  logContext(context);
   const requestId = event.requestContext?.requestId;
   const text = bodyText(event);
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {

@@ -4,7 +4,7 @@
  *   npm run logs                                    # both Lambdas' CloudWatch logs, side by side
  *   npm run logs -- --lambda signup-students        # one function
  *   npm run logs -- --api                           # the API's access log
- *   npm run logs -- --frontend [--instance i-…]     # the frontend service's journal, over SSM
+ *   npm run logs -- --frontend [--instance i-…]     # the frontend's app log, from CloudWatch (every instance, or one)
  *   npm run logs -- --since 1h                      # start further back (default 10m)
  *
  * Exits non-zero when a follower fails (no such group, no permission, no AWS CLI). Exit codes: cli.ts.
@@ -12,10 +12,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { FUNCTION_NAMES, type FunctionName } from '../../lambdas/shared/contract';
-import { loadConfig, nameOf } from '../../stacks/config';
+import { loadConfig, nameOf, prefixOf } from '../../stacks/config';
 import { AwsCliError, checkAwsCli } from './aws';
 import { EXIT, runMain, UsageError } from './cli';
-import { findInstance } from './instances';
 
 export const USAGE =
   'usage: npm run logs -- [--lambda <list-students|signup-students> | --api | --frontend [--instance i-…]] [--since <10m|1h|…>]';
@@ -64,20 +63,21 @@ export function logCommands(
   const config = loadConfig(env);
   const region = ['--region', config.region];
   if (args.source === 'frontend') {
-    if (!instance) throw new Error('an instance is needed for --frontend');
-    const command = { command: ['sudo journalctl -u students-frontend -f -o cat'] };
+    // From CloudWatch, where the instances' agent ships the app log: it outlives the instance.
+    const streams = instance ? ['--log-stream-names', instance] : [];
     return [
       [
-        `frontend ${instance}`,
+        'frontend',
         [
-          'ssm',
-          'start-session',
-          '--target',
-          instance,
-          '--document-name',
-          'AWS-StartInteractiveCommand',
-          '--parameters',
-          JSON.stringify(command),
+          'logs',
+          'tail',
+          `/${prefixOf(config)}/frontend/app`,
+          ...streams,
+          '--follow',
+          '--since',
+          args.since,
+          '--format',
+          'short',
           ...region,
         ],
       ],
@@ -125,11 +125,10 @@ export function follow(commands: readonly [string, string[]][]): Promise<number>
 
 async function main(): Promise<number> {
   const args = parseLogArgs(process.argv.slice(2));
-  const config = loadConfig(process.env);
+  loadConfig(process.env); // a bad setting fails before the AWS CLI runs
   try {
     checkAwsCli();
-    const instance = args.source === 'frontend' ? (args.instance ?? findInstance(config)) : undefined;
-    return await follow(logCommands(args, process.env, instance));
+    return await follow(logCommands(args, process.env, args.instance));
   } catch (err) {
     if (!(err instanceof AwsCliError)) throw err;
     console.error(err.message);

@@ -79,7 +79,7 @@ export async function smoke(siteUrl: string, apiUrl: string, options: { post: bo
 }
 
 /** The frontend stack's outputs; it initializes the stack's folder first (quietly), so no operator step is needed. */
-async function outputs(): Promise<{ siteUrl: string; apiUrl: string }> {
+export async function outputs(): Promise<{ siteUrl: string; apiUrl: string }> {
   const config = loadConfig(process.env);
   const stack = nameOf(config, 'frontend');
   if (!existsSync(path.join(stackDir(stack), 'cdk.tf.json'))) await synthesize(config);

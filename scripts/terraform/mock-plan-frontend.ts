@@ -16,6 +16,8 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
     artifactKey: String(object.key),
     artifactVersion: MOCK_ARTIFACT_VERSION,
     region: config.region,
+    appLogGroup: `/students-${config.environment}/frontend/app`,
+    bootstrapLogGroup: `/students-${config.environment}/frontend/bootstrap`,
     apiEndpoint: `${standIn('aws_api_gateway_stage.stage.invoke_url')}/student`,
     appPort: APP_PORT,
     nodeMajor: NODE_MAJOR,
@@ -30,6 +32,11 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
       arn: `arn:aws:s3:::${MOCK_ARTIFACT_BUCKET}`,
     }),
     known('aws_s3_object.frontend-artifact', { version_id: MOCK_ARTIFACT_VERSION }),
+    ...['app', 'bootstrap'].map((k) =>
+      known(`aws_cloudwatch_log_group.frontend-${k}-log-group`, {
+        arn: `arn:aws:logs:us-east-1:123456789012:log-group:frontend-${k}`,
+      }),
+    ),
     known('aws_s3_bucket.alb-log-bucket', { bucket: 'alb-logs-mock', arn: 'arn:aws:s3:::alb-logs-mock' }),
     known('aws_lb.alb', {
       dns_name: 'alb-mock.elb.example',

@@ -147,11 +147,16 @@ export async function validateConfigurations(options: ValidateOptions): Promise<
         ? ` (a schema proxy: the stacks pin ${pinnedVersion}, which the mirror does not hold)`
         : ''),
   );
-  const results = await mapLimit(jobs, Math.max(1, Math.min(4, os.availableParallelism())), async (job) => {
+  const check = async (job: Job) => {
     const result = await checkStack(job, toolchain, tests);
     log(formatResult(result));
     return result;
-  });
+  };
+  // The first init fills the plugin cache alone: concurrent first inits race on it.
+  const [first, ...rest] = jobs;
+  const results = first
+    ? [await check(first), ...(await mapLimit(rest, Math.max(1, Math.min(4, os.availableParallelism())), check))]
+    : [];
   return {
     toolchain,
     terraformVersion: version,
