@@ -3,7 +3,7 @@
  * `npm run synth` (or `npx cdktf synth`) writes them to cdktf.out/.
  */
 import { App } from 'cdktf';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { FUNCTION_NAMES, type FunctionName } from './lambdas/shared/contract';
 import { DIST } from './scripts/dist';
@@ -39,7 +39,9 @@ export interface StudentsApp {
 /** Builds the app for one validated configuration; stacks reference each other through cdktf. */
 export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): StudentsApp {
   const distDir = options.distDir ?? DIST;
-  const app = new App({ outdir: options.outdir ?? 'cdktf.out', skipValidation: false });
+  const outdir = options.outdir ?? 'cdktf.out';
+  mkdirSync(outdir, { recursive: true });
+  const app = new App({ outdir, skipValidation: false });
   const account = config.manageApiGatewayAccount ? new AccountStack(app, { config }) : undefined;
   const network = new NetworkStack(app, { config });
   const data = new DataStack(app, { config });

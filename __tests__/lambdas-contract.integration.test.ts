@@ -401,6 +401,15 @@ describe('handlers (the full contract, on the TypeScript sources)', () => {
       await new Promise((r) => setTimeout(r, 20));
     const logged = lines().join('\n');
     expect(logged).toContain(event.requestContext.requestId);
+    // Every line carries the Lambda request id, the function's name and whether it was a cold start.
+    const parsed = lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const line of parsed)
+      expect(line).toMatchObject({
+        lambdaRequestId: expect.any(String),
+        functionName: expect.stringMatching(/students$/),
+        coldStart: expect.any(Boolean),
+      });
+    expect(parsed.filter((l) => l.functionName === 'signup-students').map((l) => l.coldStart)).toEqual([true, false]);
     expect(logged).toContain('duplicate');
     expect(logged).not.toContain('ada@example.com');
     expect(logged).not.toContain('Lovelace');

@@ -19,6 +19,11 @@ export interface E2eOptions {
   connections: number;
   /** Stop the data tier for this many ms in the middle of the run (soak). */
   outageMs?: number;
+  /**
+   * Pause the signup function's worker (SIGSTOP) for this many ms at three quarters of the run
+   * (soak): the frontend cannot confirm those signups and says the outcome is unknown.
+   */
+  apiPauseMs?: number;
   /** Resubmit a request refused with 5xx after a pause, up to this many times, as a patient user would. @default 0 */
   retries?: number;
 }
@@ -37,6 +42,8 @@ export interface E2eResult {
   duplicatesListed: number;
   fiveHundreds: number;
   refusedDuringOutage: number;
+  /** UI signups the frontend could not confirm (the signup worker paused), resubmitted as the page invites. */
+  unknownOutcomes: number;
   retried: number;
 }
 
@@ -90,6 +97,9 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
   const statuses: Record<string, number> = {};
   const accepted = new Set<string>();
   let refusedDuringOutage = 0;
+  /** UI signups answered "could not confirm" (then resubmitted, as the page invites). */
+  let unknownOutcomes = 0;
+  let paused = false;
   let retried = 0;
   let outage = false;
   const started = performance.now();
@@ -102,7 +112,8 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
         headers: ui ? { 'Content-Type': 'application/x-www-form-urlencoded' } : { 'Content-Type': 'application/json' },
         body: job.body,
       });
-      await res.arrayBuffer();
+      const text = await res.text();
+      if (ui && res.status === 503 && text.includes('could not confirm')) unknownOutcomes++;
       return res.status;
     };
     let next = 0;
@@ -116,7 +127,7 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
           const key = `${job.kind} ${status}`;
           statuses[key] = (statuses[key] ?? 0) + 1;
           if (job.email && (status === 200 || status === 303)) accepted.add(job.email);
-          if (outage && status >= 500) refusedDuringOutage++;
+          if ((outage || paused) && status >= 500) refusedDuringOutage++;
           if (status < 500 || attempt >= (options.retries ?? 0)) break;
           retried++;
           await new Promise((r) => setTimeout(r, 250));
@@ -133,7 +144,20 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
       replacement = await startDataTier({ port, dataDir });
       outage = false;
     };
-    await Promise.all([...Array.from({ length: options.connections }, worker), outageRun()]);
+    const pauseRun = async () => {
+      if (!options.apiPauseMs) return;
+      while (next < (queue.length * 3) / 4) await new Promise((r) => setTimeout(r, 20));
+      const pid = stack.functions.get('signup-students')?.pid;
+      if (!pid) return;
+      paused = true;
+      process.kill(pid, 'SIGSTOP');
+      await new Promise((r) => setTimeout(r, options.apiPauseMs));
+      process.kill(pid, 'SIGCONT');
+      // Answers the paused worker still owes arrive after it resumes.
+      await new Promise((r) => setTimeout(r, 1000));
+      paused = false;
+    };
+    await Promise.all([...Array.from({ length: options.connections }, worker), outageRun(), pauseRun()]);
     const seconds = (performance.now() - started) / 1000;
 
     // Paged read of everything, as a client would page it.
@@ -168,6 +192,7 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
       fiveHundreds,
       refusedDuringOutage,
       retried,
+      unknownOutcomes,
     };
   } finally {
     await stack.stop();
@@ -199,7 +224,7 @@ export function e2eTable(r: E2eResult): string {
         r.accepted,
         r.listed,
         r.missing,
-        `${r.fiveHundreds}${r.options.outageMs ? ` (${r.refusedDuringOutage} during the ${r.options.outageMs} ms outage; ${r.retried} resubmitted)` : ''}`,
+        `${r.fiveHundreds}${r.options.outageMs ? ` (${r.refusedDuringOutage} during the ${r.options.outageMs} ms outage and the ${r.options.apiPauseMs ?? 0} ms API pause; ${r.unknownOutcomes} answered "could not confirm"; ${r.retried} resubmitted)` : ''}`,
       ],
     ],
   );
@@ -215,7 +240,7 @@ export function e2eTable(r: E2eResult): string {
 if (require.main === module) {
   const soak = process.argv.includes('--soak');
   const options: E2eOptions = soak
-    ? { signups: 12_000, malformed: 2_000, connections: 64, outageMs: 1500, retries: 40 }
+    ? { signups: 12_000, malformed: 2_000, connections: 64, outageMs: 1500, apiPauseMs: 3000, retries: 40 }
     : { signups: 2_400, malformed: 400, connections: 64 };
   process.env.LOG_LEVEL ??= 'silent';
   benchE2e(options)

@@ -18,17 +18,23 @@ export interface SynthBench {
   stacks: number;
 }
 
-export function benchSynth(): SynthBench {
+/** Synthesizes all stacks RUNS times from `projectDir` (this project, or a CDK Terrain port of it). */
+export function benchSynth(projectDir = path.resolve(__dirname, '..', '..'), env: NodeJS.ProcessEnv = {}): SynthBench {
   const walls: number[] = [];
   const rss: number[] = [];
   let stacks = 0;
   for (let i = 0; i < RUNS; i++) {
     const out = mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
     const t = performance.now();
-    const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'synth-once.ts'), out], {
-      encoding: 'utf8',
-      cwd: path.resolve(__dirname, '..', '..'),
-    });
+    const res = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(projectDir, 'scripts', 'bench', 'synth-once.ts'), out],
+      {
+        encoding: 'utf8',
+        cwd: projectDir,
+        env: { ...process.env, ...env },
+      },
+    );
     walls.push((performance.now() - t) / 1000);
     if (res.status !== 0) throw new Error(`synth failed: ${res.stderr}`);
     rss.push(JSON.parse(res.stdout).maxRssMiB);
@@ -39,6 +45,20 @@ export function benchSynth(): SynthBench {
   return { wallMedianS: w.p50, wallMaxS: w.max, peakRssMiB: Math.max(...rss), stacks };
 }
 
+/** Both toolchains side by side. */
+export function synthComparison(rows: [toolchain: string, bench: SynthBench][]): string {
+  return table(
+    ['toolchain', 'stacks', `wall, median of ${RUNS}`, 'wall, slowest', 'peak RSS'],
+    rows.map(([name, r]) => [
+      name,
+      r.stacks,
+      `${r.wallMedianS.toFixed(2)} s`,
+      `${r.wallMaxS.toFixed(2)} s`,
+      `${r.peakRssMiB.toFixed(0)} MiB`,
+    ]),
+  );
+}
+
 export function synthTable(r: SynthBench): string {
   return table(
     ['stacks', `wall, median of ${RUNS} (≤ ${TARGET_S} s)`, 'wall, slowest', 'peak RSS'],
@@ -47,6 +67,18 @@ export function synthTable(r: SynthBench): string {
 }
 
 if (require.main === module) {
+  // `--cdktn <dir>`: also the CDK Terrain port that `npm run check:cdktn -- --keep` left in <dir>/project.
+  const i = process.argv.indexOf('--cdktn');
+  if (i !== -1 && process.argv[i + 1]) {
+    const port = path.join(process.argv[i + 1] as string, 'project');
+    console.log(
+      synthComparison([
+        ['cdktf 0.21.0', benchSynth()],
+        ['cdktn 0.24.0', benchSynth(port)],
+      ]),
+    );
+    process.exit(0);
+  }
   const r = benchSynth();
   writeResultIfAsked(r);
   console.log(`machine: ${JSON.stringify(machineFacts())}\n`);

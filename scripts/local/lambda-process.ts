@@ -49,6 +49,11 @@ export class LambdaProcess {
 
   constructor(private readonly options: LambdaProcessOptions) {}
 
+  /** The worker's process id, while one runs (fault drills pause it). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts the child now (otherwise it starts on the first invocation). */
   start(): Promise<void> {
     if (this.ready) return this.ready;

@@ -52,6 +52,7 @@ export interface LocalStack {
   /** The running tiers, for fault tests that stop one. */
   readonly data: DataTier;
   readonly api: LocalApi;
+  readonly functions: ReadonlyMap<FunctionName, LambdaProcess>;
   readonly frontend: ChildProcess;
   stop(): Promise<void>;
 }
@@ -98,6 +99,8 @@ function startFrontend(
 export interface LocalBackend {
   readonly data: DataTier;
   readonly api: LocalApi;
+  /** The functions' worker processes, for fault drills (the soak pauses one). */
+  readonly functions: ReadonlyMap<FunctionName, LambdaProcess>;
   readonly tableName: string;
   stop(): Promise<void>;
 }
@@ -143,6 +146,7 @@ export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> =
   return {
     data,
     api,
+    functions,
     tableName,
     stop: async () => {
       await api.close();
@@ -197,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tableName,
     data,
     api,
+    functions: backend.functions,
     frontend: frontend.child,
     stop,
   };
