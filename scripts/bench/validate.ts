@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CONFIGURATIONS } from '../terraform/configurations';
-import { passed, validateConfigurations } from '../terraform/validate';
+import { formatResult, passed, validateConfigurations } from '../terraform/validate';
 import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
 
 const RUNS = 3;
@@ -28,7 +28,10 @@ async function once(tests: boolean): Promise<{ seconds: number; stacks: number; 
       configurations: CONFIGURATIONS.filter((c) => c.name === 'dev'),
       tests,
     });
-    if (!passed(report)) throw new Error('validation failed: run npm run validate');
+    if (!passed(report)) {
+      const failing = report.results.filter((r) => !r.valid || (r.tests?.failed ?? 0) > 0).map(formatResult);
+      throw new Error(`validation failed:\n${failing.join('\n')}`);
+    }
     return {
       seconds: (performance.now() - started) / 1000,
       stacks: report.results.length,
