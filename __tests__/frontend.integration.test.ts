@@ -113,20 +113,37 @@ describe('POST /students', () => {
     expect(page.text).toContain('<td>Ada Lovelace</td>');
   });
 
-  test('a field error re-renders the form with the message beside the field and the values kept', async () => {
+  test('a field error re-renders the form to the GOV.UK pattern: title, linked summary, messages above the fields, values kept', async () => {
     const res = await request(createApp(config))
       .post('/students')
       .type('form')
       .send({ ...form, age: '200', email: 'nope' })
       .expect(422);
-    expect(res.text).toMatch(/<input id="age"[^>]*aria-invalid="true" aria-describedby="age-error"/);
-    expect(res.text).toContain(
-      '<p class="field-error" id="age-error">Enter your age as a whole number from 1 to 150, like 21</p>',
+    expect(res.text).toContain('<title>Error: Student Registration Portal</title>');
+    expect(res.text).toMatch(/<div class="error-summary" id="error-summary" role="alert"[^>]*tabindex="-1" autofocus>/);
+    expect(res.text).toContain('<a href="#age">Enter your age as a whole number from 1 to 150, like 21</a>');
+    expect(res.text).toContain('<a href="#email">Enter an email address with one @, like name@example.com</a>');
+    const age = res.text.slice(res.text.indexOf('<label for="age">'), res.text.indexOf('<label for="email">'));
+    expect(age.indexOf('id="age-error"')).toBeLessThan(age.indexOf('<input id="age"'));
+    expect(age).toContain('<span class="visually-hidden">Error:</span> Enter your age');
+    expect(age).toMatch(
+      /<input id="age" name="age" type="text" value="200"[\s\S]*inputmode="numeric"[\s\S]*aria-describedby="age-hint age-error"[\s\S]*aria-invalid="true"/,
     );
-    expect(res.text).toContain('id="email-error"');
+    expect(res.text).toMatch(/<input id="email"[^>]*type="email"[\s\S]*?spellcheck="false"/);
     expect(res.text).toContain('value="Ada Lovelace"');
     expect(res.text).toContain('value="nope"');
     expect(await scanAll(backend.data, backend.tableName)).toEqual([]);
+  });
+
+  test('the country stays free text, with suggestions from a country list', async () => {
+    const res = await request(createApp(config)).get('/').expect(200);
+    expect(res.text).toMatch(/<input id="country"[\s\S]*?list="countries"/);
+    expect(res.text).toContain('<option value="United Kingdom">');
+    expect(res.text).toContain('<option value="Åland Islands">');
+    expect(res.text).not.toContain('three tiers');
+    // Only the country field offers the list (EJS includes see the page's own variables).
+    expect(res.text.match(/list="/g)).toHaveLength(1);
+    expect(res.text).not.toContain('[object');
   });
 
   test('a duplicate email says "already registered" and keeps the first registration', async () => {
@@ -177,7 +194,9 @@ describe('API outages', () => {
   }
 
   test('API down: the page says the list is unavailable, signups fail visibly, /healthz stays 200, /readyz 503', async () => {
-    const app = createApp(loadFrontendConfig({ API_ENDPOINT: `${await closedPortUrl()}/dev/student` }));
+    const app = createApp(
+      loadFrontendConfig({ API_ENDPOINT: `${await closedPortUrl()}/dev/student`, LOG_LEVEL: 'silent' }),
+    );
     const page = await request(app).get('/').expect(200);
     expect(page.text).toContain('The student list is unavailable right now');
     const signup = await request(app).post('/students').type('form').send(form).expect(503);
@@ -192,7 +211,7 @@ describe('API outages', () => {
   test('API slow: calls time out and the page still renders', async () => {
     const slow = await stallingServer();
     try {
-      const app = createApp(loadFrontendConfig({ API_ENDPOINT: slow.url, API_TIMEOUT_MS: '300' }));
+      const app = createApp(loadFrontendConfig({ API_ENDPOINT: slow.url, API_TIMEOUT_MS: '300', LOG_LEVEL: 'silent' }));
       const started = Date.now();
       const page = await request(app).get('/').expect(200);
       expect(Date.now() - started).toBeLessThan(5000);

@@ -174,7 +174,7 @@ describe('UI forms', () => {
   afterAll(() => backend.stop());
 
   test('never a 500, and what was typed comes back escaped', async () => {
-    const app = createApp(loadFrontendConfig({ API_ENDPOINT: backend.api.studentUrl }));
+    const app = createApp(loadFrontendConfig({ API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'silent' }));
     let n = 0;
     await fc.assert(
       fc.asyncProperty(

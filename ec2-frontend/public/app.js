@@ -2,9 +2,9 @@
 (() => {
   var form = document.querySelector('form.signup');
   if (!form) return;
-  // Focus the first field with an error, so keyboard and screen-reader users land on it.
-  var invalid = form.querySelector('[aria-invalid="true"]');
-  if (invalid) invalid.focus();
+  // The error summary takes the focus (autofocus does it without JavaScript; this is a fallback).
+  var summary = document.getElementById('error-summary');
+  if (summary && document.activeElement !== summary) summary.focus();
   // One submission at a time: a double click must not send the form twice.
   form.addEventListener('submit', () => {
     var button = form.querySelector('button[type="submit"]');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { setLogLevel } from '../../lambdas/shared/log';
 import { FIELD_LABELS, LIMITS, STUDENT_FIELDS } from '../../lambdas/shared/student';
 import { StudentsApi } from './api-client';
+import { COUNTRIES } from './countries';
 import type { FrontendConfig } from './config';
 import { errorPage, notFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
@@ -44,7 +45,7 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
   app.set('view cache', true);
   // Pages are never cached (no-store), so hashing each body for an ETag would be wasted work.
   app.set('etag', false);
-  Object.assign(app.locals, { labels: FIELD_LABELS, limits: LIMITS, fields: STUDENT_FIELDS });
+  Object.assign(app.locals, { labels: FIELD_LABELS, limits: LIMITS, fields: STUDENT_FIELDS, countries: COUNTRIES });
 
   app.use(requestLog());
   app.use(securityHeaders());

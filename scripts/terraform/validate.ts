@@ -76,6 +76,13 @@ function diagnostics(json: string): { valid: boolean; lines: string[] } {
   return { valid: out.valid, lines };
 }
 
+let queue: Promise<unknown> = Promise.resolve();
+function serially<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task, task);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 /** init, validate and (with `tests`) the mock-plan test of one synthesized stack folder. */
 export async function checkStack(job: Job, toolchain: Toolchain, tests: boolean): Promise<StackResult> {
   const started = Date.now();
@@ -84,7 +91,11 @@ export async function checkStack(job: Job, toolchain: Toolchain, tests: boolean)
     ...r,
     seconds: (Date.now() - started) / 1000,
   });
-  const init = await runTerraform(['init', '-backend=false', '-input=false', '-no-color'], job.dir, toolchain);
+  // One init at a time: Terraform's plugin cache is not safe for concurrent use (it fails with
+  // "still not detected in … plugin-cache"); validate and test then run in parallel.
+  const init = await serially(() =>
+    runTerraform(['init', '-backend=false', '-input=false', '-no-color'], job.dir, toolchain),
+  );
   if (init.code !== 0)
     return done({ valid: false, diagnostics: [`terraform init failed: ${(init.stderr || init.stdout).trim()}`] });
   const validate = await runTerraform(['validate', '-json', '-no-color'], job.dir, toolchain);

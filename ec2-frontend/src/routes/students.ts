@@ -70,8 +70,10 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
         list = { state: 'unavailable' };
       }
     const nav = pageNav(cursor, trail, list.state === 'ok' ? list.page.nextCursor : undefined);
+    const failed = Object.keys(form.fieldErrors).length > 0 || Boolean(form.formError);
     const model: PageModel = {
-      title: 'Student Registration Portal',
+      // GOV.UK: a page that answers a failed submission says so first, in its title.
+      title: `${failed ? 'Error: ' : ''}Student Registration Portal`,
       list,
       nav,
       ...form,
@@ -97,11 +99,7 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
       ) as Record<StudentField, string>;
       const checked = validateStudent(values);
       if (!checked.ok) {
-        return renderHome(req, res, 422, {
-          values,
-          fieldErrors: toFieldErrors(checked.errors),
-          formError: 'Please correct the highlighted fields.',
-        });
+        return renderHome(req, res, 422, { values, fieldErrors: toFieldErrors(checked.errors) });
       }
       const outcome = await api.signup(checked.student, res.locals.requestId);
       switch (outcome.kind) {
