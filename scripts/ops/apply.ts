@@ -7,13 +7,40 @@ import { existsSync } from 'node:fs';
 import { EXIT } from './cli';
 import { analyse, type GuardOptions, type PlanReport } from './plan-guard';
 import { readPlan } from './plan-check';
-import { interruption, type StackPlan, terraform } from './terraform';
+import { interruption, planFailureHint, planStack, type StackPlan, TerraformFailure, terraform } from './terraform';
 
 export interface ApplyOutcome {
   readonly applied: string[];
   readonly failed?: string;
   readonly notStarted: string[];
   readonly code: number;
+}
+
+/**
+ * Plans each stack in turn (saving it), with the guard's report for each; a failed plan prints
+ * Terraform's errors and what to do, and stops there with its exit code.
+ */
+export async function planAll(
+  stacks: readonly string[],
+  planArgs: (stack: string) => string[],
+  purpose: 'deploy' | 'destroy',
+  guard: GuardOptions,
+): Promise<PlanReport[] | number> {
+  const reports: PlanReport[] = [];
+  for (const stack of stacks) {
+    if (interruption.signal) return EXIT.interrupted;
+    console.error(`=== ${stack}: terraform plan${purpose === 'destroy' ? ' -destroy' : ''}`);
+    try {
+      const plan = await planStack(stack, planArgs(stack), purpose);
+      reports.push(analyse(stack, readPlan(plan.json), guard));
+    } catch (err) {
+      if (interruption.signal) return EXIT.interrupted;
+      if (!(err instanceof TerraformFailure)) throw err;
+      console.error(`\n${err.message}\n${err.result.stderr.trim()}\n\n${planFailureHint(err.result.stderr)}`);
+      return EXIT.failed;
+    }
+  }
+  return reports;
 }
 
 /** The guard's reports over saved plans, or the stacks that have none. */

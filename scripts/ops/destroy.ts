@@ -6,11 +6,11 @@
  *
  *   npm run destroy -- --confirm <env> [--allow-destroy <address>]... [--auto-approve] [--local-state]
  */
-import { applyInOrder, applyPlan } from './apply';
+import { applyInOrder, applyPlan, planAll } from './apply';
 import { confirm, EXIT, opsConfig, parseOps, runMain, UsageError } from './cli';
-import { readPlan, render } from './plan-check';
-import { analyse, blocking, type PlanReport } from './plan-guard';
-import { interruption, planFailureHint, planStack, savedPlan, synthesize, TerraformFailure } from './terraform';
+import { render } from './plan-check';
+import { blocking } from './plan-guard';
+import { savedPlan, synthesize } from './terraform';
 
 export const USAGE =
   'usage: npm run destroy -- --confirm <env> [--allow-destroy <address>]... [--auto-approve] [--local-state]';
@@ -25,20 +25,8 @@ async function main(): Promise<number> {
   }
   const { environmentStacks } = await synthesize(config);
   const order = [...environmentStacks].reverse();
-  const reports: PlanReport[] = [];
-  for (const stack of order) {
-    if (interruption.signal) return EXIT.interrupted;
-    console.error(`=== ${stack}: terraform plan -destroy`);
-    try {
-      const plan = await planStack(stack, ['-destroy'], 'destroy');
-      reports.push(analyse(stack, readPlan(plan.json), options));
-    } catch (err) {
-      if (interruption.signal) return EXIT.interrupted;
-      if (!(err instanceof TerraformFailure)) throw err;
-      console.error(`\n${err.message}\n${err.result.stderr.trim()}\n\n${planFailureHint(err.result.stderr)}`);
-      return EXIT.failed;
-    }
-  }
+  const reports = await planAll(order, () => ['-destroy'], 'destroy', options);
+  if (typeof reports === 'number') return reports;
   console.log(render(reports, 'text'));
   if (blocking(reports).length > 0) {
     console.error(

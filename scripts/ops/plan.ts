@@ -7,11 +7,11 @@
  *   npm run plan -- [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami]
  *                   [--local-state] [--json | --markdown]
  */
-import { blocking, type PlanReport } from './plan-guard';
-import { readPlan, render } from './plan-check';
-import { analyse } from './plan-guard';
+import { planAll } from './apply';
 import { EXIT, opsConfig, parseOps, runMain } from './cli';
-import { interruption, planFailureHint, planStack, synthesize, TerraformFailure } from './terraform';
+import { render } from './plan-check';
+import { blocking } from './plan-guard';
+import { synthesize } from './terraform';
 
 export const USAGE =
   'usage: npm run plan -- [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami] [--local-state] [--json | --markdown]';
@@ -25,20 +25,8 @@ async function main(): Promise<number> {
   const options = parseOps(process.argv.slice(2), ['guard', 'update-ami', 'local-state', 'format'], USAGE);
   const config = opsConfig(options);
   const { stacks } = await synthesize(config);
-  const reports: PlanReport[] = [];
-  for (const stack of stacks) {
-    if (interruption.signal) return EXIT.interrupted;
-    console.error(`=== ${stack}: terraform plan`);
-    try {
-      const plan = await planStack(stack, planArgsFor(stack, options.updateAmi));
-      reports.push(analyse(stack, readPlan(plan.json), options));
-    } catch (err) {
-      if (interruption.signal) return EXIT.interrupted;
-      if (!(err instanceof TerraformFailure)) throw err;
-      console.error(`\n${err.message}\n${err.result.stderr.trim()}\n\n${planFailureHint(err.result.stderr)}`);
-      return EXIT.failed;
-    }
-  }
+  const reports = await planAll(stacks, (stack) => planArgsFor(stack, options.updateAmi), 'deploy', options);
+  if (typeof reports === 'number') return reports;
   console.log(render(reports, options.format));
   if (options.format === 'text')
     console.log('\nNext: review plans/<stack>/plan.txt, then npm run deploy applies exactly these plans.');
