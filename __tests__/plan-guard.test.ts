@@ -9,6 +9,7 @@ import path from 'node:path';
 import { checkFiles, EXIT } from '../scripts/ops/plan-check';
 import { attributeChanges } from '../scripts/ops/plan-diff';
 import { analyse, kindOf, type PlanJson, planLine } from '../scripts/ops/plan-guard';
+import { planFailureHint } from '../scripts/ops/terraform';
 import { STATEFUL_RESOURCES, statefulRuleFor } from '../stacks/stateful';
 
 const PLANS = path.join(__dirname, 'fixtures', 'plans');
@@ -209,4 +210,13 @@ test('the stateful list is one place, with a reason for each entry', () => {
   expect(STATEFUL_RESOURCES.every((r) => r.why.length > 10)).toBe(true);
   expect(statefulRuleFor('aws_s3_bucket_policy.artifact-bucket-policy')).toBeUndefined();
   expect(statefulRuleFor('aws_launch_template.launch-template')).toBeUndefined();
+});
+
+test('a failed plan gets the hint that fits what Terraform said', () => {
+  expect(planFailureHint('Error: Instance cannot be destroyed … lifecycle.prevent_destroy set')).toMatch(
+    /lift deletion protection first[\s\S]*--allow-destroy/,
+  );
+  expect(planFailureHint('Error: Unable to find remote state')).toMatch(/npm run deploy -- --plan/);
+  expect(planFailureHint('Error acquiring the state lock')).toMatch(/A stuck state lock/);
+  expect(planFailureHint('Error: something else')).toMatch(/nothing was applied/);
 });

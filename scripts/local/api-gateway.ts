@@ -15,6 +15,7 @@ import {
   type ApiRoute,
   type FunctionName,
 } from '../../lambdas/shared/contract';
+import { gatewayReply, MISSING_ROUTE, mapProxyResult, type Reply } from './gateway-replies';
 import { validateAgainstSchema } from './json-schema';
 import { LambdaInvocationError } from './lambda-process';
 import { listen } from './net';
@@ -51,64 +52,6 @@ export interface LocalApi {
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: Buffer;
-}
-
-function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return {
-    status,
-    headers: { 'Content-Type': 'application/json', ...headers },
-    body: Buffer.from(JSON.stringify(body)),
-  };
-}
-
-const corsOrigin = { 'Access-Control-Allow-Origin': CORS_HEADERS['Access-Control-Allow-Origin'] };
-
-/**
- * An answer API Gateway gives itself: the deployed stack's gateway responses (DEFAULT_4XX,
- * DEFAULT_5XX, BAD_REQUEST_BODY) carry the CORS origin header and a `{"message"}` body.
- */
-function gatewayReply(status: number, message: string, errorType: string): Reply {
-  return jsonReply(status, { message }, { ...corsOrigin, 'x-amzn-ErrorType': errorType });
-}
-
-/** What API Gateway answers for a path or method it does not have. */
-const MISSING_ROUTE = () => gatewayReply(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
-
-/** Maps a Lambda proxy result as API Gateway does; anything malformed becomes a 502. */
-export function mapProxyResult(result: unknown): Reply {
-  const bad = () => gatewayReply(502, 'Internal server error', 'InternalServerErrorException');
-  if (typeof result !== 'object' || result === null) return bad();
-  const r = result as {
-    statusCode?: unknown;
-    headers?: unknown;
-    multiValueHeaders?: unknown;
-    body?: unknown;
-    isBase64Encoded?: unknown;
-  };
-  if (typeof r.statusCode !== 'number' || !Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599)
-    return bad();
-  if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') return bad();
-  const headers: Record<string, string | string[]> = {};
-  if (r.headers !== undefined && r.headers !== null) {
-    if (typeof r.headers !== 'object') return bad();
-    for (const [k, v] of Object.entries(r.headers)) headers[k] = String(v);
-  }
-  if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null) {
-    if (typeof r.multiValueHeaders !== 'object') return bad();
-    for (const [k, v] of Object.entries(r.multiValueHeaders)) {
-      if (!Array.isArray(v)) return bad();
-      headers[k] = v.map(String);
-    }
-  }
-  const text = typeof r.body === 'string' ? r.body : '';
-  const body = r.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
-  return { status: r.statusCode, headers, body };
-}
 
 /** The body, or `too-large` as soon as it passes the limit (declared or streamed): nothing more is kept. */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

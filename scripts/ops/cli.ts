@@ -38,6 +38,13 @@ export interface OpsOptions {
 
 type Flag = 'auto-approve' | 'local-state' | 'update-ami' | 'plan' | 'format' | 'confirm' | 'guard';
 
+/** The value after the flag at `i`, or a usage error naming the flag. */
+export function flagValue(argv: readonly string[], i: number, usage: string): string {
+  const v = argv[i + 1];
+  if (!v || v.startsWith('--')) throw new UsageError(`${argv[i]} needs a value\n${usage}`);
+  return v;
+}
+
 /** Parses the flags a command accepts; anything else throws a UsageError with the usage line. */
 export function parseOps(argv: readonly string[], accepted: readonly Flag[], usage: string): OpsOptions {
   const lists = { allowDestroy: [] as string[], allowUnprotect: [] as string[] };

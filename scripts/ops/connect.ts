@@ -16,7 +16,7 @@ import path from 'node:path';
 import { loadConfig, nameOf } from '../../stacks/config';
 import { APP_PORT } from '../../stacks/frontend-stack';
 import { AwsCliError, awsJson, checkAwsCli } from './aws';
-import { EXIT, runMain, UsageError } from './cli';
+import { EXIT, flagValue, runMain, UsageError } from './cli';
 import { findInstance } from './instances';
 
 /** Clear of `npm start`'s ports (3000, 3001), so a forward and the local stack can run side by side. */
@@ -36,11 +36,7 @@ export function parseConnectArgs(argv: readonly string[]): ConnectOptions {
   const o: ConnectOptions = { mode: 'ssm', user: 'ec2-user', localPort: DEFAULT_FORWARD_PORT };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    const value = () => {
-      const v = argv[++i];
-      if (!v || v.startsWith('--')) throw new UsageError(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
+    const value = () => flagValue(argv, i++, USAGE);
     if (a === '--ssh') o.mode = 'ssh';
     else if (a === '--port-forward') {
       o.mode = 'port-forward';

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { FUNCTION_NAMES, type FunctionName } from '../../lambdas/shared/contract';
 import { loadConfig, nameOf, prefixOf } from '../../stacks/config';
 import { AwsCliError, checkAwsCli } from './aws';
-import { EXIT, runMain, UsageError } from './cli';
+import { EXIT, flagValue, runMain, UsageError } from './cli';
 
 export const USAGE =
   'usage: npm run logs -- [--lambda <list-students|signup-students> | --api | --frontend [--instance i-…]] [--since <10m|1h|…>]';
@@ -33,11 +33,7 @@ export function parseLogArgs(argv: readonly string[]): LogArgs {
   let since = '10m';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    const value = () => {
-      const v = argv[++i];
-      if (!v || v.startsWith('--')) throw new UsageError(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
+    const value = () => flagValue(argv, i++, USAGE);
     if (a === '--lambda') {
       const v = value() as FunctionName;
       if (!FUNCTION_NAMES.includes(v)) throw new UsageError(`--lambda takes one of ${FUNCTION_NAMES.join(', ')}`);
