@@ -13,21 +13,10 @@ import { loadConfig } from '../../stacks/config';
 import { DIST } from '../build';
 import { CONFIGURATIONS, type NamedConfiguration } from './configurations';
 import { mockPlanTest } from './mock-plans';
+import { checkStack, formatResult, type Job, type StackResult, seedProviders } from './stack-check';
 import { applyProxyVersion, mapLimit, prepareToolchain, runTerraform, type Toolchain } from './toolchain';
 
-export interface StackResult {
-  readonly configuration: string;
-  readonly stack: string;
-  readonly dir: string;
-  readonly valid: boolean;
-  /** Validation errors and warnings, one line each (`file:line: summary: detail`). */
-  readonly diagnostics: string[];
-  /** `terraform test` counts, when tests ran. */
-  readonly tests?: { readonly passed: number; readonly failed: number; readonly output: string };
-  /** Also stands for these configurations, whose stack was byte-identical. */
-  readonly sameIn: string[];
-  readonly seconds: number;
-}
+export { checkStack, formatResult, type Job, type StackResult } from './stack-check';
 
 export interface ValidationReport {
   /** The toolchain the checks ran with, for further checks in the same folder. */
@@ -50,62 +39,6 @@ export interface ValidateOptions {
   readonly tests?: boolean;
   /** Receives each line of progress. @default none */
   readonly log?: (line: string) => void;
-}
-
-export interface Job {
-  readonly configuration: string;
-  readonly stack: string;
-  readonly dir: string;
-  readonly sameIn: string[];
-}
-
-function diagnostics(json: string): { valid: boolean; lines: string[] } {
-  const out = JSON.parse(json) as {
-    valid: boolean;
-    diagnostics: {
-      severity: string;
-      summary: string;
-      detail?: string;
-      range?: { filename: string; start: { line: number } };
-    }[];
-  };
-  const lines = out.diagnostics.map(
-    (d) =>
-      `${d.range ? `${d.range.filename}:${d.range.start.line}: ` : ''}${d.severity}: ${d.summary}${d.detail ? `: ${d.detail}` : ''}`,
-  );
-  return { valid: out.valid, lines };
-}
-
-let queue: Promise<unknown> = Promise.resolve();
-function serially<T>(task: () => Promise<T>): Promise<T> {
-  const run = queue.then(task, task);
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-/** init, validate and (with `tests`) the mock-plan test of one synthesized stack folder. */
-export async function checkStack(job: Job, toolchain: Toolchain, tests: boolean): Promise<StackResult> {
-  const started = Date.now();
-  const done = (r: Omit<StackResult, 'configuration' | 'stack' | 'dir' | 'sameIn' | 'seconds'>): StackResult => ({
-    ...job,
-    ...r,
-    seconds: (Date.now() - started) / 1000,
-  });
-  // One init at a time: Terraform's plugin cache is not safe for concurrent use (it fails with
-  // "still not detected in … plugin-cache"); validate and test then run in parallel.
-  const init = await serially(() =>
-    runTerraform(['init', '-backend=false', '-input=false', '-no-color'], job.dir, toolchain),
-  );
-  if (init.code !== 0)
-    return done({ valid: false, diagnostics: [`terraform init failed: ${(init.stderr || init.stdout).trim()}`] });
-  const validate = await runTerraform(['validate', '-json', '-no-color'], job.dir, toolchain);
-  const { valid, lines } = diagnostics(validate.stdout);
-  if (!valid || !tests) return done({ valid, diagnostics: lines });
-  const test = await runTerraform(['test', '-no-color'], job.dir, toolchain);
-  const counts = /(\d+) passed, (\d+) failed/.exec(test.stdout);
-  const passed = Number(counts?.[1] ?? 0);
-  const failed = test.code === 0 ? Number(counts?.[2] ?? 0) : Math.max(1, Number(counts?.[2] ?? 0));
-  return done({ valid, diagnostics: lines, tests: { passed, failed, output: `${test.stdout}${test.stderr}`.trim() } });
 }
 
 async function terraformVersion(toolchain: Toolchain, cwd: string): Promise<string> {
@@ -152,6 +85,13 @@ export async function validateConfigurations(options: ValidateOptions): Promise<
   for (const job of jobs) applyProxyVersion(job.dir, toolchain);
   const version = await terraformVersion(toolchain, options.workDir);
   const validatedVersion = toolchain.proxyVersion ?? pinnedVersion;
+  const seedProblem = await seedProviders(
+    options.workDir,
+    toolchain,
+    validatedVersion,
+    jobs.map((j) => j.dir),
+  );
+  if (seedProblem) log(`seeding the provider failed, each stack inits by itself: ${seedProblem}`);
   log(
     `Terraform ${version}; AWS provider ${validatedVersion} from ${toolchain.source}` +
       (toolchain.proxyVersion
@@ -176,18 +116,6 @@ export async function validateConfigurations(options: ValidateOptions): Promise<
     validatedVersion,
     results,
   };
-}
-
-export function formatResult(r: StackResult): string {
-  const status = !r.valid ? 'INVALID' : r.tests && r.tests.failed > 0 ? 'TEST FAILED' : 'ok';
-  const tests = r.tests ? `, mock plan ${r.tests.passed} passed ${r.tests.failed} failed` : '';
-  const same = r.sameIn.length ? ` (same stack in ${r.sameIn.join(', ')})` : '';
-  const lines = [
-    `${status.padEnd(11)} ${r.configuration.padEnd(9)} ${r.stack.padEnd(28)} valid=${r.valid}${tests} ${r.seconds.toFixed(1)} s${same}`,
-  ];
-  for (const d of r.diagnostics) lines.push(`    ${d}`);
-  if (r.tests && r.tests.failed > 0) lines.push(...r.tests.output.split('\n').map((l) => `    ${l}`));
-  return lines.join('\n');
 }
 
 export function passed(report: ValidationReport): boolean {
