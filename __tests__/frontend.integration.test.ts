@@ -3,12 +3,11 @@
  * the built Lambda bundles and dynalite; outages by a closed port and a server that stalls.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApp } from '../ec2-frontend/src/app';
 import { loadFrontendConfig, type FrontendConfig } from '../ec2-frontend/src/config';
 import { startBackend, type LocalBackend } from '../scripts/local/stack';
-import { closedPortUrl } from './helpers/net';
+import { closedPortUrl, listenAsStudentApi, type StandIn } from './helpers/net';
 import { clearTable, putRaw, scanAll, studentItem } from './helpers/store';
 
 let backend: LocalBackend;
@@ -179,19 +178,12 @@ describe('POST /students', () => {
 });
 
 describe('API outages', () => {
-  async function stallingServer(): Promise<{ url: string; close: () => void }> {
-    const server = http.createServer(() => {
-      /* never answers */
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev/student`,
-      close: () => {
-        server.closeAllConnections();
-        server.close();
-      },
-    };
-  }
+  const stallingServer = (): Promise<StandIn> =>
+    listenAsStudentApi(
+      http.createServer(() => {
+        /* never answers */
+      }),
+    );
 
   test('API down: the page says the list is unavailable, signups fail visibly, /healthz stays 200, /readyz 503', async () => {
     const app = createApp(

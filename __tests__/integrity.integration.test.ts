@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -16,6 +15,7 @@ import { startLocalApi } from '../scripts/local/api-gateway';
 import { LambdaProcess } from '../scripts/local/lambda-process';
 import { type LocalBackend, startBackend } from '../scripts/local/stack';
 import { migrate } from '../scripts/ops/migrate-normalize';
+import { listenAsStudentApi, type StandIn } from './helpers/net';
 import { clearTable, putRaw, scanAll } from './helpers/store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localClient } from '../scripts/local/data-tier';
@@ -42,7 +42,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
   });
 
 /** A proxy in front of the API that forwards every request but answers only after `delayMs`. */
-async function slowProxy(target: string, delayMs: number): Promise<{ url: string; close: () => void }> {
+async function slowProxy(target: string, delayMs: number): Promise<StandIn> {
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -54,14 +54,7 @@ async function slowProxy(target: string, delayMs: number): Promise<{ url: string
     const text = await answer.text();
     setTimeout(() => res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(text), delayMs);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev/student`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
+  return listenAsStudentApi(server);
 }
 
 describe('safe retries', () => {
