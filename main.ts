@@ -52,7 +52,13 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): 
   const missing = [...Object.values(lambdaZips), frontendZip].filter((f) => !existsSync(f));
   if (missing.length > 0)
     throw new Error(`${missing.join(', ')} missing: run npm run build first (npm run synth does)`);
-  const api = new ApiStack(app, { config, tableName: data.tableName, tableArn: data.tableArn, lambdaZips });
+  const api = new ApiStack(app, {
+    config,
+    tableName: data.tableName,
+    tableArn: data.tableArn,
+    nameIndexArn: data.nameIndexArn,
+    lambdaZips,
+  });
   // The stage's execution logs need the account's CloudWatch role in place first.
   if (account) api.addDependency(account);
   const frontend = new FrontendStack(app, {

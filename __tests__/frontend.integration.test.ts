@@ -2,13 +2,17 @@
  * The Express frontend through supertest, with the API played by the real local API Gateway,
  * the built Lambda bundles and dynalite; outages by a closed port and a server that stalls.
  */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../ec2-frontend/src/app';
 import { loadFrontendConfig, type FrontendConfig } from '../ec2-frontend/src/config';
 import { startBackend, type LocalBackend } from '../scripts/local/stack';
 import { closedPortUrl, listenAsStudentApi, type StandIn } from './helpers/net';
-import { clearTable, putRaw, scanAll, studentItem } from './helpers/store';
+import { pagerLink, rowsOf } from './helpers/html';
+import { clearTable, indexedItem, putRaw, scanAll, studentItem } from './helpers/store';
 
 let backend: LocalBackend;
 let config: FrontendConfig;
@@ -30,16 +34,27 @@ describe('GET /', () => {
     expect(res.text).toContain('No students yet');
   });
 
-  test('lists students from the API, sorted by name', async () => {
-    await putRaw(backend.data, backend.tableName, [
-      { email: { S: 'c@x.org' }, name: { S: 'Charlie' }, age: { S: '30' }, country: { S: 'Chile' } },
-      { email: { S: 'a@x.org' }, name: { S: 'alice' }, age: { S: '20' }, country: { S: 'Austria' } },
-      { email: { S: 'b@x.org' }, name: { S: 'Bob' }, age: { N: '25' }, country: { S: 'Brazil' } },
-    ]);
+  test('lists students in one order: by name, ignoring case and accents, then by email', async () => {
+    await putRaw(
+      backend.data,
+      backend.tableName,
+      [
+        { email: 'c@x.org', name: 'Charlie', age: '30', country: 'Chile' },
+        { email: 'a@x.org', name: 'alice', age: '20', country: 'Austria' },
+        { email: 'e@x.org', name: 'Émile', age: '20', country: 'France' },
+        { email: 'd@x.org', name: 'emile', age: '20', country: 'France' },
+        { email: 'b@x.org', name: 'Bob', age: '25', country: 'Brazil' },
+      ].map(indexedItem),
+    );
     const res = await request(createApp(config)).get('/').expect(200);
-    const names = [...res.text.matchAll(/<tr><td>([^<]*)<\/td>/g)].map((m) => m[1]);
-    expect(names).toEqual(['alice', 'Bob', 'Charlie']);
-    expect(res.text).toContain('<td>25</td>');
+    expect(rowsOf(res.text).map((r) => `${r.name} ${r.email}`)).toEqual([
+      'alice a@x.org',
+      'Bob b@x.org',
+      'Charlie c@x.org',
+      'emile d@x.org',
+      'Émile e@x.org',
+    ]);
+    expect(res.text).toContain('All students, by name');
   });
 
   test('escapes hostile names: markup shows as text and never as a tag', async () => {
@@ -47,12 +62,7 @@ describe('GET /', () => {
     await putRaw(
       backend.data,
       backend.tableName,
-      hostile.map((name, i) => ({
-        email: { S: `h${i}@x.org` },
-        name: { S: name },
-        age: { S: '20' },
-        country: { S: '<b>bold</b>' },
-      })),
+      hostile.map((name, i) => indexedItem({ email: `h${i}@x.org`, name, age: '20', country: '<b>bold</b>' })),
     );
     const res = await request(createApp(config)).get('/').expect(200);
     expect(res.text).not.toContain('<img src=x');
@@ -63,53 +73,85 @@ describe('GET /', () => {
     expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  test('pages through more than one page with next and previous links, each student once', async () => {
+  test('pages through the whole order with next and previous links, each student once, numbered', async () => {
     await putRaw(
       backend.data,
       backend.tableName,
       Array.from({ length: 120 }, (_, i) => studentItem(i)),
     );
     const app = createApp(config);
-    const seen: string[] = [];
-    const pages: string[] = [];
-    let next: string | undefined = '/';
-    while (next) {
-      const res: request.Response = await request(app).get(next).expect(200);
-      pages.push(next);
-      seen.push(...[...res.text.matchAll(/<td>(student\d+@example\.com)<\/td>/g)].map((m) => m[1]!));
-      next = /<a class="button button--secondary" rel="next" href="([^"]+)"/
-        .exec(res.text)?.[1]
-        ?.replace(/&amp;/g, '&');
-      if (pages.length > 1) expect(res.text).toMatch(/rel="prev"/);
+    const pages: { href: string; emails: string[] }[] = [];
+    for (let href: string | undefined = '/'; href; ) {
+      const res: request.Response = await request(app).get(href).expect(200);
+      pages.push({ href, emails: rowsOf(res.text).map((r) => r.email) });
+      expect(res.text).toContain(`Page ${pages.length}</span>`);
+      // No email in any link: positions are opaque tokens.
+      for (const rel of ['next', 'prev'] as const) expect(pagerLink(res.text, rel) ?? '').not.toMatch(/%40|@/);
+      href = pagerLink(res.text, 'next');
     }
-    expect(pages).toHaveLength(3);
-    expect(seen).toHaveLength(120);
-    expect(new Set(seen).size).toBe(120);
-    // Previous from page 3 returns page 2's students.
-    const third = await request(app).get(pages[2]!).expect(200);
-    const prev = /rel="prev" href="([^"]+)"/.exec(third.text)![1]!.replace(/&amp;/g, '&');
-    const second = await request(app).get(prev).expect(200);
-    const secondAgain = await request(app).get(pages[1]!).expect(200);
-    const emails = (html: string) => [...html.matchAll(/<td>(student\d+@example\.com)<\/td>/g)].map((m) => m[1]);
-    expect(emails(second.text)).toEqual(emails(secondAgain.text));
-    expect(second.text).toContain('Page 2');
+    const seen = pages.flatMap((p) => p.emails);
+    expect(pages.map((p) => p.emails.length)).toEqual([50, 50, 20]);
+    expect(seen).toEqual(Array.from({ length: 120 }, (_, i) => `student${i}@example.com`));
+    // Previous from page 3 is page 2, and from page 2 the first page.
+    const third = await request(app).get(pages[2]!.href).expect(200);
+    const second = await request(app).get(pagerLink(third.text, 'prev')!).expect(200);
+    expect(rowsOf(second.text).map((r) => r.email)).toEqual(pages[1]!.emails);
+    expect(second.text).toContain('Page 2</span>');
+    expect(pagerLink(second.text, 'prev')).toBe('/#students');
   });
 
-  test('a stale or edited cursor says so and links back to the start', async () => {
-    const res = await request(createApp(config)).get('/?cursor=eyJub3QiOiJ2YWxpZCJ9').expect(200);
+  test('search: a name prefix, case- and accent-insensitive, or an exact email; a bad search is a 400 at the field', async () => {
+    await putRaw(
+      backend.data,
+      backend.tableName,
+      [
+        { email: 'zoe@x.org', name: 'Zoë Kraus', age: '20', country: 'Austria' },
+        { email: 'zoran@x.org', name: 'zoran Ivić', age: '21', country: 'Serbia' },
+        { email: 'ada@x.org', name: 'Ada Zoe', age: '22', country: 'Peru' },
+      ].map(indexedItem),
+    );
+    const app = createApp(config);
+    const byName = await request(app).get('/?q=ZO').expect(200);
+    expect(rowsOf(byName.text).map((r) => r.name)).toEqual(['Zoë Kraus', 'zoran Ivić']);
+    expect(byName.text).toContain('value="ZO"');
+    const byEmail = await request(app).get('/?q=ADA@X.ORG').expect(200);
+    expect(rowsOf(byEmail.text).map((r) => r.name)).toEqual(['Ada Zoe']);
+    const none = await request(app).get('/?q=xyz').expect(200);
+    expect(none.text).toContain('No student matches that search.');
+    const bad = await request(app).get('/?q=%3F%3F').expect(400);
+    expect(bad.text).toContain('<title>Error: Student Registration Portal</title>');
+    expect(bad.text).toMatch(/id="q-error"><span class="visually-hidden">Error:<\/span> Search for a name/);
+  });
+
+  test('a stale or edited position says so and links back to the start', async () => {
+    const res = await request(createApp(config)).get('/?from=eyJub3QiOiJ2YWxpZCJ9').expect(200);
     expect(res.text).toContain('That page link is no longer valid');
   });
 });
 
 describe('POST /students', () => {
-  test('success stores the normalised student and redirects to / with a message (post/redirect/get)', async () => {
+  test('success stores the student and redirects to a confirmation that only this browser sees', async () => {
     const app = createApp(config);
     const res = await request(app).post('/students').type('form').send(form).expect(303);
-    expect(res.headers.location).toBe('/?registered=1');
+    expect(res.headers.location).toBe('/registered');
     expect(await scanAll(backend.data, backend.tableName)).toEqual([{ ...form, email: 'ada@example.com' }]);
-    const page = await request(app).get(res.headers.location!).expect(200);
-    expect(page.text).toContain('the student is registered');
-    expect(page.text).toContain('<td>Ada Lovelace</td>');
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/^registration=[\w-]+; Max-Age=600; Path=\/registered; HttpOnly; SameSite=Lax$/);
+    const page = await request(app).get('/registered').set('Cookie', cookie.split(';')[0]!).expect(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('Ada Lovelace is registered');
+    expect(page.text).toContain('<strong>ada@example.com</strong>');
+    // The link to the student's place: a page that starts with them, marked, and no email in the URL.
+    const place = /href="(\/\?from=[^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+    expect(place).not.toMatch(/@|%40/);
+    const list = await request(app).get(place).expect(200);
+    expect(rowsOf(list.text)[0]).toEqual({ ...form, email: 'ada@example.com', name: 'Ada Lovelace' });
+    expect(list.text).toMatch(/<tr class="is-you" id="you" aria-current="true">/);
+    // A shared link, without the cookie, shows nothing personal; a forged cookie is not shown back.
+    const shared = await request(app).get('/registered').expect(200);
+    expect(shared.text).not.toContain('Ada');
+    const forged = Buffer.from(JSON.stringify(['<b>x</b>', 'not an email'])).toString('base64url');
+    expect((await request(app).get('/registered').set('Cookie', `registration=${forged}`)).text).not.toContain('<b>x');
   });
 
   test('a field error re-renders the form to the GOV.UK pattern: title, linked summary, messages above the fields, values kept', async () => {
@@ -254,9 +296,21 @@ describe('security, health and errors', () => {
   });
 
   test('a failure renders a friendly 500 page with no stack trace', async () => {
-    const broken = createApp(config, { rootDir: '/nonexistent' });
-    const res = await request(broken).get('/').expect(500);
-    expect(res.text).toContain('Something went wrong');
-    expect(res.text).not.toMatch(/at .+:\d+:\d+|Error:|ENOENT|nonexistent/);
+    // An artifact whose views are missing: the page cannot render.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'students-broken-'));
+    cpSync(path.join(__dirname, '..', 'ec2-frontend', 'public'), path.join(root, 'public'), { recursive: true });
+    try {
+      const res = await request(createApp(config, { rootDir: root }))
+        .get('/')
+        .expect(500);
+      expect(res.text).toContain('Something went wrong');
+      expect(res.text).not.toMatch(/at .+:\d+:\d+|Error:|ENOENT|students-broken/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('a missing public/ fails at start, naming it: never pages without their stylesheet', () => {
+    expect(() => createApp(config, { rootDir: '/nonexistent' })).toThrow(/nonexistent\/public/);
   });
 });

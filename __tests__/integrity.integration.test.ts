@@ -14,9 +14,9 @@ import { loadFrontendConfig } from '../ec2-frontend/src/config';
 import { startLocalApi } from '../scripts/local/api-gateway';
 import { LambdaProcess } from '../scripts/local/lambda-process';
 import { type LocalBackend, startBackend } from '../scripts/local/stack';
-import { migrate } from '../scripts/ops/migrate-normalize';
+import { migrate } from '../scripts/ops/backfill';
 import { listenAsStudentApi, type StandIn } from './helpers/net';
-import { clearTable, putRaw, scanAll } from './helpers/store';
+import { clearTable, indexedItem, putRaw, scanAll } from './helpers/store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localClient } from '../scripts/local/data-tier';
 
@@ -199,9 +199,10 @@ describe('cross-site form posts', () => {
   });
 });
 
-describe('npm run migrate:normalize', () => {
+describe('npm run backfill', () => {
   const db = () =>
     DynamoDBDocumentClient.from(localClient(backend.data.endpoint), { unmarshallOptions: { wrapNumbers: true } });
+  const indexed = { email: 'indexed@example.com', name: 'Indexed Already', age: '33', country: 'SE' };
   const legacy = [
     { email: { S: 'LEGACY-UPPER@EXAMPLE.COM' }, name: { S: ' Legacy Upper ' }, age: { N: '30' }, country: { S: 'UK' } },
     { email: { S: 'Twin@Example.com' }, name: { S: 'Twin One' }, age: { S: '20' }, country: { S: 'FR' } },
@@ -210,26 +211,39 @@ describe('npm run migrate:normalize', () => {
     { email: { S: 'broken@example.com' }, name: { S: '\u200B' }, age: { S: '40' }, country: { S: 'NO' } },
   ];
 
-  test('rewrites legacy keys, keeps both sides of a conflict, is idempotent and resumes', async () => {
-    await putRaw(backend.data, backend.tableName, legacy);
+  test('rewrites legacy keys, indexes records from before the name index, keeps both sides of a conflict, is idempotent and resumes', async () => {
+    await putRaw(backend.data, backend.tableName, [...legacy, indexedItem(indexed)]);
+    const dry = await migrate(db(), backend.tableName, { dryRun: true });
+    expect(dry).toMatchObject({ scanned: 6, alreadyNormal: 1, rewritten: ['LEGACY-UPPER@EXAMPLE.COM'] });
+    expect(await scanAll(backend.data, backend.tableName, { raw: true })).toHaveLength(6);
     const first = await migrate(db(), backend.tableName, { dryRun: false });
     expect(first).toMatchObject({
-      scanned: 5,
-      alreadyNormal: 2,
+      scanned: 6,
+      alreadyNormal: 1,
       rewritten: ['LEGACY-UPPER@EXAMPLE.COM'],
       conflicts: [{ from: 'Twin@Example.com', to: 'twin@example.com' }],
     });
+    expect([...first.indexed].sort()).toEqual(['ok@example.com', 'twin@example.com']);
+    // Every normalisable record is now in the name order (the directory lists it).
+    const listed = (await (await fetch(`${backend.api.studentUrl}?order=name`)).json()) as { email: string }[];
+    expect(listed.map((s) => s.email)).toEqual([
+      'ok@example.com',
+      'indexed@example.com',
+      'legacy-upper@example.com',
+      'twin@example.com',
+    ]);
     expect(first.unfixable.map((u) => u.key)).toEqual(['broken@example.com']);
     const emails = (await scanAll(backend.data, backend.tableName)).map((s) => s.email).sort();
     expect(emails).toEqual([
       'Twin@Example.com',
       'broken@example.com',
+      'indexed@example.com',
       'legacy-upper@example.com',
       'ok@example.com',
       'twin@example.com',
     ]);
     const second = await migrate(db(), backend.tableName, { dryRun: false });
-    expect(second.rewritten).toEqual([]);
+    expect(second).toMatchObject({ alreadyNormal: 4, rewritten: [], indexed: [] });
     // An interrupted run: the new record written, the old one not yet deleted.
     await putRaw(backend.data, backend.tableName, [legacy[0]!]);
     const resumed = await migrate(db(), backend.tableName, { dryRun: false });

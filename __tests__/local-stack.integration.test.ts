@@ -100,12 +100,14 @@ describe('local stack', () => {
     expect(bad.status).toBe(400);
   });
 
-  test('the UI: a form POST redirects, and the list shows the new student', async () => {
+  test('the UI: a form POST redirects to the confirmation, and the list shows the new student', async () => {
     const body = new URLSearchParams({ name: 'Katherine Johnson', age: '101', email: 'kj@nasa.gov', country: 'USA' });
     const post = await fetch(`${stack.webUrl}/students`, { method: 'POST', body, redirect: 'manual' });
     expect(post.status).toBe(303);
-    const page = await fetch(`${stack.webUrl}${post.headers.get('location')}`);
-    expect(await page.text()).toContain('<td>Katherine Johnson</td>');
+    const cookie = (post.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const page = await fetch(`${stack.webUrl}${post.headers.get('location')}`, { headers: { cookie } });
+    expect(await page.text()).toContain('Katherine Johnson is registered');
+    expect(await (await fetch(stack.webUrl)).text()).toContain('<td data-label="Name">Katherine Johnson</td>');
   });
 
   test('a port that is already taken gets a clear error naming the tier', async () => {

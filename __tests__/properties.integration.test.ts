@@ -4,6 +4,7 @@
  * own processes, against dynalite) and the UI: never a 5xx, never an invalid record stored,
  * whatever is stored lists back exactly as stored, and the page always escapes.
  */
+import { directoryAttributes } from '../lambdas/shared/directory';
 import fc from 'fast-check';
 import request from 'supertest';
 import { createApp } from '../ec2-frontend/src/app';
@@ -139,6 +140,9 @@ describe('handlers against dynalite', () => {
     expect(stored.size).toBeGreaterThan(0); // the generators reach the accepting path too
     const inTable = await scanAll(backend.data, backend.tableName);
     expect(inTable.every(isValidStored)).toBe(true);
+    // Each accepted signup is in the name order: its index keys are there, and right.
+    for (const item of await scanAll(backend.data, backend.tableName, { raw: true }))
+      expect(item).toMatchObject(directoryAttributes(item as Student));
     expect(new Map(inTable.map((s) => [s.email as string, s]))).toEqual(stored);
     // Whatever is stored lists back exactly as stored.
     const listed = JSON.parse(

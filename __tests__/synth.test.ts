@@ -199,10 +199,12 @@ describe('stacks', () => {
         'aws_cloudwatch_metric_alarm.table-system-errors-batchgetitem',
         'aws_cloudwatch_metric_alarm.table-system-errors-getitem',
         'aws_cloudwatch_metric_alarm.table-system-errors-putitem',
+        'aws_cloudwatch_metric_alarm.table-system-errors-query',
         'aws_cloudwatch_metric_alarm.table-system-errors-scan',
         'aws_cloudwatch_metric_alarm.table-throttles-batchgetitem',
         'aws_cloudwatch_metric_alarm.table-throttles-getitem',
         'aws_cloudwatch_metric_alarm.table-throttles-putitem',
+        'aws_cloudwatch_metric_alarm.table-throttles-query',
         'aws_cloudwatch_metric_alarm.table-throttles-scan',
         'aws_cloudwatch_metric_alarm.target-5xx',
         'aws_cloudwatch_metric_alarm.target-latency-p99',
@@ -356,7 +358,21 @@ describe('data', () => {
     expect(table).toMatchObject({
       name: 'students-dev-Students',
       hash_key: STUDENTS_TABLE.partitionKey,
-      attribute: [{ name: 'email', type: 'S' }],
+      attribute: [
+        { name: 'email', type: 'S' },
+        { name: 'directory', type: 'S' },
+        { name: 'nameKey', type: 'S' },
+      ],
+      // The name order: a whole page read from the index, never the table.
+      global_secondary_index: [
+        {
+          name: 'by-name',
+          hash_key: 'directory',
+          range_key: 'nameKey',
+          projection_type: 'INCLUDE',
+          non_key_attributes: ['name', 'age', 'country'],
+        },
+      ],
       billing_mode: 'PAY_PER_REQUEST',
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true },
@@ -440,6 +456,14 @@ describe('api', () => {
       const table = policy.Statement.find((s: Json) => s.Sid === 'Table');
       expect(table.Action).toEqual(FUNCTION_TABLE_ACTIONS[name]);
       expect(table.Resource).toMatch(/cross-stack-reference-input-students-dev-data.*tablearn/);
+      // Only the list queries the name index, and only with Query, on that index alone.
+      const index = policy.Statement.find((s: Json) => s.Sid === 'Index');
+      if (name === 'list-students') {
+        expect(index.Action).toEqual(['dynamodb:Query']);
+        expect(index.Resource).toMatch(/tablearn.*\/index\/by-name$/);
+      } else {
+        expect(index).toBeUndefined();
+      }
       expect(policy.Statement.find((s: Json) => s.Sid === 'OwnLogs').Resource).toBe(
         `\${aws_cloudwatch_log_group.${name}-logs.arn}:*`,
       );
@@ -477,7 +501,7 @@ describe('api', () => {
       '{"message":"refused"}',
     ],
     ['an integration timeout', 'post-integration', 'timeout_milliseconds', 10000],
-    ['method request parameters', 'get-method', 'request_parameters', { 'method.request.querystring.q': false }],
+    ['method request parameters', 'get-method', 'request_parameters', { 'method.request.querystring.extra': false }],
     ['an integration response', 'options-integration-response', 'response_templates.application/json', '{}'],
   ])(
     'changing %s changes the deployment trigger (in-place updates need a redeployment too)',

@@ -3,7 +3,7 @@
  * The alarms of one environment, tier by tier, from the references the stacks expose. Each says
  * what it means, what to check first, and which runbook section follows.
  */
-import { FUNCTION_TABLE_ACTIONS, type FunctionName } from '../lambdas/shared/contract';
+import { FUNCTION_INDEX_ACTIONS, FUNCTION_TABLE_ACTIONS, type FunctionName } from '../lambdas/shared/contract';
 import type { AlarmThresholds } from './alarm-thresholds';
 import type { AlarmSpec } from './metric-alarms';
 
@@ -21,9 +21,13 @@ export interface AlarmTargets {
   readonly natGatewayIds: readonly string[];
 }
 
-/** The DynamoDB operations the functions call, as the service names them in metrics. */
+/** Control-plane calls: DynamoDB publishes no per-operation metrics for them. */
+const CONTROL_PLANE = new Set(['dynamodb:DescribeTable']);
+
+/** The DynamoDB data operations the functions call, as the service names them in metrics. */
 export function tableOperations(): string[] {
-  return [...new Set(Object.values(FUNCTION_TABLE_ACTIONS).flat())].map((a) => a.replace(/^dynamodb:/, '')).sort();
+  const actions = [...Object.values(FUNCTION_TABLE_ACTIONS), ...Object.values(FUNCTION_INDEX_ACTIONS)].flat();
+  return [...new Set(actions.filter((a) => !CONTROL_PLANE.has(a)))].map((a) => a.replace(/^dynamodb:/, '')).sort();
 }
 
 export function alarmSpecs(t: AlarmTargets, th: AlarmThresholds): AlarmSpec[] {

@@ -16,6 +16,7 @@ import {
   API_ROUTES,
   API_STAGE,
   CORS_HEADERS,
+  FUNCTION_INDEX_ACTIONS,
   FUNCTION_TABLE_ACTIONS,
   INVALID_BODY_PREFIX,
   TABLE_NAME_VARIABLE,
@@ -36,6 +37,8 @@ export interface ApiStackProps extends StudentsStackProps {
   readonly tableName: string;
   /** ARN of the Students table; each function's role is scoped to it. */
   readonly tableArn: string;
+  /** ARN of the table's name index, which the list function queries. */
+  readonly nameIndexArn: string;
   /** Each function's zip, built by `npm run build`. */
   readonly lambdaZips: Readonly<Record<FunctionName, string>>;
 }
@@ -102,6 +105,8 @@ export class ApiStack extends EnvironmentStack {
           bundleZip: props.lambdaZips[name],
           tableActions: FUNCTION_TABLE_ACTIONS[name],
           tableArn: props.tableArn,
+          indexActions: FUNCTION_INDEX_ACTIONS[name],
+          indexArn: props.nameIndexArn,
           environment: { [TABLE_NAME_VARIABLE]: props.tableName },
           logRetentionDays: config.logRetentionDays,
           timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,

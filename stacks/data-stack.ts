@@ -1,6 +1,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { Construct } from 'constructs';
-import { STUDENTS_TABLE, tableNameFor } from '../lambdas/shared/contract';
+import { tableNameFor } from '../lambdas/shared/contract';
+import { NAME_INDEX, TABLE_DEFINITION } from '../lambdas/shared/directory';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the data stack. */
@@ -13,6 +14,8 @@ export type DataStackProps = StudentsStackProps;
 export class DataStack extends EnvironmentStack {
   public readonly tableName: string;
   public readonly tableArn: string;
+  /** The name index's ARN, for the one function that queries it. */
+  public readonly nameIndexArn: string;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -20,8 +23,13 @@ export class DataStack extends EnvironmentStack {
     const table = new DynamodbTable(this, 'students-table', {
       name: tableNameFor(config.environment),
       billingMode: 'PAY_PER_REQUEST',
-      hashKey: STUDENTS_TABLE.partitionKey,
-      attribute: [{ name: STUDENTS_TABLE.partitionKey, type: STUDENTS_TABLE.partitionKeyType }],
+      hashKey: TABLE_DEFINITION.hashKey,
+      attribute: TABLE_DEFINITION.attributes.map((a) => ({ ...a })),
+      // Adding an index is an in-place update: DynamoDB builds it from the existing items.
+      globalSecondaryIndex: TABLE_DEFINITION.globalSecondaryIndexes.map((i) => ({
+        ...i,
+        nonKeyAttributes: [...i.nonKeyAttributes],
+      })),
       pointInTimeRecovery: { enabled: true },
       // Encrypted with the AWS-managed key (aws/dynamodb), visible in the plan.
       serverSideEncryption: { enabled: true },
@@ -30,5 +38,6 @@ export class DataStack extends EnvironmentStack {
     });
     this.tableName = table.name;
     this.tableArn = table.arn;
+    this.nameIndexArn = `${table.arn}/index/${NAME_INDEX.name}`;
   }
 }

@@ -19,6 +19,16 @@ export interface NodeFunctionProps {
   readonly tableActions: readonly string[];
   /** The table those actions apply to. */
   readonly tableArn: string;
+  /**
+   * DynamoDB actions the function may call on `indexArn` (an index of the table), and nothing else.
+   * @default none
+   */
+  readonly indexActions?: readonly string[];
+  /**
+   * The index those actions apply to; required when `indexActions` is not empty.
+   * @default none
+   */
+  readonly indexArn?: string;
   /** Environment variables. */
   readonly environment: Record<string, string>;
   /** CloudWatch Logs retention of the function's log group. */
@@ -72,6 +82,9 @@ export class NodeFunction extends Construct {
       policyAddress: `${prefix}-policy`,
       statements: [
         { Sid: 'Table', Effect: 'Allow', Action: [...props.tableActions], Resource: props.tableArn },
+        ...(props.indexActions?.length
+          ? [{ Sid: 'Index', Effect: 'Allow' as const, Action: [...props.indexActions], Resource: requireIndex(props) }]
+          : []),
         {
           Sid: 'OwnLogs',
           Effect: 'Allow',
@@ -121,4 +134,9 @@ export class NodeFunction extends Construct {
     });
     permission.overrideLogicalId(`${this.prefix}-allow-apigateway-${method.toLowerCase()}`);
   }
+}
+
+function requireIndex(props: NodeFunctionProps): string {
+  if (!props.indexArn) throw new Error(`${props.functionName}: indexActions need an indexArn`);
+  return props.indexArn;
 }

@@ -49,6 +49,7 @@ export function chooseBrowser(env: NodeJS.ProcessEnv = process.env): BrowserChoi
 export async function launchBrowser(
   profileDir: string,
   viewport = { width: 1280, height: 900 },
+  options: { javaScriptEnabled?: boolean } = {},
 ): Promise<BrowserContext> {
   const choice = chooseBrowser();
   return chromium.launchPersistentContext(profileDir, {
@@ -56,5 +57,6 @@ export async function launchBrowser(
     headless: true,
     viewport,
     args: [...choice.args],
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
 }

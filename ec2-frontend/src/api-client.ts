@@ -2,7 +2,12 @@
  * The frontend's client of the students API. Every call has a timeout; Node's fetch keeps
  * connections alive between calls.
  */
-import { NEXT_CURSOR_HEADER } from '../../lambdas/shared/contract';
+import {
+  COUNT_ESTIMATE_HEADER,
+  NEXT_CURSOR_HEADER,
+  ORDER_BY_NAME,
+  PREV_CURSOR_HEADER,
+} from '../../lambdas/shared/contract';
 import type { FieldError, Student } from '../../lambdas/shared/student';
 
 export interface StudentPage {
@@ -10,6 +15,26 @@ export interface StudentPage {
   readonly nextCursor?: string;
   /** The API refused the cursor (stale or edited link). */
   readonly invalidCursor?: boolean;
+}
+
+/** A page of the directory (the list in name order) or of a search in it. */
+export interface DirectoryPage {
+  readonly students: Student[];
+  /** Token of the next page's first student (`from`). */
+  readonly next?: string;
+  /** Token the previous page ends before (`before`). */
+  readonly prev?: string;
+  /** DynamoDB's estimate of how many students there are, when it has one. */
+  readonly countEstimate?: number;
+  /** The API refused the request (a stale or edited link, or a search it cannot run): its message. */
+  readonly refused?: string;
+}
+
+export interface DirectoryQuery {
+  readonly limit: number;
+  readonly from?: string;
+  readonly before?: string;
+  readonly q?: string;
 }
 
 export type SignupOutcome =
@@ -53,6 +78,36 @@ export class StudentsApi {
     if (res.status !== 200 || !Array.isArray(body)) throw new ApiUnavailableError(`GET answered ${res.status}`);
     const next = res.headers.get(NEXT_CURSOR_HEADER) ?? undefined;
     return { students: body as Student[], ...(next ? { nextCursor: next } : {}) };
+  }
+
+  async directory(query: DirectoryQuery, requestId?: string): Promise<DirectoryPage> {
+    const url = new URL(this.endpoint);
+    url.searchParams.set('order', ORDER_BY_NAME);
+    url.searchParams.set('limit', String(query.limit));
+    for (const name of ['from', 'before', 'q'] as const) {
+      const value = query[name];
+      if (value !== undefined) url.searchParams.set(name, value);
+    }
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: this.headers(requestId), signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      throw new ApiUnavailableError(describe(err));
+    }
+    const body = await this.readJson(res);
+    if (res.status === 400) {
+      const message = (body as { message?: unknown })?.message;
+      return { students: [], refused: typeof message === 'string' ? message : 'The request was refused' };
+    }
+    if (res.status !== 200 || !Array.isArray(body)) throw new ApiUnavailableError(`GET answered ${res.status}`);
+    const header = (name: string) => res.headers.get(name) ?? undefined;
+    const estimate = Number(header(COUNT_ESTIMATE_HEADER));
+    return {
+      students: body as Student[],
+      ...(header(NEXT_CURSOR_HEADER) ? { next: header(NEXT_CURSOR_HEADER) } : {}),
+      ...(header(PREV_CURSOR_HEADER) ? { prev: header(PREV_CURSOR_HEADER) } : {}),
+      ...(Number.isSafeInteger(estimate) && estimate > 0 ? { countEstimate: estimate } : {}),
+    };
   }
 
   async signup(student: Student, requestId?: string): Promise<SignupOutcome> {

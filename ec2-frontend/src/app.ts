@@ -4,6 +4,7 @@
  * `createApp` only wires middleware and routes, each in its own file.
  */
 import './locals';
+import compression from 'compression';
 import ejs from 'ejs';
 import express from 'express';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { errorPage, notFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security';
 import { healthRoutes } from './routes/health';
-import { staticRoutes } from './routes/static';
+import { loadAssets, staticRoutes } from './routes/static';
 import { studentRoutes } from './routes/students';
 
 export interface AppOptions {
@@ -45,12 +46,23 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
   app.set('view cache', true);
   // Pages are never cached (no-store), so hashing each body for an ETag would be wasted work.
   app.set('etag', false);
-  Object.assign(app.locals, { labels: FIELD_LABELS, limits: LIMITS, fields: STUDENT_FIELDS, countries: COUNTRIES });
+  const publicDir = path.join(root, 'public');
+  const assets = loadAssets(publicDir);
+  const asset = (file: string) => assets.get(file)?.url ?? `/static/${file}`;
+  Object.assign(app.locals, {
+    labels: FIELD_LABELS,
+    limits: LIMITS,
+    fields: STUDENT_FIELDS,
+    countries: COUNTRIES,
+    asset,
+  });
 
   app.use(requestLog());
   app.use(securityHeaders());
   app.use(healthRoutes(api));
-  app.use(staticRoutes(path.join(root, 'public')));
+  app.use(staticRoutes(publicDir, assets));
+  // Pages compress as they are sent (the static assets above were compressed once, at start).
+  app.use(compression({ threshold: 1024 }));
   app.use(studentRoutes(api, config));
   app.use(notFound());
   app.use(errorPage());

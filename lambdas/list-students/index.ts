@@ -1,13 +1,26 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { NumberValue, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { CURSOR_PATTERN, LIST_LIMIT, NEXT_CURSOR_HEADER, STUDENTS_TABLE } from '../shared/contract';
+import {
+  COUNT_ESTIMATE_HEADER,
+  CURSOR_PATTERN,
+  LIST_LIMIT,
+  NEXT_CURSOR_HEADER,
+  ORDER_BY_NAME,
+  PREV_CURSOR_HEADER,
+  STUDENTS_TABLE,
+} from '../shared/contract';
+import { decodePosition, encodePosition, parseSearch, type Position } from '../shared/directory';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { queryParam, respond, respondError } from '../shared/http';
 import { log, logContext } from '../shared/log';
 import { STUDENT_FIELDS, type Student } from '../shared/student';
+import { Directory } from './directory-read';
 
 const db = createDocumentClient();
 const TABLE_NAME = requireTableName();
+const directory = new Directory(db, TABLE_NAME, (item) => toStudent(item));
+/** Students on an ordered page when `limit` is not given. */
+const DEFAULT_PAGE = 50;
 
 /**
  * Bytes of listed students per response. Lambda's response limit is 6 MB, counted on the
@@ -68,6 +81,59 @@ function parseLimit(raw: string | undefined): number | undefined | 'invalid' {
   return n >= LIST_LIMIT.min && n <= LIST_LIMIT.max ? n : 'invalid';
 }
 
+function positionParam(event: APIGatewayProxyEvent, name: 'from' | 'before'): Position | undefined | 'invalid' {
+  const raw = queryParam(event, name);
+  if (raw === undefined) return undefined;
+  return decodePosition(raw) ?? 'invalid';
+}
+
+/** `?order=name`: a page of the directory, or a search in it, with the tokens of its neighbours. */
+async function orderedRead(
+  event: APIGatewayProxyEvent,
+  limit: number,
+  requestId: string | undefined,
+): Promise<APIGatewayProxyResult> {
+  const from = positionParam(event, 'from');
+  const before = positionParam(event, 'before');
+  if (from === 'invalid' || before === 'invalid')
+    return respondError(
+      400,
+      `${from === 'invalid' ? 'from' : 'before'} is not valid: pass a cursor header of an earlier response`,
+    );
+  if (from && before) return respondError(400, 'Pass from or before, not both');
+  if (queryParam(event, 'cursor') !== undefined)
+    return respondError(400, 'cursor pages the unordered list: use from and before with order=name');
+  const q = queryParam(event, 'q');
+  const search = q === undefined ? undefined : parseSearch(q);
+  if (typeof search === 'string') return respondError(400, `q: ${search}`);
+  const position = from ?? before;
+  if (position && search?.kind === 'name' && !position.fold.startsWith(search.prefix))
+    return respondError(400, 'The cursor belongs to another search');
+  try {
+    const estimate = await directory.countEstimate().catch((err: unknown) => {
+      log('warn', 'count estimate unavailable', { requestId, reason: (err as Error).name });
+      return undefined;
+    });
+    const headers: Record<string, string> = estimate === undefined ? {} : { [COUNT_ESTIMATE_HEADER]: String(estimate) };
+    if (search?.kind === 'email') {
+      const found = position ? undefined : await directory.byEmail(search.email);
+      log('info', 'searched students', { requestId, by: 'email', count: found ? 1 : 0 });
+      return respond(200, found ? [found] : [], headers);
+    }
+    const page = await directory.page({ limit, from, before, prefix: search?.prefix });
+    log('info', 'listed directory', { requestId, count: page.students.length, search: Boolean(search) });
+    if (page.next) headers[NEXT_CURSOR_HEADER] = encodePosition(page.next);
+    if (page.prev) headers[PREV_CURSOR_HEADER] = encodePosition(page.prev);
+    return respond(200, page.students, headers);
+  } catch (err) {
+    return storeFailure(err, requestId, {
+      logMessage: 'directory query failed',
+      unavailable: 'The student list is temporarily unavailable; please try again',
+      failed: 'The student list could not be read',
+    });
+  }
+}
+
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   logContext(context);
   const requestId = event.requestContext?.requestId;
@@ -75,6 +141,13 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
   if (limit === 'invalid') {
     return respondError(400, `limit must be an integer from ${LIST_LIMIT.min} to ${LIST_LIMIT.max}`);
   }
+  const order = queryParam(event, 'order');
+  if (order !== undefined) {
+    if (order !== ORDER_BY_NAME) return respondError(400, `order must be ${ORDER_BY_NAME}`);
+    return orderedRead(event, limit ?? DEFAULT_PAGE, requestId);
+  }
+  for (const name of ['q', 'from', 'before'])
+    if (queryParam(event, name) !== undefined) return respondError(400, `${name} needs order=${ORDER_BY_NAME}`);
   const rawCursor = queryParam(event, 'cursor');
   const startKey = rawCursor === undefined ? undefined : decodeCursor(rawCursor);
   if (rawCursor !== undefined && startKey === undefined) {

@@ -33,10 +33,19 @@ export const API_RESOURCE = 'student';
 export type FunctionName = 'list-students' | 'signup-students';
 export const FUNCTION_NAMES: readonly FunctionName[] = ['list-students', 'signup-students'];
 
-/** The DynamoDB actions each function needs, and nothing more (least privilege). */
+/**
+ * The DynamoDB actions each function needs on the table, and nothing more (least privilege): the
+ * list reads everything (Scan), finds one email (GetItem) and reads the estimated count (DescribeTable).
+ */
 export const FUNCTION_TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
-  'list-students': ['dynamodb:Scan'],
+  'list-students': ['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:DescribeTable'],
   'signup-students': ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+};
+
+/** The actions each function needs on the name index (`<table ARN>/index/by-name`). */
+export const FUNCTION_INDEX_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
+  'list-students': ['dynamodb:Query'],
+  'signup-students': [],
 };
 
 /** One API route: a method on the resource, its Lambda and, optionally, a request-body model. */
@@ -51,7 +60,11 @@ export interface ApiRoute {
 
 /** The route table: the API stack builds methods from it and the local gateway serves it. */
 export const API_ROUTES: readonly ApiRoute[] = [
-  { method: 'GET', functionName: 'list-students', queryParameters: ['limit', 'cursor'] },
+  {
+    method: 'GET',
+    functionName: 'list-students',
+    queryParameters: ['limit', 'cursor', 'order', 'q', 'from', 'before'],
+  },
   { method: 'POST', functionName: 'signup-students', bodySchema: STUDENT_REQUEST_SCHEMA },
 ];
 
@@ -63,13 +76,20 @@ export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,1024}$/;
 
 /** Response header that carries the opaque continuation of a partial list. */
 export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
+/** Response header of an ordered read: the token (for `before`) of the page before this one. */
+export const PREV_CURSOR_HEADER = 'X-Prev-Cursor';
+/** Response header of an ordered read: DynamoDB's estimate of how many students there are. */
+export const COUNT_ESTIMATE_HEADER = 'X-Count-Estimate';
+
+/** `GET /student?order=name`: the list in name order, a page at a time (the directory). */
+export const ORDER_BY_NAME = 'name';
 
 /** CORS headers the handlers send, and the preflight (OPTIONS) answers with. */
 export const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'Content-Type',
   'Access-Control-Allow-Methods': 'GET,POST,OPTIONS',
-  'Access-Control-Expose-Headers': NEXT_CURSOR_HEADER,
+  'Access-Control-Expose-Headers': [NEXT_CURSOR_HEADER, PREV_CURSOR_HEADER, COUNT_ESTIMATE_HEADER].join(', '),
 } as const;
 
 /** Body of the gateway's answer when the request model rejects a body. */

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../shared/contract';
+import { directoryAttributes } from '../shared/directory';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { bodyText, respond, respondError } from '../shared/http';
 import { log, logContext } from '../shared/log';
@@ -13,7 +14,7 @@ const KEY = STUDENTS_TABLE.partitionKey;
 
 /**
  * Spellings of the email that records written before normalisation (by the Python handlers,
- * which stored what was sent) may carry: as sent, and upper-cased. `npm run migrate:normalize`
+ * which stored what was sent) may carry: as sent, and upper-cased. `npm run backfill`
  * rewrites such keys; until then, signup looks for them before it writes.
  */
 export function legacySpellings(sent: unknown, email: string): string[] {
@@ -95,7 +96,8 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
       await db.send(
         new PutCommand({
           TableName: TABLE_NAME,
-          Item: student,
+          // The four fields, and the keys that place the student in the name order.
+          Item: { ...student, ...directoryAttributes(student) },
           // A registration is never overwritten: the first one for an email wins.
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': KEY },

@@ -3,14 +3,19 @@
  * with the Students table created from the same definition the data stack deploys.
  */
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  paginateScan,
   ResourceNotFoundException,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { STUDENTS_TABLE } from '../../lambdas/shared/contract';
+import { TABLE_DEFINITION } from '../../lambdas/shared/directory';
 
 export interface DataTierOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -81,25 +86,61 @@ export function localClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Creates the table unless it exists. Returns true when it was created. */
-export async function ensureStudentsTable(endpoint: string, tableName: string): Promise<boolean> {
+function createTable(client: DynamoDBClient, tableName: string): Promise<unknown> {
+  return client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: TABLE_DEFINITION.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+      KeySchema: [{ AttributeName: TABLE_DEFINITION.hashKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: TABLE_DEFINITION.globalSecondaryIndexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.hashKey, KeyType: 'HASH' },
+          { AttributeName: i.rangeKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: i.projectionType, NonKeyAttributes: [...i.nonKeyAttributes] },
+      })),
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
+/**
+ * dynalite cannot add an index to a table (DynamoDB builds one in place), so a local table from
+ * before the name index is rebuilt: its items are read, the table made anew, and every item
+ * written back, unchanged (the backfill then adds the index keys).
+ */
+async function rebuildWithIndexes(client: DynamoDBClient, tableName: string): Promise<number> {
+  const items: Record<string, AttributeValue>[] = [];
+  for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true }))
+    items.push(...(page.Items ?? []));
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await createTable(client, tableName);
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (pending.length > 0) {
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      pending = out.UnprocessedItems?.[tableName] ?? [];
+    }
+  }
+  return items.length;
+}
+
+export type TableState = 'created' | 'existing' | 'rebuilt';
+
+/** Creates the table unless it exists, and rebuilds one that lacks the name index. */
+export async function ensureStudentsTable(endpoint: string, tableName: string): Promise<TableState> {
   const client = localClient(endpoint);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return false;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexes = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    if (TABLE_DEFINITION.globalSecondaryIndexes.every((i) => indexes.has(i.name))) return 'existing';
+    await rebuildWithIndexes(client, tableName);
+    return 'rebuilt';
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: STUDENTS_TABLE.partitionKey, AttributeType: STUDENTS_TABLE.partitionKeyType },
-        ],
-        KeySchema: [{ AttributeName: STUDENTS_TABLE.partitionKey, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    return true;
+    await createTable(client, tableName);
+    return 'created';
   } finally {
     client.destroy();
   }

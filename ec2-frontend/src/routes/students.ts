@@ -1,16 +1,12 @@
 import express, { type Request, type Response, Router } from 'express';
+import { encodePosition, parseSearch, positionOf } from '../../../lambdas/shared/directory';
 import { log } from '../../../lambdas/shared/log';
-import {
-  type FieldError,
-  STUDENT_FIELDS,
-  type Student,
-  type StudentField,
-  validateStudent,
-} from '../../../lambdas/shared/student';
-import type { StudentPage, StudentsApi } from '../api-client';
+import { type FieldError, STUDENT_FIELDS, type StudentField, validateStudent } from '../../../lambdas/shared/student';
+import type { DirectoryPage, StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
+import { CONFIRMATION_PATH, readConfirmation, setConfirmation } from '../confirmation';
 import { sameOrigin } from '../middleware/same-origin';
-import { cursorOf, type PageNav, pageNav, trailOf } from '../pagination';
+import { type ListQuery, listHref, listQueryOf, type PageNav, pageNav } from '../pagination';
 
 type FieldErrors = Partial<Record<StudentField, string>>;
 
@@ -18,18 +14,14 @@ interface FormModel {
   values: Partial<Record<StudentField, string>>;
   fieldErrors: FieldErrors;
   formError?: string;
-  notice?: string;
 }
 
-interface PageModel extends FormModel {
-  title: string;
-  list:
-    | { state: 'ok'; page: StudentPage }
-    | { state: 'unavailable' }
-    | { state: 'invalid-cursor' }
-    | { state: 'not-loaded' };
-  nav: PageNav;
-}
+type ListState =
+  | { state: 'ok'; page: DirectoryPage }
+  | { state: 'unavailable' }
+  | { state: 'refused'; message: string }
+  | { state: 'search-error'; message: string }
+  | { state: 'not-loaded' };
 
 function toFieldErrors(errors: readonly FieldError[]): FieldErrors {
   const out: FieldErrors = {};
@@ -38,54 +30,59 @@ function toFieldErrors(errors: readonly FieldError[]): FieldErrors {
   return out;
 }
 
-// One collator for every request: localeCompare with options builds a new one per call.
-const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
-function byName(a: Student, b: Student): number {
-  return NAME_ORDER.compare(a.name, b.name) || (a.email < b.email ? -1 : a.email > b.email ? 1 : 0);
-}
-
-/** The home page (the form and a page of the list) and the form's POST. */
+/** The home page (the form, and a page of the directory or a search), the form's POST, and the confirmation. */
 export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router {
   const router = Router();
 
-  /** The page; `withList: false` answers without asking the API again (after it just failed). */
-  async function renderHome(
-    req: Request,
-    res: Response,
-    status: number,
-    form: FormModel,
-    withList = true,
-  ): Promise<void> {
-    const cursor = cursorOf(req.query.cursor);
-    const trail = cursor ? trailOf(req.query.trail) : [];
-    let list: PageModel['list'] = { state: 'not-loaded' };
-    if (withList)
-      try {
-        const page = await api.list({ limit: config.pageSize, cursor }, res.locals.requestId);
-        list = page.invalidCursor
-          ? { state: 'invalid-cursor' }
-          : { state: 'ok', page: { ...page, students: [...page.students].sort(byName) } };
-      } catch (err) {
-        log('warn', 'student list unavailable', { requestId: res.locals.requestId, reason: (err as Error).message });
-        list = { state: 'unavailable' };
-      }
-    const nav = pageNav(cursor, trail, list.state === 'ok' ? list.page.nextCursor : undefined);
-    const failed = Object.keys(form.fieldErrors).length > 0 || Boolean(form.formError);
-    const model: PageModel = {
-      // GOV.UK: a page that answers a failed submission says so first, in its title.
-      title: `${failed ? 'Error: ' : ''}Student Registration Portal`,
-      list,
-      nav,
-      ...form,
-      formError: form.formError ?? '',
-      notice: form.notice ?? '',
-    };
-    res.status(status).set('Cache-Control', 'no-store').render('index', model);
+  async function readList(query: ListQuery, requestId: string): Promise<ListState> {
+    if (query.q !== undefined) {
+      const search = parseSearch(query.q);
+      if (typeof search === 'string') return { state: 'search-error', message: search };
+    }
+    try {
+      const { q, from, before } = query;
+      const page = await api.directory({ limit: config.pageSize, q, from, before }, requestId);
+      return page.refused ? { state: 'refused', message: page.refused } : { state: 'ok', page };
+    } catch (err) {
+      log('warn', 'student list unavailable', { requestId, reason: (err as Error).message });
+      return { state: 'unavailable' };
+    }
   }
 
-  router.get('/', async (req, res) => {
-    const notice = req.query.registered === '1' ? 'Thank you: the student is registered.' : undefined;
-    await renderHome(req, res, 200, { values: {}, fieldErrors: {}, notice });
+  /** The page; `withList: false` answers without asking the API again (a signup just failed). */
+  async function renderHome(req: Request, res: Response, status: number, form: FormModel, withList = true) {
+    const query = listQueryOf(req.method === 'GET' ? (req.query as Record<string, unknown>) : {});
+    const list: ListState = withList ? await readList(query, res.locals.requestId) : { state: 'not-loaded' };
+    const page = list.state === 'ok' ? list.page : undefined;
+    const nav: PageNav = pageNav(query, { next: page?.next, prev: page?.prev });
+    const failed = Object.keys(form.fieldErrors).length > 0 || Boolean(form.formError) || list.state === 'search-error';
+    const pages = page?.countEstimate ? Math.max(1, Math.ceil(page.countEstimate / config.pageSize)) : undefined;
+    res
+      .status(status === 200 && list.state === 'search-error' ? 400 : status)
+      .set('Cache-Control', 'no-store')
+      .render('index', {
+        // GOV.UK: a page that answers a failed submission says so first, in its title.
+        title: `${failed ? 'Error: ' : ''}Student Registration Portal`,
+        list,
+        nav,
+        query,
+        pages: query.q === undefined ? pages : undefined,
+        ...form,
+        formError: form.formError ?? '',
+      });
+  }
+
+  router.get('/', (req, res) => renderHome(req, res, 200, { values: {}, fieldErrors: {} }));
+
+  router.get(CONFIRMATION_PATH, (req, res) => {
+    const who = readConfirmation(req);
+    const placeHref = who
+      ? listHref({ from: encodePosition(positionOf(who)), you: true }).replace(/#students$/, '#you')
+      : undefined;
+    res
+      .set('Cache-Control', 'no-store')
+      .set('Vary', 'Cookie')
+      .render('registered', { title: 'Registration complete: Student Registration Portal', who, placeHref });
   });
 
   router.post(
@@ -98,26 +95,41 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
         STUDENT_FIELDS.map((f) => [f, typeof body[f] === 'string' ? body[f] : '']),
       ) as Record<StudentField, string>;
       const checked = validateStudent(values);
-      if (!checked.ok) {
-        return renderHome(req, res, 422, { values, fieldErrors: toFieldErrors(checked.errors) });
-      }
+      if (!checked.ok) return renderHome(req, res, 422, { values, fieldErrors: toFieldErrors(checked.errors) }, false);
       const outcome = await api.signup(checked.student, res.locals.requestId);
+      // A failed signup answers at once: the list is not fetched again after the API failed or refused.
       switch (outcome.kind) {
         case 'ok':
-          return res.redirect(303, '/?registered=1');
+          setConfirmation(req, res, checked.student);
+          return res.redirect(303, CONFIRMATION_PATH);
         case 'duplicate':
-          return renderHome(req, res, 409, {
-            values,
-            fieldErrors: { email: 'This email address is already registered with other details' },
-            formError:
-              'This email address is already registered with other details. Use another email address, or contact the registry office to change the registration.',
-          });
+          return renderHome(
+            req,
+            res,
+            409,
+            {
+              values,
+              fieldErrors: {
+                email:
+                  'This email address is already registered with other details. Use another email address, or search the list for it to see the registration.',
+              },
+              formError:
+                'To change a registration, contact the registry office. To register someone else, use their own email address.',
+            },
+            false,
+          );
         case 'invalid':
-          return renderHome(req, res, 422, {
-            values,
-            fieldErrors: toFieldErrors(outcome.errors),
-            formError: outcome.message,
-          });
+          return renderHome(
+            req,
+            res,
+            422,
+            {
+              values,
+              fieldErrors: toFieldErrors(outcome.errors),
+              ...(outcome.errors.length > 0 ? {} : { formError: outcome.message }),
+            },
+            false,
+          );
         case 'unknown':
           log('warn', 'signup outcome unknown', { requestId: res.locals.requestId, reason: outcome.reason });
           // The signup may have been stored. A repeat of the same details is answered as a success

@@ -1,14 +1,16 @@
 /**
- * `npm run migrate:normalize`: rewrites records stored before normalisation (the Python handlers
- * stored what was sent: `GRACE@EXAMPLE.COM`, a Number age, untrimmed names) to their one
- * normalised form, keyed by the normalised email. It never loses a record:
+ * `npm run backfill`: brings every record to the form the current code writes: the normalised
+ * student, keyed by the normalised email, with the name index's keys. Records stored before
+ * normalisation (the Python handlers stored what was sent: `GRACE@EXAMPLE.COM`, a Number age,
+ * untrimmed names) are rewritten; records from before the name index get its keys, so they
+ * appear in the ordered list. It never loses a record:
  * - two records that normalise to one email are a conflict: both are kept as they are, and listed;
  * - a record that cannot be normalised (invalid data) is kept and listed;
  * - a rewrite writes the new record first (only if its key is free), then deletes the old one.
  * Running it again changes nothing (idempotent); after an interruption it resumes, since a
  * record already written under its new key is recognised as the same student.
  *
- *   npm run migrate:normalize -- [--dry-run] [--table <name>] [--endpoint <url>]
+ *   npm run backfill -- [--dry-run] [--table <name>] [--endpoint <url>]
  *
  * The table defaults to the environment's (STUDENTS_ENV); credentials and region come from the
  * AWS SDK's usual sources. Exit codes: 0 done, 1 a store error, 2 usage.
@@ -16,17 +18,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { STUDENTS_TABLE, tableNameFor } from '../../lambdas/shared/contract';
+import { directoryAttributes } from '../../lambdas/shared/directory';
 import { sameStudent, type Student, validateStudent } from '../../lambdas/shared/student';
 import { loadConfig } from '../../stacks/config';
 import { EXIT, runMain, UsageError } from './cli';
 
 const KEY = STUDENTS_TABLE.partitionKey;
-export const USAGE = 'usage: npm run migrate:normalize -- [--dry-run] [--table <name>] [--endpoint <url>]';
+export const USAGE = 'usage: npm run backfill -- [--dry-run] [--table <name>] [--endpoint <url>]';
 
 export interface MigrationReport {
   scanned: number;
   alreadyNormal: number;
   rewritten: string[];
+  /** Records already normal that only lacked the name index's keys: the keys were added. */
+  indexed: string[];
   /** Old keys whose record was already stored under the new key (an interrupted run): removed. */
   resumed: string[];
   conflicts: { from: string; to: string }[];
@@ -49,6 +54,7 @@ export async function migrate(
     scanned: 0,
     alreadyNormal: 0,
     rewritten: [],
+    indexed: [],
     resumed: [],
     conflicts: [],
     unfixable: [],
@@ -63,9 +69,9 @@ export async function migrate(
         continue;
       }
       const student: Student = checked.student;
-      const unchanged =
-        student.email === key && Object.keys(item).length === 4 && sameStudent(student, item as Student);
-      if (unchanged) {
+      const stored = { ...student, ...directoryAttributes(student) };
+      const fieldsNormal = student.email === key && sameStudent(student, item as Student);
+      if (fieldsNormal && sameRecord(item, stored)) {
         report.alreadyNormal++;
         continue;
       }
@@ -88,7 +94,7 @@ export async function migrate(
         await db.send(
           new PutCommand({
             TableName: table,
-            Item: student,
+            Item: stored,
             // The old record itself (same key) may be replaced by its normal form; another may not.
             ...(student.email === key
               ? {}
@@ -97,18 +103,26 @@ export async function migrate(
         );
         if (student.email !== key) await db.send(new DeleteCommand({ TableName: table, Key: { [KEY]: key } }));
       }
-      report.rewritten.push(key);
+      (fieldsNormal ? report.indexed : report.rewritten).push(key);
     }
   }
   return report;
 }
 
+/** Whether a stored item is exactly this record: the same attributes with the same values. */
+function sameRecord(item: Record<string, unknown>, record: Record<string, string>): boolean {
+  const keys = Object.keys(item);
+  return keys.length === Object.keys(record).length && keys.every((k) => item[k] === record[k]);
+}
+
 export function renderReport(r: MigrationReport, dryRun: boolean): string {
   const verb = dryRun ? 'would rewrite' : 'rewrote';
+  const index = dryRun ? 'would add index keys to' : 'added index keys to';
   const lines = [
-    `scanned ${r.scanned}: ${r.alreadyNormal} already normal, ${verb} ${r.rewritten.length}, ${r.resumed.length} finished from an interrupted run, ${r.conflicts.length} conflicts, ${r.unfixable.length} not normalisable`,
+    `scanned ${r.scanned}: ${r.alreadyNormal} already complete, ${verb} ${r.rewritten.length}, ${index} ${r.indexed.length}, ${r.resumed.length} finished from an interrupted run, ${r.conflicts.length} conflicts, ${r.unfixable.length} not normalisable`,
   ];
   for (const k of r.rewritten) lines.push(`  ${verb}: ${k}`);
+  for (const k of r.indexed) lines.push(`  ${index}: ${k}`);
   for (const c of r.conflicts)
     lines.push(`  CONFLICT (both kept): ${c.from} normalises to ${c.to}, which holds other details`);
   for (const u of r.unfixable) lines.push(`  NOT NORMALISABLE (kept): ${u.key}: ${u.reason}`);
@@ -135,7 +149,7 @@ async function main(): Promise<number> {
     console.log(renderReport(report, dryRun));
     return EXIT.ok;
   } catch (err) {
-    console.error(`migrate:normalize: ${(err as Error).name}: ${(err as Error).message}`);
+    console.error(`backfill: ${(err as Error).name}: ${(err as Error).message}`);
     return EXIT.failed;
   } finally {
     client.destroy();
