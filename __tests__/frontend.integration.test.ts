@@ -2,7 +2,7 @@
  * The Express frontend through supertest, with the API played by the real local API Gateway,
  * the built Lambda bundles and dynalite; outages by a closed port and a server that stalls.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -296,9 +296,14 @@ describe('security, health and errors', () => {
   });
 
   test('a failure renders a friendly 500 page with no stack trace', async () => {
-    // An artifact whose views are missing: the page cannot render.
+    // A page template that throws while rendering (it names a file and line, as a real fault would).
     const root = mkdtempSync(path.join(os.tmpdir(), 'students-broken-'));
-    cpSync(path.join(__dirname, '..', 'ec2-frontend', 'public'), path.join(root, 'public'), { recursive: true });
+    for (const sub of ['public', 'views'])
+      cpSync(path.join(__dirname, '..', 'ec2-frontend', sub), path.join(root, sub), { recursive: true });
+    writeFileSync(
+      path.join(root, 'views', 'index.ejs'),
+      "<% throw new Error('ENOENT: students-broken at app.ts:12:3') %>",
+    );
     try {
       const res = await request(createApp(config, { rootDir: root }))
         .get('/')
@@ -311,6 +316,28 @@ describe('security, health and errors', () => {
   });
 
   test('a missing public/ fails at start, naming it: never pages without their stylesheet', () => {
-    expect(() => createApp(config, { rootDir: '/nonexistent' })).toThrow(/nonexistent\/public/);
+    const root = mkdtempSync(path.join(os.tmpdir(), 'students-no-public-'));
+    cpSync(path.join(__dirname, '..', 'ec2-frontend', 'views'), path.join(root, 'views'), { recursive: true });
+    try {
+      expect(() => createApp(config, { rootDir: root })).toThrow(/students-no-public-\w+\/public/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('missing or broken templates fail at start, naming the file: never a 500 on every page', () => {
+    expect(() => createApp(config, { rootDir: '/nonexistent' })).toThrow(/templates are missing.*nonexistent\/views/);
+    const root = mkdtempSync(path.join(os.tmpdir(), 'students-bad-view-'));
+    for (const sub of ['public', 'views'])
+      cpSync(path.join(__dirname, '..', 'ec2-frontend', sub), path.join(root, sub), { recursive: true });
+    try {
+      writeFileSync(path.join(root, 'views', 'registered.ejs'), '<% if (true) { %>never closed');
+      expect(() => createApp(config, { rootDir: root })).toThrow(/registered\.ejs/);
+      rmSync(path.join(root, 'views', 'registered.ejs'));
+      rmSync(path.join(root, 'views', 'partials', 'countries.ejs'));
+      expect(() => createApp(config, { rootDir: root })).toThrow(/partials\/countries\.ejs is missing/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The frontend's client of the students API. Every call has a timeout; Node's fetch keeps
- * connections alive between calls.
+ * The frontend's client of the students API. Every call has a timeout and reuses kept-alive
+ * connections (`http-call`).
  */
 import {
   COUNT_ESTIMATE_HEADER,
@@ -9,6 +9,7 @@ import {
   PREV_CURSOR_HEADER,
 } from '../../lambdas/shared/contract';
 import type { FieldError, Student } from '../../lambdas/shared/student';
+import { type CallReply, call } from './http-call';
 
 export interface StudentPage {
   readonly students: Student[];
@@ -52,9 +53,7 @@ export class ApiUnavailableError extends Error {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timeout';
-  const cause = (err as { cause?: { code?: string; errors?: { code?: string }[] } })?.cause;
-  return cause?.code ?? cause?.errors?.[0]?.code ?? (err instanceof Error ? err.name : 'error');
+  return (err as { reason?: string })?.reason ?? (err instanceof Error ? err.name : 'error');
 }
 
 export class StudentsApi {
@@ -67,16 +66,11 @@ export class StudentsApi {
     const url = new URL(this.endpoint);
     url.searchParams.set('limit', String(params.limit));
     if (params.cursor) url.searchParams.set('cursor', params.cursor);
-    let res: Response;
-    try {
-      res = await fetch(url, { headers: this.headers(requestId), signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (err) {
-      throw new ApiUnavailableError(describe(err));
-    }
-    const body = await this.readJson(res);
+    const res = await this.get(url, requestId);
+    const body = parseJson(res.text);
     if (res.status === 400 && params.cursor) return { students: [], invalidCursor: true };
     if (res.status !== 200 || !Array.isArray(body)) throw new ApiUnavailableError(`GET answered ${res.status}`);
-    const next = res.headers.get(NEXT_CURSOR_HEADER) ?? undefined;
+    const next = headerOf(res, NEXT_CURSOR_HEADER);
     return { students: body as Student[], ...(next ? { nextCursor: next } : {}) };
   }
 
@@ -88,19 +82,14 @@ export class StudentsApi {
       const value = query[name];
       if (value !== undefined) url.searchParams.set(name, value);
     }
-    let res: Response;
-    try {
-      res = await fetch(url, { headers: this.headers(requestId), signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (err) {
-      throw new ApiUnavailableError(describe(err));
-    }
-    const body = await this.readJson(res);
+    const res = await this.get(url, requestId);
+    const body = parseJson(res.text);
     if (res.status === 400) {
       const message = (body as { message?: unknown })?.message;
       return { students: [], refused: typeof message === 'string' ? message : 'The request was refused' };
     }
     if (res.status !== 200 || !Array.isArray(body)) throw new ApiUnavailableError(`GET answered ${res.status}`);
-    const header = (name: string) => res.headers.get(name) ?? undefined;
+    const header = (name: string) => headerOf(res, name);
     const estimate = Number(header(COUNT_ESTIMATE_HEADER));
     return {
       students: body as Student[],
@@ -111,23 +100,18 @@ export class StudentsApi {
   }
 
   async signup(student: Student, requestId?: string): Promise<SignupOutcome> {
-    let res: Response;
+    let res: CallReply;
     try {
-      res = await fetch(this.endpoint, {
+      res = await call(new URL(this.endpoint), {
         method: 'POST',
         headers: { ...this.headers(requestId), 'Content-Type': 'application/json' },
         body: JSON.stringify(student),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (err) {
       return { kind: 'unknown', reason: describe(err) };
     }
-    let body: unknown;
-    try {
-      body = await this.readJson(res);
-    } catch (err) {
-      return { kind: 'unknown', reason: describe(err) };
-    }
+    const body = parseJson(res.text);
     const message =
       typeof (body as { message?: unknown })?.message === 'string' ? (body as { message: string }).message : '';
     if (res.status === 200) return { kind: 'ok' };
@@ -146,12 +130,25 @@ export class StudentsApi {
     return { Accept: 'application/json', ...(requestId ? { 'X-Request-Id': requestId } : {}) };
   }
 
-  private async readJson(res: Response): Promise<unknown> {
-    const text = await res.text();
+  private async get(url: URL, requestId?: string): Promise<CallReply> {
     try {
-      return text ? JSON.parse(text) : undefined;
-    } catch {
-      return undefined;
+      return await call(url, { method: 'GET', headers: this.headers(requestId), timeoutMs: this.timeoutMs });
+    } catch (err) {
+      throw new ApiUnavailableError(describe(err));
     }
+  }
+}
+
+function headerOf(res: CallReply, name: string): string | undefined {
+  const value = res.headers[name.toLowerCase()];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The body as JSON, or undefined when it is empty or not JSON (the caller then reports the status). */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -5,7 +5,6 @@
  */
 import './locals';
 import compression from 'compression';
-import ejs from 'ejs';
 import express from 'express';
 import path from 'node:path';
 import { setLogLevel } from '../../lambdas/shared/log';
@@ -19,6 +18,7 @@ import { securityHeaders } from './middleware/security';
 import { healthRoutes } from './routes/health';
 import { loadAssets, staticRoutes } from './routes/static';
 import { studentRoutes } from './routes/students';
+import { compileViews } from './views';
 
 export interface AppOptions {
   /** Directory holding `views/` and `public/`. @default the directory of this module's package */
@@ -39,10 +39,12 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.engine('ejs', ejs.renderFile as never);
+  // Templates are compiled once, here: the artifact never changes under a running process.
+  const viewsDir = path.join(root, 'views');
+  const views = compileViews(viewsDir);
+  app.engine('ejs', views.engine);
   app.set('view engine', 'ejs');
-  app.set('views', path.join(root, 'views'));
-  // Compile each template once, in every environment: the artifact never changes under a running process.
+  app.set('views', viewsDir);
   app.set('view cache', true);
   // Pages are never cached (no-store), so hashing each body for an ETag would be wasted work.
   app.set('etag', false);
@@ -53,7 +55,8 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
     labels: FIELD_LABELS,
     limits: LIMITS,
     fields: STUDENT_FIELDS,
-    countries: COUNTRIES,
+    countryOptions: views.partial('countries')({ countries: COUNTRIES }),
+    partials: views.partials,
     asset,
   });
 

@@ -1,4 +1,8 @@
 /** The frontend's configuration, read and validated once from the environment. */
+import { availableParallelism } from 'node:os';
+
+/** More workers than this would only add memory: a page is CPU work of well under a millisecond. */
+export const MAX_WORKERS = 16;
 
 export interface FrontendConfig {
   /** Port to listen on. */
@@ -14,6 +18,8 @@ export interface FrontendConfig {
   readonly pageSize: number;
   /** Proxy hops to trust for the client address (the load balancer is one). */
   readonly trustProxy: number;
+  /** Server processes sharing the port (`FRONTEND_WORKERS`): one per vCPU unless set; 1 runs no primary. */
+  readonly workers: number;
 }
 
 export class FrontendConfigError extends Error {}
@@ -37,6 +43,11 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
   const apiTimeoutMs = Number(env.API_TIMEOUT_MS ?? '3000');
   if (!Number.isInteger(apiTimeoutMs) || apiTimeoutMs < 100 || apiTimeoutMs > 28000)
     throw new FrontendConfigError(`API_TIMEOUT_MS: must be 100..28000`);
+  const workers = Number(env.FRONTEND_WORKERS ?? Math.min(availableParallelism(), MAX_WORKERS));
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
+    throw new FrontendConfigError(
+      `FRONTEND_WORKERS: "${env.FRONTEND_WORKERS}" must be a whole number from 1 to ${MAX_WORKERS} (processes serving the port)`,
+    );
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -45,5 +56,6 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
     logLevel: logLevel as FrontendConfig['logLevel'],
     pageSize: 50,
     trustProxy: 1,
+    workers,
   };
 }

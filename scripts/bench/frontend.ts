@@ -1,7 +1,8 @@
 /**
  * Frontend benchmark: GET / with 50 students on the page, on loopback at 50 connections.
- * - presentation tier alone: the built frontend, its API answered by a static loopback server
- *   (the target applies here: it measures the tier, not the two cores it shares);
+ * - presentation tier alone: the built frontend, its API answered by a static loopback server,
+ *   as deployed (one worker per vCPU; the target applies here: it measures the tier, not the
+ *   cores it shares) and as one process (what one worker does);
  * - whole chain: the built frontend, the local API Gateway, the Lambda bundles and dynalite.
  * Also: how long the local stack takes to answer /healthz after start. `npm run bench:frontend`.
  */
@@ -9,6 +10,7 @@ import autocannon from 'autocannon';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { loadFrontendConfig } from '../../ec2-frontend/src/config';
 import { FRONTEND_DIST } from '../build';
 import { spawnFrontend } from '../local/frontend-process';
 import { startLocalStack } from '../local/stack';
@@ -28,7 +30,10 @@ export interface LoadFigures {
 }
 
 export interface FrontendBench {
+  /** Workers the deployed default runs here: one per vCPU. */
+  workers: number;
   tierAlone: LoadFigures;
+  tierOneWorker: LoadFigures;
   wholeChain: LoadFigures;
   startReadyMedianMs: number;
 }
@@ -46,8 +51,8 @@ async function load(url: string): Promise<LoadFigures> {
   };
 }
 
-/** The built frontend against a loopback API that answers the list instantly. */
-async function tierAlone(): Promise<LoadFigures> {
+/** The built frontend, with `workers` processes, against a loopback API that answers the list instantly. */
+async function tierAlone(workers: number): Promise<LoadFigures> {
   const students = JSON.stringify(
     Array.from({ length: 50 }, (_, i) => ({
       name: `Student ${i}`,
@@ -67,6 +72,7 @@ async function tierAlone(): Promise<LoadFigures> {
       HOST: '127.0.0.1',
       API_ENDPOINT: `http://127.0.0.1:${(api.address() as AddressInfo).port}/dev/student`,
       LOG_LEVEL: 'info',
+      FRONTEND_WORKERS: String(workers),
     },
   });
   try {
@@ -110,7 +116,14 @@ export async function benchFrontend(): Promise<FrontendBench> {
       if (res.status !== 200) throw new Error(`seeding answered ${res.status}`);
     }
     const wholeChain = await load(`${stack.webUrl}/`);
-    return { tierAlone: await tierAlone(), wholeChain, startReadyMedianMs: summarize(starts).p50 };
+    const workers = loadFrontendConfig({ API_ENDPOINT: stack.studentUrl }).workers;
+    return {
+      workers,
+      tierAlone: await tierAlone(workers),
+      tierOneWorker: await tierAlone(1),
+      wholeChain,
+      startReadyMedianMs: summarize(starts).p50,
+    };
   } finally {
     await stack.stop();
   }
@@ -138,8 +151,12 @@ export function frontendTable(r: FrontendBench): string {
         'errors',
       ],
       [
-        row(`presentation tier alone (target p99 ≤ ${TARGET_P99_MS} ms)`, r.tierAlone),
-        row('whole local chain (frontend → API → Lambda → dynalite)', r.wholeChain),
+        row(
+          `presentation tier alone, ${r.workers} workers as deployed (target p99 ≤ ${TARGET_P99_MS} ms)`,
+          r.tierAlone,
+        ),
+        row('presentation tier alone, 1 worker', r.tierOneWorker),
+        row('whole local chain (frontend with 1 worker → API → Lambda → dynalite)', r.wholeChain),
       ],
     ),
     '',

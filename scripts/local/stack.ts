@@ -91,6 +91,8 @@ function startFrontend(
       API_ENDPOINT: studentUrl,
       NODE_ENV: 'development',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      // One process beside the other tiers on a developer's machine; the instances run one per vCPU.
+      FRONTEND_WORKERS: process.env.FRONTEND_WORKERS ?? '1',
     },
     onLine: (line) => log(`web   ${line}`),
   });
