@@ -305,7 +305,7 @@ describe('security, health and errors', () => {
       "<% throw new Error('ENOENT: students-broken at app.ts:12:3') %>",
     );
     try {
-      const res = await request(createApp(config, { rootDir: root }))
+      const res = await request(createApp({ ...config, logLevel: 'silent' }, { rootDir: root }))
         .get('/')
         .expect(500);
       expect(res.text).toContain('Something went wrong');

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { CallFailed, call } from '../ec2-frontend/src/http-call';
+import { CallFailed, call, IDLE_CONNECTION_MS } from '../ec2-frontend/src/http-call';
 import { closedPortUrl } from './helpers/net';
 
 const servers: { close: () => void }[] = [];
@@ -117,3 +117,12 @@ test('a refused connection names its code', async () => {
   const url = new URL(`${await closedPortUrl()}/dev/student`);
   await expect(call(url, get)).rejects.toMatchObject({ reason: 'ECONNREFUSED' });
 });
+
+test('an answer slower than the idle-connection limit still arrives within the call deadline', async () => {
+  const server = http.createServer((_req, res) => {
+    setTimeout(() => res.end('[]'), IDLE_CONNECTION_MS + 300);
+  });
+  const url = await listen(server);
+  const reply = await call(url, { ...get, timeoutMs: IDLE_CONNECTION_MS + 3000 });
+  expect([reply.status, reply.text]).toEqual([200, '[]']);
+}, 15_000);

@@ -33,9 +33,13 @@ export class CallFailed extends Error {
 /** Larger than any page the frontend asks for (at most 100 students of a few hundred bytes). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-// Idle connections are dropped after 4 s (fetch's default too), before API Gateway's or a local
-// server's idle timeout can close them under a request that is being sent.
-const AGENT_OPTIONS = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' } as const;
+/**
+ * Idle connections are dropped after 4 s (fetch's default too), before API Gateway's or a local
+ * server's idle timeout can close them under a request that is being sent. It bounds only idle
+ * connections: a call in progress runs to its own deadline.
+ */
+export const IDLE_CONNECTION_MS = 4_000;
+const AGENT_OPTIONS = { keepAlive: true, timeout: IDLE_CONNECTION_MS, scheduling: 'lifo' } as const;
 const agents = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Agent(AGENT_OPTIONS) };
 
 function once(url: URL, options: CallOptions, deadline: number): Promise<CallReply & { reused: boolean }> {

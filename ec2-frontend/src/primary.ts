@@ -6,7 +6,7 @@
  * crashes; and on SIGTERM has every worker drain before it exits 0.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { errorFields, log } from '../../lambdas/shared/log';
+import { errorFields, log, setLogLevel } from '../../lambdas/shared/log';
 import type { FrontendConfig } from './config';
 
 /** More crashes than this within the window stop the service: systemd restarts it, and it shows. */
@@ -21,6 +21,7 @@ export interface PrimaryOptions {
 }
 
 export function runPrimary(config: FrontendConfig, options: PrimaryOptions): void {
+  setLogLevel(config.logLevel);
   let stopping = false;
   let started = false;
   const crashes: number[] = [];
