@@ -1,76 +1,14 @@
 /**
  * The ops commands with stand-in `terraform` and `aws` executables that answer in the formats
- * those tools document (fixtures/bin): plan, deploy (saved plans only, confirmation, stale
- * plans, failures, Ctrl-C), destroy, connect, logs and smoke. Every path they write to is the
- * test's own temporary folder.
+ * those tools document (fixtures/bin): plan, destroy, connect, logs, status and smoke. Deploy has
+ * its own suites (deploy.integration, deploy-terraform.integration, ctrl-c.integration).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
+import { ENV_STACKS, FIXTURES, opsWorkspace, planFixture as plan, run, STACKS } from './helpers/ops';
 
-const ROOT = path.resolve(__dirname, '..');
-const FIXTURES = path.join(__dirname, 'fixtures');
-const plan = (name: string) => path.join(FIXTURES, 'plans', name);
-const ENV_STACKS = [
-  'students-dev-network',
-  'students-dev-data',
-  'students-dev-api',
-  'students-dev-frontend',
-  'students-dev-monitoring',
-];
-const STACKS = ['students-account-us-east-1', ...ENV_STACKS];
-
-/** Runs an ops script as npm would: Node 22 with tsx, from the project root. */
-function run(
-  script: string,
-  args: string[],
-  env: Record<string, string> = {},
-  options: { input?: string; path?: string[]; onlyPath?: boolean } = {},
-) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'ops', script), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    input: options.input ?? '',
-    env: {
-      ...process.env,
-      ...env,
-      PATH: [...(options.path ?? [path.join(FIXTURES, 'bin')]), ...(options.onlyPath ? [] : [process.env.PATH])].join(
-        path.delimiter,
-      ),
-    },
-    timeout: 120_000,
-  });
-}
-
-let work: string;
-let log: string;
-let fixtures: string;
-beforeEach(() => {
-  work = mkdtempSync(path.join(os.tmpdir(), 'ops-'));
-  log = path.join(work, 'calls.log');
-  writeFileSync(log, '');
-  fixtures = path.join(work, 'fixture-plans');
-  mkdirSync(fixtures);
-  writeFileSync(path.join(fixtures, 'default.json'), readFileSync(plan('noop.json')));
-});
-afterEach(() => rmSync(work, { recursive: true, force: true }));
-const tfEnv = (extra: Record<string, string> = {}) => ({
-  FAKE_TF_LOG: log,
-  FAKE_TF_PLANS: fixtures,
-  STUDENTS_ENV: 'dev',
-  STUDENTS_OUT_DIR: path.join(work, 'cdktf.out'),
-  STUDENTS_PLANS_DIR: path.join(work, 'saved-plans'),
-  ...extra,
-});
-const calls = () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
-const fixture = (stack: string, file: string) =>
-  writeFileSync(path.join(fixtures, `${stack}.json`), readFileSync(plan(file)));
-const applied = () =>
-  calls()
-    .filter((c) => / apply /.test(c))
-    .map((c) => c.split(' ')[0]);
+const { ws, tfEnv, calls, fixture, applied } = opsWorkspace();
 
 describe('npm run plan', () => {
   test('plans every stack in dependency order, keeps owner-only plans, prints the guard report, applies nothing', () => {
@@ -84,9 +22,9 @@ describe('npm run plan', () => {
     ).toEqual(STACKS);
     for (const stack of STACKS) {
       for (const f of ['tfplan', 'plan.txt', 'plan.json'])
-        expect(statSync(path.join(work, 'saved-plans', stack, f)).mode & 0o777).toBe(0o600);
+        expect(statSync(path.join(ws.work, 'saved-plans', 'dev', stack, f)).mode & 0o777).toBe(0o600);
     }
-    expect(statSync(path.join(work, 'saved-plans')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(ws.work, 'saved-plans')).mode & 0o777).toBe(0o700);
     expect(res.stdout).toContain('students-dev-api: Plan: 3 to add, 1 to change, 3 to destroy.');
     expect(res.stdout).toContain('plan guard: passed');
     expect(applied()).toEqual([]);
@@ -125,119 +63,10 @@ describe('npm run plan', () => {
     ['logs.ts', ['--lamda', 'list-students']],
     ['smoke.ts', ['--posts']],
   ])('%s refuses an unknown flag %p with usage and exit 2', (script, args) => {
-    const res = run(script, args, tfEnv({ FAKE_AWS_LOG: log }));
+    const res = run(script, args, tfEnv({ FAKE_AWS_LOG: ws.log }));
     expect(res.status).toBe(EXIT.usage);
     expect(res.stderr).toMatch(/unknown option[\s\S]*usage: npm run/);
     expect(applied()).toEqual([]);
-  });
-});
-
-describe('npm run deploy', () => {
-  const planFirst = () => expect(run('plan.ts', [], tfEnv()).status).toBe(EXIT.ok);
-
-  test('without reviewed plans it refuses (exit 4) and plans nothing behind the reviewer', () => {
-    const res = run('deploy.ts', ['--auto-approve'], tfEnv());
-    expect(res.status).toBe(EXIT.stalePlan);
-    expect(res.stderr).toContain('npm run plan first');
-    expect(calls()).toEqual([]);
-  });
-
-  test('applies exactly the saved plans, in order, without planning again or touching them', () => {
-    planFirst();
-    const before = readFileSync(path.join(work, 'saved-plans', 'students-dev-api', 'plan.json'), 'utf8');
-    writeFileSync(log, '');
-    const res = run('deploy.ts', ['--auto-approve'], tfEnv());
-    expect(res.status).toBe(EXIT.ok);
-    expect(calls().every((c) => / apply /.test(c))).toBe(true);
-    expect(calls()).toEqual(
-      STACKS.map((s) => `${s} apply -input=false -no-color ${path.join(work, 'saved-plans', s, 'tfplan')}`),
-    );
-    expect(readFileSync(path.join(work, 'saved-plans', 'students-dev-api', 'plan.json'), 'utf8')).toBe(before);
-    expect(res.stderr).toContain(`summary: applied: ${STACKS.join(', ')}; failed: none; not started: none`);
-  });
-
-  test('asks first: no answer (stdin closed) applies nothing; "yes" applies', () => {
-    planFirst();
-    writeFileSync(log, '');
-    const none = run('deploy.ts', [], tfEnv(), { input: '' });
-    expect(none.status).toBe(EXIT.notConfirmed);
-    expect(applied()).toEqual([]);
-    const yes = run('deploy.ts', [], tfEnv(), { input: 'yes\n' });
-    expect(yes.status).toBe(EXIT.ok);
-    expect(applied()).toEqual(STACKS);
-  });
-
-  test('the guard runs again over the saved plans: a refused one stops everything, --auto-approve or not', () => {
-    fixture('students-dev-data', 'table-replace.json');
-    run('plan.ts', [], tfEnv());
-    writeFileSync(log, '');
-    const res = run('deploy.ts', ['--auto-approve'], tfEnv());
-    expect(res.status).toBe(EXIT.refused);
-    expect(applied()).toEqual([]);
-    expect(
-      run('deploy.ts', ['--auto-approve', '--allow-destroy', 'aws_dynamodb_table.students-table'], tfEnv()).status,
-    ).toBe(EXIT.ok);
-  });
-
-  test('a stale plan is said plainly, and the summary names what was applied and what was not', () => {
-    planFirst();
-    const res = run('deploy.ts', ['--auto-approve'], tfEnv({ FAKE_TF_STALE: 'students-dev-data' }));
-    expect(res.status).toBe(EXIT.stalePlan);
-    expect(res.stderr).toContain('students-dev-data: the reviewed plan is stale');
-    expect(res.stderr).toContain(
-      'summary: applied: students-account-us-east-1, students-dev-network; failed: students-dev-data; not started: students-dev-api, students-dev-frontend, students-dev-monitoring',
-    );
-  });
-
-  test('a failed apply exits 1, distinct from a refusal, with the summary', () => {
-    planFirst();
-    const res = run('deploy.ts', ['--auto-approve'], tfEnv({ FAKE_TF_FAIL: 'students-dev-api' }));
-    expect(res.status).toBe(EXIT.failed);
-    expect(res.stderr).toContain(
-      'failed: students-dev-api; not started: students-dev-frontend, students-dev-monitoring',
-    );
-  });
-
-  test('Ctrl-C mid-apply is passed to terraform, which is waited for; nothing after it starts', async () => {
-    planFirst();
-    writeFileSync(log, '');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'ops', 'deploy.ts'), '--auto-approve'],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ...tfEnv({ FAKE_TF_SLOW: 'students-dev-data' }),
-          PATH: [path.join(FIXTURES, 'bin'), process.env.PATH].join(path.delimiter),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.resume();
-    // Wait for the condition itself: terraform has started applying the data stack.
-    while (!readFileSync(log, 'utf8').includes('students-dev-data applying'))
-      await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    const logAtExit = readFileSync(log, 'utf8');
-    expect(code).toBe(EXIT.interrupted);
-    expect(logAtExit).toContain('students-dev-data got SIGINT, stopping cleanly');
-    expect(logAtExit).toContain('students-dev-data stopped');
-    expect(applied()).toEqual(['students-account-us-east-1', 'students-dev-network', 'students-dev-data']);
-    expect(stderr).toContain('not started: students-dev-api, students-dev-frontend, students-dev-monitoring');
-  });
-
-  test('--plan plans and applies stack by stack, showing each plan and stopping at one the guard refuses', () => {
-    fixture('students-dev-data', 'table-replace.json');
-    const res = run('deploy.ts', ['--plan', '--auto-approve'], tfEnv());
-    expect(res.status).toBe(EXIT.refused);
-    expect(applied()).toEqual(['students-account-us-east-1', 'students-dev-network']);
-    expect(res.stderr).toContain(
-      'not started: students-dev-data, students-dev-api, students-dev-frontend, students-dev-monitoring',
-    );
   });
 });
 
@@ -267,19 +96,19 @@ describe('npm run destroy', () => {
     );
     expect(done.status).toBe(EXIT.ok);
     expect(applied()).toEqual([...ENV_STACKS].reverse());
-    expect(existsSync(path.join(work, 'saved-plans', 'destroy', 'students-dev-data', 'tfplan'))).toBe(true);
+    expect(existsSync(path.join(ws.work, 'saved-plans', 'dev', 'destroy', 'students-dev-data', 'tfplan'))).toBe(true);
   });
 });
 
 describe('npm run connect', () => {
   const awsEnv = (extra: Record<string, string> = {}) => ({
-    FAKE_AWS_LOG: log,
+    FAKE_AWS_LOG: ws.log,
     FAKE_ASG_JSON: path.join(FIXTURES, 'aws', 'describe-asg.json'),
     STUDENTS_ENV: 'dev',
     ...extra,
   });
   const withPlugin = { path: [path.join(FIXTURES, 'bin'), path.join(FIXTURES, 'plugin')] };
-  const aws = () => readFileSync(log, 'utf8').trim().split('\n');
+  const aws = () => readFileSync(ws.log, 'utf8').trim().split('\n');
 
   test('an in-service, healthy instance that SSM reports online and no refresh is replacing', () => {
     expect(run('connect.ts', [], awsEnv(), withPlugin).status).toBe(EXIT.ok);
@@ -287,7 +116,7 @@ describe('npm run connect', () => {
       'aws ssm describe-instance-information --filters Key=InstanceIds,Values=i-0aaaaaaaaaaaaaaa1,i-0bbbbbbbbbbbbbbb2,i-0dddddddddddddd04,i-0ccccccccccccccc3 --region us-east-1 --output json',
     );
     expect(aws()).toContain('aws ssm start-session --target i-0ccccccccccccccc3 --region us-east-1');
-    writeFileSync(log, '');
+    writeFileSync(ws.log, '');
     expect(
       run('connect.ts', [], awsEnv({ FAKE_SSM_JSON: path.join(FIXTURES, 'aws', 'ssm-c3-lost.json') }), withPlugin)
         .status,
@@ -300,7 +129,7 @@ describe('npm run connect', () => {
     expect(aws().find((l) => l.includes('send-ssh-public-key'))).toMatch(
       /^aws ec2-instance-connect send-ssh-public-key --instance-id i-0ccccccccccccccc3 --instance-os-user ec2-user --ssh-public-key ssh-ed25519 AAAAfakekey students-connect --region us-east-1/,
     );
-    writeFileSync(log, '');
+    writeFileSync(ws.log, '');
     expect(run('connect.ts', ['--ssh', '--key', '/keys/ops.pem'], awsEnv(), withPlugin).status).toBe(EXIT.ok);
     expect(aws().slice(aws().indexOf('ssh') + 1)).toEqual([
       '-i',
@@ -339,7 +168,7 @@ describe('npm run connect', () => {
 });
 
 describe('npm run logs', () => {
-  const awsEnv = (extra: Record<string, string> = {}) => ({ FAKE_AWS_LOG: log, STUDENTS_ENV: 'dev', ...extra });
+  const awsEnv = (extra: Record<string, string> = {}) => ({ FAKE_AWS_LOG: ws.log, STUDENTS_ENV: 'dev', ...extra });
 
   test('follows both Lambdas side by side, each line labelled with its source', () => {
     const res = run('logs.ts', [], awsEnv());
@@ -350,7 +179,7 @@ describe('npm run logs', () => {
     expect(res.stdout).toContain(
       '[signup-students] 2026-12-01T10:00:00 line from /aws/lambda/students-dev-signup-students',
     );
-    expect(readFileSync(log, 'utf8')).toContain(
+    expect(readFileSync(ws.log, 'utf8')).toContain(
       'aws logs tail /aws/lambda/students-dev-list-students --follow --since 10m --format short --region us-east-1',
     );
   });
@@ -364,14 +193,14 @@ describe('npm run logs', () => {
 
 describe('npm run status', () => {
   const awsEnv = (alarms: string) => ({
-    FAKE_AWS_LOG: log,
+    FAKE_AWS_LOG: ws.log,
     FAKE_ASG_JSON: path.join(FIXTURES, 'aws', 'describe-asg.json'),
     FAKE_ALARMS_JSON: path.join(FIXTURES, 'aws', alarms),
-    ...tfEnv({ FAKE_TF_OUTPUTS: path.join(work, 'outputs.json') }),
+    ...tfEnv({ FAKE_TF_OUTPUTS: path.join(ws.work, 'outputs.json') }),
   });
   beforeEach(() =>
     writeFileSync(
-      path.join(work, 'outputs.json'),
+      path.join(ws.work, 'outputs.json'),
       JSON.stringify({
         site_url: { value: 'https://portal.example.edu' },
         api_url: { value: 'https://api.example/dev/student' },
@@ -389,7 +218,7 @@ describe('npm run status', () => {
     expect(res.stdout.indexOf('ALARM             students-dev-api-5xx')).toBeLessThan(
       res.stdout.indexOf('INSUFFICIENT_DATA'),
     );
-    expect(readFileSync(log, 'utf8')).toContain(
+    expect(readFileSync(ws.log, 'utf8')).toContain(
       'aws cloudwatch describe-alarms --alarm-name-prefix students-dev- --region us-east-1 --output json',
     );
   });
@@ -411,7 +240,7 @@ describe('npm run smoke', () => {
   });
 
   test('initializes the frontend stack itself, reads its outputs, and fails when the site is down', () => {
-    const outputs = path.join(work, 'outputs.json');
+    const outputs = path.join(ws.work, 'outputs.json');
     writeFileSync(
       outputs,
       JSON.stringify({

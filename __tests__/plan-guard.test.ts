@@ -9,7 +9,7 @@ import path from 'node:path';
 import { checkFiles, EXIT } from '../scripts/ops/plan-check';
 import { attributeChanges } from '../scripts/ops/plan-diff';
 import { analyse, kindOf, type PlanJson, planLine } from '../scripts/ops/plan-guard';
-import { planFailureHint } from '../scripts/ops/terraform';
+import { failureHint } from '../scripts/ops/failure-hint';
 import { STATEFUL_RESOURCES, statefulRuleFor } from '../stacks/stateful';
 
 const PLANS = path.join(__dirname, 'fixtures', 'plans');
@@ -212,11 +212,13 @@ test('the stateful list is one place, with a reason for each entry', () => {
   expect(statefulRuleFor('aws_launch_template.launch-template')).toBeUndefined();
 });
 
-test('a failed plan gets the hint that fits what Terraform said', () => {
-  expect(planFailureHint('Error: Instance cannot be destroyed … lifecycle.prevent_destroy set')).toMatch(
+test('a failed plan or apply gets the hint that fits what Terraform said', () => {
+  expect(failureHint('Error: Instance cannot be destroyed … lifecycle.prevent_destroy set')).toMatch(
     /lift deletion protection first[\s\S]*--allow-destroy/,
   );
-  expect(planFailureHint('Error: Unable to find remote state')).toMatch(/npm run deploy -- --plan/);
-  expect(planFailureHint('Error acquiring the state lock')).toMatch(/A stuck state lock/);
-  expect(planFailureHint('Error: something else')).toMatch(/nothing was applied/);
+  expect(failureHint('Error: Unable to find remote state')).toMatch(/"waits for"/);
+  expect(failureHint('Error acquiring the state lock')).toMatch(/waited 2m[\s\S]*A stuck state lock/);
+  expect(failureHint('Error: Saved plan is stale')).toMatch(/npm run plan -- --from/);
+  expect(failureHint('Error: No valid credential sources found')).toMatch(/credentials are missing or expired/);
+  expect(failureHint('Error: something else')).toMatch(/terraform's errors above/);
 });

@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import { ConfigError, type DeploymentConfig, loadConfig, SETTING_VARIABLES } from '../../stacks/config';
+import { EnvironmentLocked } from './env-lock';
 import { parseGuardFlag } from './plan-check';
 
 /** Exit codes of every ops command, documented in the README. */
@@ -19,6 +20,8 @@ export const EXIT = {
   stalePlan: 4,
   /** the operator did not confirm */
   notConfirmed: 5,
+  /** another run holds the environment's lock */
+  locked: 6,
   /** Ctrl-C or SIGTERM */
   interrupted: 130,
 } as const;
@@ -34,9 +37,22 @@ export interface OpsOptions {
   readonly plan: boolean;
   readonly format: 'text' | 'json' | 'markdown';
   readonly confirm?: string;
+  /** `--from <stack>`: plan that stack and the ones after it, keeping the earlier stacks' plans. */
+  readonly from?: string;
+  /** Re-plan, guard and apply the stacks that wait for an earlier apply, without asking. */
+  readonly replanConsumers: boolean;
 }
 
-type Flag = 'auto-approve' | 'local-state' | 'update-ami' | 'plan' | 'format' | 'confirm' | 'guard';
+type Flag =
+  | 'auto-approve'
+  | 'local-state'
+  | 'update-ami'
+  | 'plan'
+  | 'format'
+  | 'confirm'
+  | 'guard'
+  | 'from'
+  | 'replan-consumers';
 
 /** The value after the flag at `i`, or a usage error naming the flag. */
 export function flagValue(argv: readonly string[], i: number, usage: string): string {
@@ -55,6 +71,8 @@ export function parseOps(argv: readonly string[], accepted: readonly Flag[], usa
     plan: false,
     format: 'text' as OpsOptions['format'],
     confirm: undefined as string | undefined,
+    from: undefined as string | undefined,
+    replanConsumers: false,
   };
   const ok = (f: Flag) => accepted.includes(f);
   for (let i = 0; i < argv.length; i++) {
@@ -72,6 +90,8 @@ export function parseOps(argv: readonly string[], accepted: readonly Flag[], usa
     else if (a === '--plan' && ok('plan')) out.plan = true;
     else if ((a === '--json' || a === '--markdown') && ok('format')) out.format = a === '--json' ? 'json' : 'markdown';
     else if (a === '--confirm' && ok('confirm') && argv[i + 1]) out.confirm = argv[++i];
+    else if (a === '--from' && ok('from')) out.from = flagValue(argv, i++, usage);
+    else if (a === '--replan-consumers' && ok('replan-consumers')) out.replanConsumers = true;
     else throw new UsageError(`unknown option ${a}\n${usage}`);
   }
   return { ...lists, ...out };
@@ -118,6 +138,10 @@ export function runMain(main: () => Promise<number>): void {
       if (err instanceof ConfigError || err instanceof UsageError) {
         console.error(err.message);
         process.exit(EXIT.usage);
+      }
+      if (err instanceof EnvironmentLocked) {
+        console.error(err.message);
+        process.exit(EXIT.locked);
       }
       console.error(err instanceof Error ? err.message : err);
       process.exit(EXIT.failed);

@@ -1,104 +1,198 @@
 /**
- * `npm run deploy`: applies exactly the plans `npm run plan` saved and a person reviewed, stack
- * by stack in dependency order, after the plan guard passes them again and a confirmation.
- * Terraform refuses a plan that went stale; nothing is re-planned behind the reviewer's back.
- * `--plan` plans and applies in one go, stack by stack (a new environment needs that, since a
- * stack's plan reads the outputs of the stacks before it), still showing each plan and asking.
+ * `npm run deploy`: applies exactly the plans `npm run plan` saved and a person reviewed. Each
+ * plan is copied to a private folder and applied only if the copy hashes to what the manifest
+ * recorded; the guard runs again over `terraform show -json` of that copy. Stacks that wait for
+ * an earlier apply are planned once it is done, guarded, shown and asked about again. Applied
+ * plans are marked used: a re-run after a failure resumes where it stopped.
  *
- *   npm run deploy -- [--plan] [--auto-approve] [--allow-destroy <address>]... [--allow-unprotect <address>]...
- *                     [--update-ami] [--local-state]
+ *   npm run deploy -- [--plan] [--auto-approve] [--replan-consumers] [--allow-destroy <address>]...
+ *                     [--allow-unprotect <address>]... [--update-ami] [--local-state]
  *
- * `--auto-approve` (for CI) skips only the question, never the guard. Exit codes: see cli.ts.
+ * `--auto-approve` (for CI) skips only the questions, never the guard; a stack planned during the
+ * deploy then stops it for review (exit 4), unless `--replan-consumers` lets the guard alone pass
+ * it. `--plan` plans first, then deploys (a new environment in one step). Exit codes: see cli.ts.
  */
-import { applyInOrder, applyPlan, reviewSaved } from './apply';
-import { confirm, EXIT, opsConfig, parseOps, runMain } from './cli';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applyInOrder, applyPlan, type StepResult } from './apply';
+import { confirm, EXIT, type OpsOptions, opsConfig, parseOps, runMain } from './cli';
+import { failureHint } from './failure-hint';
+import { lockEnvironment } from './env-lock';
+import { entryOf, type Manifest, readManifest, type StackEntry, sha256File, writeManifest } from './manifest';
 import { planArgsFor } from './plan';
 import { readPlan, render } from './plan-check';
+import { planEntry, planEnvironment, waitLine } from './plan-env';
 import { analyse, blocking } from './plan-guard';
-import {
-  interruption,
-  planFailureHint,
-  planStack,
-  savedPlan,
-  synthesize,
-  synthesizedStacks,
-  TerraformFailure,
-} from './terraform';
+import { interruption, savedPlan, showJson, synthesize, synthesizedStacks, TerraformFailure } from './terraform';
 
 export const USAGE =
-  'usage: npm run deploy -- [--plan] [--auto-approve] [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami] [--local-state]';
+  'usage: npm run deploy -- [--plan] [--auto-approve] [--replan-consumers] [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami] [--local-state]';
 
-async function deploySaved(stacks: string[], options: ReturnType<typeof parseOps>, env: string): Promise<number> {
-  const plans = stacks.map((stack) => savedPlan(stack));
-  const { reports, missing } = reviewSaved(plans, options);
+const short = (h: string | undefined) => (h ? `${h.slice(0, 12)}…` : 'none');
+
+/** Copies a stack's saved plan into `work`; the copy's path, or why it is not the reviewed plan. */
+function bindCopy(env: string, e: StackEntry, work: string): { copy?: string; problem?: string } {
+  const original = savedPlan(env, e.stack).binary;
+  if (!existsSync(original)) return { problem: `${e.stack}: ${original} is gone; nothing more is applied.` };
+  const copy = path.join(work, `${e.stack}.tfplan`);
+  copyFileSync(original, copy);
+  const actual = sha256File(copy);
+  if (actual === e.sha256) return { copy };
+  return {
+    problem: `${e.stack}: ${original} is not the plan that was reviewed (sha256 ${short(e.sha256)} recorded, ${short(actual)} on disk); nothing more is applied. Plan again (npm run plan -- --from ${e.stack}) and review it.`,
+  };
+}
+
+/** Before an apply: the saved plan and its copy are still the reviewed one. */
+function verify(env: string, e: StackEntry, copy: string | undefined): string | undefined {
+  const original = savedPlan(env, e.stack).binary;
+  const now = existsSync(original) ? sha256File(original) : undefined;
+  if (now !== e.sha256 || !copy || sha256File(copy) !== e.sha256)
+    return `${e.stack}: its saved plan changed during the deploy (sha256 ${short(e.sha256)} reviewed, ${short(now)} now); nothing more is applied. Plan again (npm run plan -- --from ${e.stack}) and review it.`;
+  return undefined;
+}
+
+/** A stack that waited for an earlier apply: planned now, guarded, shown, and asked about. */
+async function planWaiting(
+  env: string,
+  m: Manifest,
+  e: StackEntry,
+  work: string,
+  options: OpsOptions,
+): Promise<StepResult | { copy?: string; problem?: string }> {
+  console.log(`\n=== ${e.stack}: terraform plan (it waited for ${e.waitsFor?.join(', ')})`);
+  let report: ReturnType<typeof analyse>;
+  try {
+    report = await planEntry(env, e, planArgsFor(e.stack, options.updateAmi), options);
+  } catch (err) {
+    if (interruption.signal) return { code: EXIT.interrupted, untouched: true };
+    if (!(err instanceof TerraformFailure)) throw err;
+    return {
+      code: EXIT.failed,
+      untouched: true,
+      message: `${err.message}\n${err.result.stderr.trim()}\n\n${failureHint(err.result.stderr)}`,
+    };
+  }
+  writeManifest(m);
+  console.log(render([report], 'text'));
+  if (e.verdict === 'refused')
+    return { code: EXIT.refused, message: `${e.stack}: not applied; the plan guard refused its new plan.` };
+  if (!options.replanConsumers) {
+    if (options.autoApprove)
+      return {
+        code: EXIT.stalePlan,
+        untouched: true,
+        message: `${e.stack}: planned now that ${e.waitsFor?.join(', ')} is applied; review plans/${env}/${e.stack}/plan.txt, then run npm run deploy again (--replan-consumers lets the guard alone pass such plans).`,
+      };
+    if (!(await confirm(`Apply this new plan of ${e.stack} (environment "${env}")?`, options)))
+      return {
+        code: EXIT.notConfirmed,
+        message: `${e.stack}: not confirmed; not applied (its plan is saved for npm run deploy).`,
+      };
+  }
+  return bindCopy(env, e, work);
+}
+
+async function deploySaved(env: string, options: OpsOptions): Promise<number> {
+  const m = readManifest(env);
+  const order = synthesizedStacks();
+  if (!m || m.stacks.length === 0) {
+    console.error(`No reviewed plans of environment "${env}": run STUDENTS_ENV=${env} npm run plan first.`);
+    return EXIT.stalePlan;
+  }
+  const missing = order.filter((s) => !m.stacks.some((e) => e.stack === s));
   if (missing.length > 0) {
     console.error(
-      `No reviewed plan for ${missing.join(', ')}. Run npm run plan and review it (or npm run deploy -- --plan).`,
+      `The last npm run plan of "${env}" did not finish: ${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no plan. Run npm run plan -- --from ${missing[0]}.`,
     );
     return EXIT.stalePlan;
   }
-  console.log(render(reports, 'text'));
-  if (blocking(reports).length > 0) {
-    console.error('\nNothing was applied: the plan guard refused (see above).');
-    return EXIT.refused;
+  const failed = m.stacks.find((e) => e.state === 'failed');
+  if (failed) {
+    console.error(
+      `${failed.stack}: its last apply did not finish (${failed.error ?? 'failed'}), so its plan cannot be applied again. Plan it and what follows: npm run plan -- --from ${failed.stack}`,
+    );
+    return EXIT.stalePlan;
   }
-  if (!(await confirm(`\nApply these ${plans.length} reviewed plans to environment "${env}"?`, options))) {
-    console.error('Not confirmed; nothing was applied.');
-    return EXIT.notConfirmed;
+  const done = m.stacks.filter((e) => e.state === 'applied').map((e) => e.stack);
+  const pending = m.stacks.filter((e) => e.state !== 'applied');
+  if (pending.length === 0) {
+    console.error(`Every plan of "${env}" in the manifest is applied already; npm run plan makes new ones.`);
+    return EXIT.ok;
   }
-  return (await applyInOrder(stacks, (stack) => applyPlan(savedPlan(stack)))).code;
-}
-
-async function deployPlanning(stacks: string[], options: ReturnType<typeof parseOps>, env: string): Promise<number> {
-  const outcome = await applyInOrder(stacks, async (stack) => {
-    console.log(`\n=== ${stack}: terraform plan`);
-    let plan: ReturnType<typeof savedPlan>;
-    try {
-      plan = await planStack(stack, planArgsFor(stack, options.updateAmi));
-    } catch (err) {
-      if (interruption.signal) return { code: EXIT.interrupted };
-      if (!(err instanceof TerraformFailure)) throw err;
-      return {
-        code: EXIT.failed,
-        message: `${err.message}\n${err.result.stderr.trim()}\n\n${planFailureHint(err.result.stderr)}`,
-      };
+  if (done.length > 0) console.error(`Resuming: ${done.join(', ')} applied already; not applied again.`);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'students-deploy-'));
+  try {
+    const copies = new Map<string, string>();
+    const reports = [];
+    for (const e of pending.filter((p) => p.state === 'planned')) {
+      const bound = bindCopy(env, e, work);
+      if (!bound.copy) {
+        console.error(bound.problem);
+        return EXIT.stalePlan;
+      }
+      copies.set(e.stack, bound.copy);
+      const json = path.join(work, `${e.stack}.json`);
+      writeFileSync(json, await showJson(e.stack, bound.copy), { mode: 0o600 });
+      reports.push(analyse(e.stack, readPlan(json), options));
     }
-    const report = analyse(stack, readPlan(plan.json), options);
-    console.log(render([report], 'text'));
-    if (blocking([report]).length > 0)
-      return { code: EXIT.refused, message: `${stack}: not applied; the plan guard refused it.` };
-    if (!(await confirm(`Apply this plan of ${stack} (environment "${env}")?`, options))) {
-      return { code: EXIT.notConfirmed, message: `${stack}: not confirmed; not applied.` };
+    console.log(render(reports, 'text'));
+    const waiting = pending.filter((p) => p.state === 'waits');
+    for (const w of waiting) console.log(waitLine(w));
+    if (blocking(reports).length > 0) {
+      console.error('\nNothing was applied: the plan guard refused (see above).');
+      return EXIT.refused;
     }
-    return applyPlan(plan);
-  });
-  return outcome.code;
+    const then = waiting.length ? `, then plan and show the ${waiting.length} that wait for them` : '';
+    if (!(await confirm(`\nApply these ${copies.size} reviewed plans to environment "${env}"${then}?`, options))) {
+      console.error('Not confirmed; nothing was applied.');
+      return EXIT.notConfirmed;
+    }
+    const step = async (stack: string): Promise<StepResult> => {
+      const e = entryOf(m, stack);
+      if (e.state === 'waits') {
+        const bound = await planWaiting(env, m, e, work, options);
+        if ('code' in bound) return bound;
+        if (!bound.copy) return { code: EXIT.stalePlan, untouched: true, message: bound.problem };
+        copies.set(stack, bound.copy);
+      }
+      const problem = verify(env, e, copies.get(stack));
+      if (problem) return { code: EXIT.stalePlan, untouched: true, message: problem };
+      const res = await applyPlan(stack, copies.get(stack) as string);
+      if (res.code === EXIT.ok) Object.assign(e, { state: 'applied', appliedAt: new Date().toISOString() });
+      else Object.assign(e, { state: 'failed', error: res.message?.split('\n')[0] ?? `exit ${res.code}` });
+      writeManifest(m);
+      return res;
+    };
+    return (
+      await applyInOrder(
+        pending.map((e) => e.stack),
+        step,
+        done,
+      )
+    ).code;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<number> {
   const options = parseOps(
     process.argv.slice(2),
-    ['guard', 'auto-approve', 'plan', 'update-ami', 'local-state'],
+    ['guard', 'auto-approve', 'plan', 'update-ami', 'local-state', 'replan-consumers'],
     USAGE,
   );
   const config = opsConfig(options);
-  let stacks: string[];
-  if (options.plan) stacks = (await synthesize(config)).stacks;
-  else {
-    stacks = synthesizedStacks();
-    const ours = (s: string) => s.startsWith(`students-${config.environment}-`) || s.startsWith('students-account-');
-    if (stacks.length === 0 || !stacks.every(ours)) {
-      console.error(
-        `No saved plans of environment "${config.environment}": run STUDENTS_ENV=${config.environment} npm run plan first.`,
-      );
-      return EXIT.stalePlan;
-    }
+  const env = config.environment;
+  lockEnvironment(env, 'npm run deploy');
+  if (options.plan) {
+    const { stacks } = await synthesize(config);
+    const planned = await planEnvironment(env, stacks, undefined, (s) => planArgsFor(s, options.updateAmi), options);
+    if (planned.code !== EXIT.ok) return planned.code;
   }
-  const code = options.plan
-    ? await deployPlanning(stacks, options, config.environment)
-    : await deploySaved(stacks, options, config.environment);
-  if (code === EXIT.ok)
-    console.log(`\ndeployed ${stacks.join(', ')} (environment ${config.environment}); next: npm run smoke`);
+  const code = await deploySaved(env, { ...options, replanConsumers: options.replanConsumers || options.plan });
+  if (code === EXIT.ok) console.log(`\ndeployed environment ${env}; next: npm run smoke`);
   return code;
 }
 

@@ -8,6 +8,7 @@
  */
 import { applyInOrder, applyPlan, planAll } from './apply';
 import { confirm, EXIT, opsConfig, parseOps, runMain, UsageError } from './cli';
+import { lockEnvironment } from './env-lock';
 import { render } from './plan-check';
 import { blocking } from './plan-guard';
 import { savedPlan, synthesize } from './terraform';
@@ -23,9 +24,11 @@ async function main(): Promise<number> {
       `This destroys every stack of environment "${config.environment}". Name it twice: npm run destroy -- --confirm ${config.environment}`,
     );
   }
+  const env = config.environment;
+  lockEnvironment(env, 'npm run destroy');
   const { environmentStacks } = await synthesize(config);
   const order = [...environmentStacks].reverse();
-  const reports = await planAll(order, () => ['-destroy'], 'destroy', options);
+  const reports = await planAll(env, order, () => ['-destroy'], 'destroy', options);
   if (typeof reports === 'number') return reports;
   console.log(render(reports, 'text'));
   if (blocking(reports).length > 0) {
@@ -38,7 +41,9 @@ async function main(): Promise<number> {
     console.error('Not confirmed; nothing was destroyed.');
     return EXIT.notConfirmed;
   }
-  return (await applyInOrder(order, (stack) => applyPlan(savedPlan(stack, 'destroy')))).code;
+  return (
+    await applyInOrder(order, (stack) => applyPlan(stack, savedPlan(env, stack, 'destroy').binary, 'the destroy plan'))
+  ).code;
 }
 
 if (require.main === module) runMain(main);

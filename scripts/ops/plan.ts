@@ -1,20 +1,24 @@
 /**
- * `npm run plan`: synthesizes, then for each stack in dependency order runs `terraform init`
- * and `terraform plan -out`, keeps the binary plan, its text and `terraform show -json` under
- * plans/<stack>/ (owner-only), prints the plan guard's report, and exits with its verdict.
+ * `npm run plan`: synthesizes, then for each stack in dependency order runs `terraform init` and
+ * `terraform plan -out`, keeps the binary plan, its text and `terraform show -json` under
+ * plans/<env>/<stack>/ (owner-only), records each plan's sha256 and the guard's verdict in
+ * plans/<env>/manifest.json, prints the guard's report, and exits with its verdict. A stack that
+ * reads an output an earlier plan creates or changes is recorded as waiting for that stack.
  * `npm run deploy` then applies exactly these plans.
  *
- *   npm run plan -- [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami]
- *                   [--local-state] [--json | --markdown]
+ *   npm run plan -- [--from <stack>] [--allow-destroy <address>]... [--allow-unprotect <address>]...
+ *                   [--update-ami] [--local-state] [--json | --markdown]
  */
-import { planAll } from './apply';
 import { EXIT, opsConfig, parseOps, runMain } from './cli';
+import { lockEnvironment } from './env-lock';
+import { manifestPath } from './manifest';
 import { render } from './plan-check';
+import { planEnvironment, waitLine } from './plan-env';
 import { blocking } from './plan-guard';
 import { synthesize } from './terraform';
 
 export const USAGE =
-  'usage: npm run plan -- [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami] [--local-state] [--json | --markdown]';
+  'usage: npm run plan -- [--from <stack>] [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami] [--local-state] [--json | --markdown]';
 
 /** `--update-ami`: replace the recorded AMI, so the frontend's launch template takes the current AL2023. */
 export function planArgsFor(stack: string, updateAmi: boolean): string[] {
@@ -22,15 +26,32 @@ export function planArgsFor(stack: string, updateAmi: boolean): string[] {
 }
 
 async function main(): Promise<number> {
-  const options = parseOps(process.argv.slice(2), ['guard', 'update-ami', 'local-state', 'format'], USAGE);
+  const options = parseOps(process.argv.slice(2), ['guard', 'update-ami', 'local-state', 'format', 'from'], USAGE);
   const config = opsConfig(options);
+  lockEnvironment(config.environment, 'npm run plan');
   const { stacks } = await synthesize(config);
-  const reports = await planAll(stacks, (stack) => planArgsFor(stack, options.updateAmi), 'deploy', options);
-  if (typeof reports === 'number') return reports;
-  console.log(render(reports, options.format));
-  if (options.format === 'text')
-    console.log('\nNext: review plans/<stack>/plan.txt, then npm run deploy applies exactly these plans.');
-  return blocking(reports).length > 0 ? EXIT.refused : EXIT.ok;
+  const outcome = await planEnvironment(
+    config.environment,
+    stacks,
+    options.from,
+    (stack) => planArgsFor(stack, options.updateAmi),
+    options,
+  );
+  if (outcome.code !== EXIT.ok) {
+    console.error(
+      `\nThe plan of environment "${config.environment}" is incomplete; npm run deploy refuses it until npm run plan (or --from the failed stack) finishes.`,
+    );
+    return outcome.code;
+  }
+  console.log(render(outcome.reports, options.format));
+  const waiting = outcome.manifest.stacks.filter((s) => s.state === 'waits');
+  if (options.format === 'text') {
+    for (const w of waiting) console.log(waitLine(w));
+    console.log(
+      `\nNext: review plans/${config.environment}/<stack>/plan.txt, then npm run deploy applies exactly these plans (sha256 in ${manifestPath(config.environment)}).`,
+    );
+  }
+  return blocking(outcome.reports).length > 0 ? EXIT.refused : EXIT.ok;
 }
 
 if (require.main === module) runMain(main);

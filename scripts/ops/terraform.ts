@@ -2,14 +2,16 @@
  * Runs terraform for one synthesized stack, in its working directory under cdktf.out/. The
  * binary is `terraform` on PATH, or TERRAFORM_BIN. STUDENTS_OUT_DIR and STUDENTS_PLANS_DIR move
  * the synthesized stacks and the saved plans (the tests point them at temporary folders).
- * Ctrl-C (SIGINT) and SIGTERM are passed to the running terraform, which is waited for, so it
- * can stop cleanly and release the state lock.
+ * Terraform runs in a process group of its own, so a Ctrl-C at the terminal reaches this tool
+ * alone; the tool passes exactly one interrupt on and waits for Terraform to stop cleanly and
+ * release the state lock. A second Ctrl-C is passed on as Terraform's second interrupt (it then
+ * exits at once), with a warning. Every state-locking call waits for a held lock (`-lock-timeout`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../../main';
-import type { DeploymentConfig } from '../../stacks/config';
+import { ConfigError, type DeploymentConfig } from '../../stacks/config';
 import { buildAll, ROOT } from '../build';
 import { terraformBin } from '../terraform/toolchain';
 
@@ -32,8 +34,20 @@ export interface Synthesized {
   readonly environmentStacks: string[];
 }
 
-/** Builds the artifacts, synthesizes, and returns the stack names in dependency order. */
+/**
+ * Builds the artifacts, synthesizes, and returns the stack names in dependency order.
+ * STUDENTS_STACKS_FROM names a folder of ready stacks (`<stack>/` folders and a `deploy-order.json`)
+ * to use instead: the tests drive the ops tools through real Terraform over `terraform_data` stacks.
+ */
 export async function synthesize(config: DeploymentConfig): Promise<Synthesized> {
+  const ready = process.env.STUDENTS_STACKS_FROM;
+  if (ready) {
+    rmSync(path.join(OUTDIR, 'stacks'), { recursive: true, force: true });
+    cpSync(ready, path.join(OUTDIR, 'stacks'), { recursive: true });
+    const stacks = JSON.parse(readFileSync(path.join(ready, DEPLOY_ORDER), 'utf8')) as string[];
+    writeFileSync(path.join(OUTDIR, DEPLOY_ORDER), `${JSON.stringify(stacks, null, 2)}\n`);
+    return { stacks, environmentStacks: stacks.filter((s) => !s.includes('-account-')) };
+  }
   await buildAll();
   const built = buildApp(config, { outdir: OUTDIR });
   built.app.synth();
@@ -54,24 +68,43 @@ export function synthesizedStacks(): string[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : [];
 }
 
-/** Set once a signal arrived: nothing new starts after it. */
-export const interruption: { signal?: NodeJS.Signals } = {};
+/** Set once a signal arrived: nothing new starts after it. `count` counts the operator's interrupts. */
+export const interruption: { signal?: NodeJS.Signals; count: number } = { count: 0 };
 let running: ChildProcess | undefined;
 let handlersInstalled = false;
 
+/**
+ * Terraform is in its own process group, so it hears only what this passes on: the first
+ * signal once, and a second interrupt only when the operator presses Ctrl-C again.
+ */
 function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      if (!interruption.signal)
+      interruption.count += 1;
+      interruption.signal ??= signal;
+      if (interruption.count === 1) {
         console.error(
-          `\n${signal}: passing it to terraform and waiting for it to stop (the state lock is released on exit)…`,
+          `\n${signal}: passing one interrupt to terraform and waiting for it to stop cleanly (the state lock is released on exit)…`,
         );
-      interruption.signal = signal;
-      running?.kill(signal);
+        running?.kill(signal === 'SIGHUP' ? 'SIGINT' : signal);
+      } else if (interruption.count === 2 && running) {
+        console.error(
+          '\nSecond interrupt: passed to terraform, which now exits at once without finishing its writes. Data loss may occur; check the state and the runbook, "A stuck state lock".',
+        );
+        running.kill('SIGINT');
+      }
     });
   }
+}
+
+/** How long terraform waits for a state lock another run holds (`-lock-timeout`). */
+export function lockTimeout(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.STUDENTS_TF_LOCK_TIMEOUT ?? '2m';
+  if (!/^\d+[smh]$/.test(value))
+    throw new ConfigError('STUDENTS_TF_LOCK_TIMEOUT', `"${value}" must be a duration like 90s, 5m or 1h`);
+  return value;
 }
 
 export interface TerraformResult {
@@ -92,6 +125,8 @@ export function terraform(
       cwd: stackDir(stack),
       env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
       stdio: ['ignore', options.capture ? 'pipe' : 'inherit', 'pipe'],
+      // Its own process group: the terminal's Ctrl-C goes to this tool, which passes on exactly one.
+      detached: true,
     });
     running = child;
     let stdout = '';
@@ -124,9 +159,15 @@ export interface StackPlan {
   readonly json: string;
 }
 
+/** Where an environment's saved plans and their manifest live: plans/<env>/. */
+export function envPlansDir(env: string): string {
+  return path.join(PLANS_DIR, env);
+}
+
 /** Where a stack's saved plan lives; destroy plans keep apart from the deploy plan a reviewer read. */
-export function savedPlan(stack: string, purpose: 'deploy' | 'destroy' = 'deploy'): StackPlan {
-  const dir = purpose === 'deploy' ? path.join(PLANS_DIR, stack) : path.join(PLANS_DIR, 'destroy', stack);
+export function savedPlan(env: string, stack: string, purpose: 'deploy' | 'destroy' = 'deploy'): StackPlan {
+  const base = envPlansDir(env);
+  const dir = purpose === 'deploy' ? path.join(base, stack) : path.join(base, 'destroy', stack);
   return {
     stack,
     dir,
@@ -134,6 +175,12 @@ export function savedPlan(stack: string, purpose: 'deploy' | 'destroy' = 'deploy
     text: path.join(dir, 'plan.txt'),
     json: path.join(dir, 'plan.json'),
   };
+}
+
+/** A folder only the owner can enter: plans hold every value, sensitive ones included. */
+export function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
 }
 
 export class TerraformFailure extends Error {
@@ -151,41 +198,41 @@ function writePrivate(file: string, text: string): void {
   chmodSync(file, 0o600);
 }
 
+async function step(stack: string, name: string, args: string[], capture = false): Promise<TerraformResult> {
+  const res = await terraform(stack, args, { capture });
+  if (res.code !== 0) throw new TerraformFailure(stack, name, res);
+  return res;
+}
+
+/** `terraform show -json` of a binary plan, as the stack's Terraform reads it. */
+export async function showJson(stack: string, binary: string): Promise<string> {
+  return (await step(stack, 'show -json', ['show', '-json', binary], true)).stdout;
+}
+
 /**
- * init, `plan -out`, and the text and JSON renderings under plans/<stack>/, readable by the
- * owner only: plans hold every value, sensitive ones included.
+ * init, `plan -out`, and the text and JSON renderings under plans/<env>/<stack>/, readable by
+ * the owner only.
  */
 export async function planStack(
+  env: string,
   stack: string,
   extraPlanArgs: readonly string[] = [],
   purpose: 'deploy' | 'destroy' = 'deploy',
 ): Promise<StackPlan> {
-  const plan = savedPlan(stack, purpose);
-  mkdirSync(plan.dir, { recursive: true, mode: 0o700 });
-  chmodSync(PLANS_DIR, 0o700);
-  chmodSync(plan.dir, 0o700);
-  const step = async (name: string, args: string[], capture = false) => {
-    const res = await terraform(stack, args, { capture });
-    if (res.code !== 0) throw new TerraformFailure(stack, name, res);
-    return res;
-  };
-  await step('init', ['init', '-input=false', '-no-color'], true);
-  await step('plan', ['plan', '-input=false', '-no-color', `-out=${plan.binary}`, ...extraPlanArgs], true);
+  const plan = savedPlan(env, stack, purpose);
+  privateDir(PLANS_DIR);
+  privateDir(path.dirname(plan.dir));
+  rmSync(plan.dir, { recursive: true, force: true });
+  privateDir(plan.dir);
+  await step(stack, 'init', ['init', '-input=false', '-no-color'], true);
+  await step(
+    stack,
+    'plan',
+    ['plan', '-input=false', '-no-color', `-lock-timeout=${lockTimeout()}`, `-out=${plan.binary}`, ...extraPlanArgs],
+    true,
+  );
   chmodSync(plan.binary, 0o600);
-  writePrivate(plan.text, (await step('show', ['show', '-no-color', plan.binary], true)).stdout);
-  writePrivate(plan.json, (await step('show -json', ['show', '-json', plan.binary], true)).stdout);
+  writePrivate(plan.text, (await step(stack, 'show', ['show', '-no-color', plan.binary], true)).stdout);
+  writePrivate(plan.json, await showJson(stack, plan.binary));
   return plan;
-}
-
-/** What an operator should do about a failed plan, from what Terraform said. */
-export function planFailureHint(stderr: string): string {
-  if (/prevent_destroy/.test(stderr)) {
-    return 'A resource with prevent_destroy would be destroyed. If that is intended, lift deletion protection first (STUDENTS_DELETION_PROTECTION=false, planned with --allow-unprotect and applied), then plan again with --allow-destroy; see the runbook, "Destroy".';
-  }
-  if (/Unable to find remote state|No stored state was found|terraform_remote_state/.test(stderr)) {
-    return 'A stack this one reads from has not been applied yet. For a new environment, deploy stack by stack: npm run deploy -- --plan.';
-  }
-  if (/Error acquiring the state lock/.test(stderr))
-    return 'The state is locked by another run; see the runbook, "A stuck state lock".';
-  return "Read terraform's errors above; nothing was applied.";
 }
