@@ -61,7 +61,8 @@ async function planWaiting(
   work: string,
   options: OpsOptions,
 ): Promise<StepResult | { copy?: string; problem?: string }> {
-  console.log(`\n=== ${e.stack}: terraform plan (it waited for ${e.waitsFor?.join(', ')})`);
+  const producers = e.waitsFor?.join(', ');
+  console.log(`\n=== ${e.stack}: terraform plan (it waited for ${producers})`);
   let report: ReturnType<typeof analyse>;
   try {
     report = await planEntry(env, e, planArgsFor(e.stack, options.updateAmi), options);
@@ -83,7 +84,7 @@ async function planWaiting(
       return {
         code: EXIT.stalePlan,
         untouched: true,
-        message: `${e.stack}: planned now that ${e.waitsFor?.join(', ')} is applied; review plans/${env}/${e.stack}/plan.txt, then run npm run deploy again (--replan-consumers lets the guard alone pass such plans).`,
+        message: `${e.stack}: planned now that ${producers} is applied; review plans/${env}/${e.stack}/plan.txt, then run npm run deploy again (--replan-consumers lets the guard alone pass such plans).`,
       };
     if (!(await confirm(`Apply this new plan of ${e.stack} (environment "${env}")?`, options)))
       return {

@@ -42,7 +42,6 @@ export interface Synthesized {
 export async function synthesize(config: DeploymentConfig): Promise<Synthesized> {
   const ready = process.env.STUDENTS_STACKS_FROM;
   if (ready) {
-    rmSync(path.join(OUTDIR, 'stacks'), { recursive: true, force: true });
     cpSync(ready, path.join(OUTDIR, 'stacks'), { recursive: true });
     const stacks = JSON.parse(readFileSync(path.join(ready, DEPLOY_ORDER), 'utf8')) as string[];
     writeFileSync(path.join(OUTDIR, DEPLOY_ORDER), `${JSON.stringify(stacks, null, 2)}\n`);
