@@ -83,7 +83,7 @@ test('a plan file swapped during the deploy: what is applied is the reviewed cop
   );
   expect(res.status).toBe(EXIT.stalePlan);
   expect(res.stderr).toContain('students-dev-api: its saved plan changed during the deploy');
-  expect(applied()).toEqual(['students-account-us-east-1', 'students-dev-network', 'students-dev-data']);
+  expect(applied()).toEqual(['students-dev-network', 'students-dev-data']);
   expect(res.stderr).toContain('not started: students-dev-api, students-dev-frontend, students-dev-monitoring');
 });
 
@@ -117,7 +117,7 @@ test('a stale plan is said plainly, and the summary names what was applied and w
   expect(res.status).toBe(EXIT.stalePlan);
   expect(res.stderr).toContain('students-dev-data: the reviewed plan is stale');
   expect(res.stderr).toContain(
-    'summary: applied: students-account-us-east-1, students-dev-network; failed: students-dev-data; not started: students-dev-api, students-dev-frontend, students-dev-monitoring',
+    'summary: applied: students-dev-network; failed: students-dev-data; not started: students-dev-api, students-dev-frontend, students-dev-monitoring',
   );
 });
 
@@ -139,14 +139,12 @@ test('resume: after a failure in the middle, re-plan from there and apply only w
     calls()
       .filter((c) => / plan /.test(c))
       .map((c) => c.split(' ')[0]),
-  ).toEqual(STACKS.slice(3));
+  ).toEqual(STACKS.slice(2));
   resetLog();
   const resumed = run('deploy.ts', ['--auto-approve'], tfEnv());
   expect(resumed.status).toBe(EXIT.ok);
-  expect(resumed.stderr).toContain(
-    'Resuming: students-account-us-east-1, students-dev-network, students-dev-data applied already',
-  );
-  expect(applied()).toEqual(STACKS.slice(3));
+  expect(resumed.stderr).toContain('Resuming: students-dev-network, students-dev-data applied already');
+  expect(applied()).toEqual(STACKS.slice(2));
 });
 
 test('a plan that did not finish leaves no half-reviewed set: deploy refuses and names where to plan from', () => {
@@ -205,7 +203,7 @@ test('a SIGINT sent to the tool alone is passed to terraform once, which is wait
   expect(code).toBe(EXIT.interrupted);
   expect(logAtExit.match(/students-dev-data got SIGINT/g)).toHaveLength(1);
   expect(logAtExit).toContain('students-dev-data stopped');
-  expect(applied()).toEqual(['students-account-us-east-1', 'students-dev-network', 'students-dev-data']);
+  expect(applied()).toEqual(['students-dev-network', 'students-dev-data']);
   expect(stderr).toContain('not started: students-dev-api, students-dev-frontend, students-dev-monitoring');
 });
 

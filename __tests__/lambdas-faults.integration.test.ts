@@ -2,10 +2,8 @@
  * Store faults: an unreachable store (a real closed port) and throttling, which dynalite
  * cannot produce, so a small HTTP server answers with DynamoDB's documented throttling error.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildProxyEvent } from '../scripts/local/proxy-event';
-import { closedPortUrl } from './helpers/net';
+import { closedPortUrl, dynamoErrorServer } from './helpers/net';
 import { loadHandler, stopHandlers } from './helpers/store';
 
 afterAll(stopHandlers);
@@ -45,53 +43,31 @@ describe('store faults (built bundles)', () => {
   });
 
   test('throttling gives a clean 503, after the SDK has retried', async () => {
-    let calls = 0;
-    const server = http.createServer((req, res) => {
-      calls++;
-      req.resume();
-      res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0' });
-      res.end(
-        JSON.stringify({
-          __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
-          message: 'Rate of requests exceeds the allowed throughput.',
-        }),
-      );
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const store = await dynamoErrorServer(
+      'com.amazonaws.dynamodb.v20120810#ThrottlingException',
+      'Rate of requests exceeds the allowed throughput.',
+    );
     try {
-      const env = {
-        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        tableName: 'students-table',
-      };
+      const env = { endpoint: store.endpoint, tableName: 'students-table' };
       expectCleanError(await loadHandler(variant, 'signup-students', env)(post()), 503);
-      expect(calls).toBeGreaterThan(1);
+      expect(store.calls()).toBeGreaterThan(1);
       expectCleanError(await loadHandler(variant, 'list-students', env)(get()), 503);
     } finally {
-      server.close();
+      store.close();
     }
   });
 
   test('an unexpected store error gives a clean 500', async () => {
-    const server = http.createServer((req, res) => {
-      req.resume();
-      res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0' });
-      res.end(
-        JSON.stringify({
-          __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
-          message: 'Requested resource not found',
-        }),
-      );
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const store = await dynamoErrorServer(
+      'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+      'Requested resource not found',
+    );
     try {
-      const env = {
-        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        tableName: 'students-table',
-      };
+      const env = { endpoint: store.endpoint, tableName: 'students-table' };
       expectCleanError(await loadHandler(variant, 'signup-students', env)(post()), 500);
       expectCleanError(await loadHandler(variant, 'list-students', env)(get()), 500);
     } finally {
-      server.close();
+      store.close();
     }
   });
 });

@@ -173,7 +173,7 @@ describe('alarm settings', () => {
   });
 
   test('thresholds come from the preset and STUDENTS_ALARM_THRESHOLDS, each key and value checked', () => {
-    expect(loadConfig({ STUDENTS_ENV: 'prod' }).alarms.api5xxRate).toBe(0.02);
+    expect(loadConfig({ STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }).alarms.api5xxRate).toBe(0.02);
     const custom = synth({ STUDENTS_ALARM_THRESHOLDS: '{"api5xxRate":0.1,"periodSeconds":300}' }).stacks;
     const api5xx = resources(custom, 'aws_cloudwatch_metric_alarm').find(([, a]) => a.endsWith('.api-5xx'))![2];
     expect([api5xx.threshold, api5xx.period]).toEqual([0.1, 300]);

@@ -47,11 +47,14 @@ describe('npm run plan', () => {
   });
 
   test('an environment other than dev needs remote state, unless --local-state is explicit', () => {
-    const refused = run('plan.ts', [], tfEnv({ STUDENTS_ENV: 'prod' }));
+    const refused = run('plan.ts', [], tfEnv({ STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }));
     expect(refused.status).toBe(EXIT.usage);
     expect(refused.stderr).toContain('Invalid setting STUDENTS_STATE_BUCKET: environment "prod" needs remote state');
     expect(calls()).toEqual([]);
-    expect(run('plan.ts', ['--local-state'], tfEnv({ STUDENTS_ENV: 'prod' })).status).toBe(EXIT.ok);
+    expect(
+      run('plan.ts', ['--local-state'], tfEnv({ STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }))
+        .status,
+    ).toBe(EXIT.ok);
   });
 
   test.each([
@@ -62,10 +65,11 @@ describe('npm run plan', () => {
     ['connect.ts', ['--sshh']],
     ['logs.ts', ['--lamda', 'list-students']],
     ['smoke.ts', ['--posts']],
+    ['rollback.ts', ['--function', 'list-students', '--too', '2']],
   ])('%s refuses an unknown flag %p with usage and exit 2', (script, args) => {
     const res = run(script, args, tfEnv({ FAKE_AWS_LOG: ws.log }));
     expect(res.status).toBe(EXIT.usage);
-    expect(res.stderr).toMatch(/unknown option[\s\S]*usage: npm run/);
+    expect(res.stderr).toMatch(/unknown option[\s\S]*usage: npm run/i);
     expect(applied()).toEqual([]);
   });
 });
@@ -257,5 +261,44 @@ describe('npm run smoke', () => {
     expect(res.stdout).toContain('smoke: site http://127.0.0.1:9');
     expect(res.stdout).toContain('FAIL  site /healthz');
     expect(res.status).toBe(EXIT.failed);
+  });
+});
+
+describe('npm run rollback', () => {
+  const awsEnv = (extra: Record<string, string> = {}) => ({ FAKE_AWS_LOG: ws.log, STUDENTS_ENV: 'dev', ...extra });
+  const updates = () =>
+    readFileSync(ws.log, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('update-alias'));
+
+  test('points the live alias at the version before the one it serves, after a summary and a yes', () => {
+    const no = run('rollback.ts', ['--function', 'list-students'], awsEnv());
+    expect(no.status).toBe(EXIT.notConfirmed);
+    expect(no.stdout).toContain('students-dev-list-students: alias live\n  now      version 3 (2026-11-03');
+    expect(no.stdout).toContain('back to  version 2 (2026-11-02T10:00:00.000+0000, code sha256 sha201234567…)');
+    expect(updates()).toEqual([]);
+    const yes = run('rollback.ts', ['--function', 'list-students'], awsEnv(), { input: 'yes\n' });
+    expect(yes.status).toBe(EXIT.ok);
+    expect(updates()).toEqual([
+      'aws lambda update-alias --function-name students-dev-list-students --name live --function-version 2 --region us-east-1 --output json',
+    ]);
+  });
+
+  test('--to picks a version; none earlier, an unknown version or a bad function name say so', () => {
+    expect(run('rollback.ts', ['--function', 'signup-students', '--to', '1', '--auto-approve'], awsEnv()).status).toBe(
+      EXIT.ok,
+    );
+    expect(updates().at(-1)).toContain('--function-name students-dev-signup-students --name live --function-version 1');
+    const first = run(
+      'rollback.ts',
+      ['--function', 'signup-students', '--auto-approve'],
+      awsEnv({ FAKE_ALIAS_VERSION: '1' }),
+    );
+    expect(first.status).toBe(EXIT.failed);
+    expect(first.stderr).toContain('no earlier version is published');
+    const unknown = run('rollback.ts', ['--function', 'signup-students', '--to', '9', '--auto-approve'], awsEnv());
+    expect(unknown.stderr).toContain('has no published version 9 (published: 1, 2, 3)');
+    expect(run('rollback.ts', ['--function', 'nope'], awsEnv()).status).toBe(EXIT.usage);
+    expect(updates()).toHaveLength(1);
   });
 });

@@ -46,6 +46,9 @@ describe("cdktf's own matchers", () => {
   });
 });
 
+/** dev with local state and the account stack asked for explicitly. */
+const WITH_ACCOUNT = { STUDENTS_MANAGE_APIGW_ACCOUNT: 'true' };
+
 const STACKS = [
   'students-account-us-east-1',
   'students-dev-api',
@@ -85,16 +88,23 @@ function addresses(stack: Json): string[] {
 }
 
 describe('stacks', () => {
-  test('synth writes the five environment stacks, named after the environment, and the account stack', () => {
-    expect(Object.keys(synth().stacks).sort()).toEqual(STACKS);
-    expect(Object.keys(synth({ STUDENTS_ENV: 'qa' }).stacks).sort()).toEqual(
-      STACKS.map((s) => s.replace('-dev-', '-qa-')),
+  test('synth writes the five environment stacks, named after the environment, and the account stack with remote state', () => {
+    // dev with local state leaves the account-wide stack out: one state must manage it, not one per machine.
+    expect(Object.keys(synth().stacks).sort()).toEqual(STACKS.slice(1));
+    expect(Object.keys(synth(WITH_ACCOUNT).stacks).sort()).toEqual(STACKS);
+    expect(Object.keys(synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks).sort()).toEqual(STACKS);
+    expect(Object.keys(synth({ STUDENTS_ENV: 'qa', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }).stacks).sort()).toEqual(
+      STACKS.slice(1).map((s) => s.replace('-dev-', '-qa-')),
     );
-    expect(Object.keys(synth({ STUDENTS_MANAGE_APIGW_ACCOUNT: 'false' }).stacks).sort()).toEqual(STACKS.slice(1));
+    expect(
+      Object.keys(
+        synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state', STUDENTS_MANAGE_APIGW_ACCOUNT: 'false' }).stacks,
+      ).sort(),
+    ).toEqual(STACKS.slice(1));
   });
 
   test('Terraform addresses are readable and pinned (a rename must be deliberate: it destroys and recreates)', () => {
-    const { stacks } = synth();
+    const { stacks } = synth(WITH_ACCOUNT);
     expect(Object.fromEntries(Object.entries(stacks).map(([name, json]) => [name, addresses(json)]))).toEqual({
       'students-account-us-east-1': [
         'aws_api_gateway_account.apigateway-account',
@@ -129,6 +139,8 @@ describe('stacks', () => {
         'aws_iam_role.signup-students-role',
         'aws_iam_role_policy.list-students-policy',
         'aws_iam_role_policy.signup-students-policy',
+        'aws_lambda_alias.list-students-live',
+        'aws_lambda_alias.signup-students-live',
         'aws_lambda_function.list-students',
         'aws_lambda_function.signup-students',
         'aws_lambda_permission.list-students-allow-apigateway-get',
@@ -170,6 +182,7 @@ describe('stacks', () => {
         'aws_vpc_security_group_egress_rule.app-egress-https',
         'aws_vpc_security_group_ingress_rule.alb-ingress-80',
         'aws_vpc_security_group_ingress_rule.app-ingress-alb',
+        'data.aws_ami.image',
         'data.aws_caller_identity.account',
         'data.aws_elb_service_account.elb-account',
         'data.aws_ssm_parameter.al2023-ami',
@@ -289,9 +302,11 @@ describe('stacks', () => {
     const api = synth({ STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks['students-dev-api']!;
     expect(block(api.data.terraform_remote_state['cross-stack-reference-input-students-dev-data'])?.backend).toBe('s3');
     // One account stack per account and region, whichever environment synthesizes it.
-    const account = synth({ STUDENTS_ENV: 'qa', STUDENTS_STATE_BUCKET: 'acme-terraform-state' }).stacks[
-      'students-account-us-east-1'
-    ]!;
+    const account = synth({
+      STUDENTS_ENV: 'qa',
+      STUDENTS_AWS_ACCOUNT_ID: '123456789012',
+      STUDENTS_STATE_BUCKET: 'acme-terraform-state',
+    }).stacks['students-account-us-east-1']!;
     expect(account.terraform.backend.s3.key).toBe('students/account/students-account-us-east-1.tfstate');
   });
 });
@@ -380,7 +395,8 @@ describe('data', () => {
       lifecycle: { prevent_destroy: true },
     });
     const throwaway = resource(
-      synth({ STUDENTS_ENV: 'scratch', STUDENTS_DELETION_PROTECTION: 'false' }).stacks['students-scratch-data']!,
+      synth({ STUDENTS_ENV: 'scratch', STUDENTS_AWS_ACCOUNT_ID: '123456789012', STUDENTS_DELETION_PROTECTION: 'false' })
+        .stacks['students-scratch-data']!,
       'aws_dynamodb_table',
       'students-table',
     );
@@ -400,11 +416,11 @@ describe('api', () => {
     expect(resource(api(), 'aws_api_gateway_integration', 'get-integration')).toMatchObject({
       type: 'AWS_PROXY',
       integration_http_method: 'POST',
-      uri: '${aws_lambda_function.list-students.invoke_arn}',
+      uri: '${aws_lambda_alias.list-students-live.invoke_arn}',
     });
     expect(resource(api(), 'aws_api_gateway_integration', 'post-integration')).toMatchObject({
       type: 'AWS_PROXY',
-      uri: '${aws_lambda_function.signup-students.invoke_arn}',
+      uri: '${aws_lambda_alias.signup-students-live.invoke_arn}',
     });
     expect(resource(api(), 'aws_api_gateway_integration', 'options-integration')).toMatchObject({ type: 'MOCK' });
   });
@@ -473,10 +489,11 @@ describe('api', () => {
       });
     },
   );
-  test('Lambda permissions are scoped to their method and path', () => {
-    expect(resource(api(), 'aws_lambda_permission', 'list-students-allow-apigateway-get').source_arn).toBe(
-      '${aws_api_gateway_rest_api.api.execution_arn}/*/GET/student',
-    );
+  test('Lambda permissions are scoped to their method and path, on the live alias', () => {
+    expect(resource(api(), 'aws_lambda_permission', 'list-students-allow-apigateway-get')).toMatchObject({
+      source_arn: '${aws_api_gateway_rest_api.api.execution_arn}/*/GET/student',
+      qualifier: '${aws_lambda_alias.list-students-live.name}',
+    });
     expect(resource(api(), 'aws_lambda_permission', 'signup-students-allow-apigateway-post').source_arn).toBe(
       '${aws_api_gateway_rest_api.api.execution_arn}/*/POST/student',
     );
@@ -534,9 +551,9 @@ describe('api', () => {
 });
 
 describe('account', () => {
-  const account = () => synth().stacks['students-account-us-east-1']!;
+  const account = () => synth(WITH_ACCOUNT).stacks['students-account-us-east-1']!;
   test('the account-wide API Gateway role lives in its own stack, never in an environment, and is never destroyed by Terraform', () => {
-    for (const [name, json] of Object.entries(synth().stacks)) {
+    for (const [name, json] of Object.entries(synth(WITH_ACCOUNT).stacks)) {
       if (name !== 'students-account-us-east-1')
         expect([name, json.resource.aws_api_gateway_account]).toEqual([name, undefined]);
     }
@@ -553,7 +570,7 @@ describe('account', () => {
     expect(JSON.stringify(account())).not.toContain('"dev"');
   });
   test('the API stage deploys after the account stack', () => {
-    const { api, account: acct } = buildApp(loadConfig({}), {
+    const { api, account: acct } = buildApp(loadConfig(WITH_ACCOUNT), {
       outdir: mkdtempSync(path.join(os.tmpdir(), 'students-deps-')),
     });
     expect(api.dependencies).toContain(acct);

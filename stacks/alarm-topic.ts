@@ -16,6 +16,11 @@ export interface AlarmTopicProps {
    * @default no subscription
    */
   readonly email?: string;
+  /**
+   * `prevent_destroy` on the key: a deleted key cannot decrypt what the topic still holds.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -35,6 +40,7 @@ export class AlarmTopic extends Construct {
       description: `${props.namePrefix} alarm notifications`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
       policy: policyDocument([
         { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountArn }, Action: 'kms:*', Resource: '*' },
         {

@@ -20,9 +20,11 @@ import {
   FUNCTION_TABLE_ACTIONS,
   INVALID_BODY_PREFIX,
   TABLE_NAME_VARIABLE,
+  DIRECTORY_ORDER_VARIABLE,
   type FunctionName,
 } from '../lambdas/shared/contract';
 import { nameOf } from './config';
+import { ACCESS_LOG_FORMAT } from './access-log-format';
 import { CorsPreflight, quoted } from './cors-preflight';
 import { definitionHash } from './deployment-trigger';
 import { NodeFunction } from './node-function';
@@ -42,22 +44,6 @@ export interface ApiStackProps extends StudentsStackProps {
   /** Each function's zip, built by `npm run build`. */
   readonly lambdaZips: Readonly<Record<FunctionName, string>>;
 }
-
-/** Stage access-log line: one JSON object a request. */
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: '$context.requestId',
-  ip: '$context.identity.sourceIp',
-  requestTime: '$context.requestTime',
-  httpMethod: '$context.httpMethod',
-  resourcePath: '$context.resourcePath',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  latencyMs: '$context.responseLatency',
-  integrationLatencyMs: '$context.integrationLatency',
-  integrationStatus: '$context.integration.status',
-  errorMessage: '$context.error.message',
-  xrayTraceId: '$context.xrayTraceId',
-});
 
 /**
  * The REST API of the reference design: `/student` on stage `dev`, GET and POST through Lambda
@@ -107,7 +93,10 @@ export class ApiStack extends EnvironmentStack {
           tableArn: props.tableArn,
           indexActions: FUNCTION_INDEX_ACTIONS[name],
           indexArn: props.nameIndexArn,
-          environment: { [TABLE_NAME_VARIABLE]: props.tableName },
+          environment: {
+            [TABLE_NAME_VARIABLE]: props.tableName,
+            ...(name === 'list-students' ? { [DIRECTORY_ORDER_VARIABLE]: config.directoryOrder ? 'on' : 'off' } : {}),
+          },
           logRetentionDays: config.logRetentionDays,
           timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
         });

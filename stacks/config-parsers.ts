@@ -46,3 +46,57 @@ export function cidr(setting: string, value: string): string {
     throw new ConfigError(setting, `"${value}" opens SSH to the whole internet; use SSM, or list your own addresses`);
   return value;
 }
+
+/**
+ * The AWS account an environment deploys to (the provider's `allowed_account_ids`): required for
+ * every environment but `dev`, so switched credentials can never apply it to another account.
+ */
+export function awsAccountId(setting: string, raw: string | undefined, environment: string): string | undefined {
+  const value = raw?.trim();
+  if (!value) {
+    if (environment === 'dev') return undefined;
+    throw new ConfigError(
+      setting,
+      `environment "${environment}" must name the AWS account it deploys to (12 digits), so no other account's credentials can apply it`,
+    );
+  }
+  if (!/^\d{12}$/.test(value)) throw new ConfigError(setting, `"${value}" is not a 12-digit AWS account id`);
+  return value;
+}
+
+/** The variables the SSH settings are read from. */
+export interface SshVariables {
+  readonly sshKeyName: string;
+  readonly sshAllowedCidrs: string;
+  readonly instanceConnectEndpoint: string;
+}
+
+/** SSH: a key pair and the CIDRs that may reach port 22 (or the Instance Connect endpoint), or none. */
+export function parseSsh(
+  v: SshVariables,
+  env: Record<string, string | undefined>,
+  preset: { readonly keyName: string; readonly allowedCidrs: readonly string[] } | undefined,
+  instanceConnectEndpoint: boolean,
+): { keyName: string; allowedCidrs: string[] } | undefined {
+  const keyName = env[v.sshKeyName]?.trim() || preset?.keyName;
+  const raw = env[v.sshAllowedCidrs];
+  const cidrList =
+    raw !== undefined
+      ? raw
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean)
+      : [...(preset?.allowedCidrs ?? [])];
+  const allowedCidrs = cidrList.map((c) => cidr(v.sshAllowedCidrs, c));
+  if (keyName !== undefined && !/^[\x20-\x7e]{1,255}$/.test(keyName))
+    throw new ConfigError(v.sshKeyName, 'must be 1 to 255 printable ASCII characters');
+  if (keyName && allowedCidrs.length === 0 && !instanceConnectEndpoint) {
+    throw new ConfigError(
+      v.sshAllowedCidrs,
+      `SSH key "${keyName}" is set but no CIDR may reach port 22; list CIDRs, or enable ${v.instanceConnectEndpoint}`,
+    );
+  }
+  if (!keyName && allowedCidrs.length > 0)
+    throw new ConfigError(v.sshKeyName, `required when ${v.sshAllowedCidrs} is set`);
+  return keyName ? { keyName, allowedCidrs } : undefined;
+}

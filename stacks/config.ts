@@ -1,5 +1,5 @@
 import { PROJECT } from '../lambdas/shared/contract';
-import { architectureOf, bool, ConfigError, cidr, int, RETENTION_DAYS } from './config-parsers';
+import { architectureOf, awsAccountId, bool, ConfigError, int, parseSsh, RETENTION_DAYS } from './config-parsers';
 import { type AlarmThresholds, parseAlarmThresholds } from './alarm-thresholds';
 import { DEV, PRESETS } from './presets';
 
@@ -45,13 +45,21 @@ export interface DeploymentConfig {
   readonly amiId?: string;
   /** S3 bucket for Terraform state (with S3-native locking); local state when absent. */
   readonly stateBucket?: string;
+  /** The only AWS account every stack's provider accepts (`allowed_account_ids`); required outside `dev`. */
+  readonly awsAccountId?: string;
   /** DynamoDB deletion protection, `prevent_destroy`, and ALB deletion protection. */
   readonly deletionProtection: boolean;
+  /**
+   * The list function serves the name order. Off while a new name index is filled (expand,
+   * backfill, switch): the portal then shows the unordered list with a notice.
+   */
+  readonly directoryOrder: boolean;
   /** Stage-wide API throttling. */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /**
    * Include the account stack (`students-account-<region>`): the regional, account-wide API Gateway
-   * CloudWatch role. It lives outside every environment, so destroying one never resets it.
+   * CloudWatch role. It lives outside every environment, so destroying one never resets it. On by
+   * default with remote state (one state key, shared by every environment); off with local state.
    */
   readonly manageApiGatewayAccount: boolean;
   /** Where alarms are mailed, besides the SNS topic's other subscribers. */
@@ -80,7 +88,9 @@ export const SETTING_VARIABLES = {
   hostedZoneId: 'STUDENTS_HOSTED_ZONE_ID',
   amiId: 'STUDENTS_AMI_ID',
   stateBucket: 'STUDENTS_STATE_BUCKET',
+  awsAccountId: 'STUDENTS_AWS_ACCOUNT_ID',
   deletionProtection: 'STUDENTS_DELETION_PROTECTION',
+  directoryOrder: 'STUDENTS_DIRECTORY_ORDER',
   apiRateLimit: 'STUDENTS_API_RATE_LIMIT',
   apiBurstLimit: 'STUDENTS_API_BURST_LIMIT',
   manageApiGatewayAccount: 'STUDENTS_MANAGE_APIGW_ACCOUNT',
@@ -137,29 +147,12 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
       `${logRetentionDays} is not one CloudWatch Logs accepts (${RETENTION_DAYS.join(', ')})`,
     );
 
-  const keyName = env[v.sshKeyName]?.trim() || preset.ssh?.keyName;
-  const cidrList =
-    env[v.sshAllowedCidrs] !== undefined
-      ? env[v.sshAllowedCidrs]!.split(',')
-          .map((c) => c.trim())
-          .filter(Boolean)
-      : [...(preset.ssh?.allowedCidrs ?? [])];
-  const allowedCidrs = cidrList.map((c) => cidr(v.sshAllowedCidrs, c));
   const instanceConnectEndpoint = bool(
     v.instanceConnectEndpoint,
     env[v.instanceConnectEndpoint],
     preset.instanceConnectEndpoint,
   );
-  if (keyName !== undefined && !/^[\x20-\x7e]{1,255}$/.test(keyName))
-    throw new ConfigError(v.sshKeyName, 'must be 1 to 255 printable ASCII characters');
-  if (keyName && allowedCidrs.length === 0 && !instanceConnectEndpoint) {
-    throw new ConfigError(
-      v.sshAllowedCidrs,
-      `SSH key "${keyName}" is set but no CIDR may reach port 22; list CIDRs, or enable ${v.instanceConnectEndpoint}`,
-    );
-  }
-  if (!keyName && allowedCidrs.length > 0)
-    throw new ConfigError(v.sshKeyName, `required when ${v.sshAllowedCidrs} is set`);
+  const ssh = parseSsh(v, env, preset.ssh, instanceConnectEndpoint);
 
   const certificateArn = env[v.certificateArn]?.trim() || preset.certificateArn;
   if (certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/.test(certificateArn)) {
@@ -193,6 +186,8 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
   if (stateBucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket))
     throw new ConfigError(v.stateBucket, `"${stateBucket}" is not a valid S3 bucket name`);
 
+  const accountId = awsAccountId(v.awsAccountId, env[v.awsAccountId] ?? preset.awsAccountId, environment);
+
   const rateLimit = int(v.apiRateLimit, env[v.apiRateLimit], preset.apiThrottle.rateLimit, 1, 10000);
   const burstLimit = int(
     v.apiBurstLimit,
@@ -216,22 +211,20 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     architecture,
     asg: { min, desired, max },
     logRetentionDays,
-    ...(keyName ? { ssh: { keyName, allowedCidrs } } : {}),
+    ...(ssh ? { ssh } : {}),
     instanceConnectEndpoint,
     ...(certificateArn ? { certificateArn } : {}),
     ...(domainName ? { domainName } : {}),
     ...(hostedZoneId ? { hostedZoneId } : {}),
     ...(amiId ? { amiId } : {}),
     ...(stateBucket ? { stateBucket } : {}),
+    ...(accountId ? { awsAccountId: accountId } : {}),
     deletionProtection: bool(v.deletionProtection, env[v.deletionProtection], preset.deletionProtection),
+    directoryOrder: bool(v.directoryOrder, env[v.directoryOrder], true),
     apiThrottle: { rateLimit, burstLimit },
     ...(alarmEmail ? { alarmEmail } : {}),
     alarms,
-    manageApiGatewayAccount: bool(
-      v.manageApiGatewayAccount,
-      env[v.manageApiGatewayAccount],
-      preset.manageApiGatewayAccount,
-    ),
+    manageApiGatewayAccount: bool(v.manageApiGatewayAccount, env[v.manageApiGatewayAccount], Boolean(stateBucket)),
   };
 }
 

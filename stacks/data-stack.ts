@@ -35,6 +35,8 @@ export class DataStack extends EnvironmentStack {
       serverSideEncryption: { enabled: true },
       deletionProtectionEnabled: config.deletionProtection,
       lifecycle: { preventDestroy: config.deletionProtection },
+      // Adding an index to a table with data backfills it before the update completes: hours, for a large table.
+      timeouts: { create: '30m', update: '4h', delete: '30m' },
     });
     this.tableName = table.name;
     this.tableArn = table.arn;

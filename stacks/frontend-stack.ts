@@ -53,6 +53,7 @@ export class FrontendStack extends EnvironmentStack {
     const artifactBucket = new PrivateBucket(this, 'artifact-bucket', {
       bucketPrefix: `${nameOf(config, 'artifacts')}-`,
       forceDestroy: !config.deletionProtection,
+      preventDestroy: config.deletionProtection,
       noncurrentVersionDays: ARTIFACT_RETENTION_DAYS,
     });
     const asset = new TerraformAsset(this, 'frontend-bundle', { path: props.frontendZip, type: AssetType.FILE });

@@ -1,15 +1,15 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
-import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { DataResource, Fn, TerraformLocal, Token } from 'cdktf';
+import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Architecture } from './config';
 import type { PolicyStatement } from './iam';
+import { FleetImage } from './fleet-image';
 import { InstanceConnect } from './instance-connect';
 import { ServiceRole } from './service-role';
 
@@ -133,10 +133,22 @@ export class InstanceFleet extends Construct {
       resourceType,
       tags: { ...props.tags, Name: name },
     }));
+    const { imageId, imageArchitecture } = new FleetImage(this, 'image', {
+      architecture: props.architecture,
+      amiId: props.amiId,
+    });
     const launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name,
       description: 'Student portal frontend (Express) on Amazon Linux 2023',
-      imageId: props.amiId ?? this.recordedAmi(props.architecture),
+      imageId,
+      lifecycle: {
+        precondition: [
+          {
+            condition: `\${${imageArchitecture} == "${props.architecture}"}`,
+            errorMessage: `The AMI's architecture is not ${props.architecture}, which instance type ${props.instanceType} needs: pin a matching STUDENTS_AMI_ID, or plan with --update-ami.`,
+          },
+        ],
+      },
       instanceType: props.instanceType,
       keyName: props.ssh?.keyName,
       iamInstanceProfile: { arn: profile.arn },
@@ -223,23 +235,5 @@ export class InstanceFleet extends Construct {
     this.securityGroupId = sg.id;
     this.autoScalingGroupName = asg.name;
     this.roleName = role.roleName;
-  }
-
-  /**
-   * The AL2023 AMI current when the fleet was first deployed, recorded in state: later plans
-   * keep it, so a deploy of ours never rolls the fleet onto a new AMI unasked. An AMI update
-   * is `-replace=terraform_data.ami` (`npm run plan -- --update-ami`), visible in the plan.
-   */
-  private recordedAmi(architecture: Architecture): string {
-    const latest = new DataAwsSsmParameter(this, 'al2023-ami', {
-      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`,
-    });
-    latest.overrideLogicalId('al2023-ami');
-    const recorded = new DataResource(this, 'ami', {
-      input: { image_id: latest.insecureValue },
-      lifecycle: { ignoreChanges: ['input'] },
-    });
-    recorded.overrideLogicalId('ami');
-    return Token.asString(recorded.output.lookup('image_id'));
   }
 }

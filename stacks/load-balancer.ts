@@ -120,6 +120,7 @@ export class LoadBalancer extends Construct {
     const logBucket = new PrivateBucket(this, 'alb-log-bucket', {
       bucketPrefix: `${props.namePrefix}-alb-logs-`,
       forceDestroy: !props.deletionProtection,
+      preventDestroy: props.deletionProtection,
       expireCurrentAfterDays: props.logRetentionDays,
       extraStatements: (bucketArn) => [logDelivery(bucketArn)],
     });
@@ -132,8 +133,9 @@ export class LoadBalancer extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     sg.overrideLogicalId('alb-sg');
+    const ingress: Record<number, VpcSecurityGroupIngressRule> = {};
     for (const port of https ? [80, 443] : [80]) {
-      new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}`, {
+      ingress[port] = new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}`, {
         securityGroupId: sg.id,
         description:
           port === 443
@@ -145,7 +147,8 @@ export class LoadBalancer extends Construct {
         fromPort: port,
         toPort: port,
         cidrIpv4: '0.0.0.0/0',
-      }).overrideLogicalId(`alb-ingress-${port}`);
+      });
+      ingress[port].overrideLogicalId(`alb-ingress-${port}`);
     }
 
     const alb = new Lb(this, 'alb', {
@@ -182,16 +185,17 @@ export class LoadBalancer extends Construct {
     targetGroup.overrideLogicalId('target-group');
 
     const forward = [{ type: 'forward', targetGroupArn: targetGroup.arn }];
-    if (https) {
-      new LbListener(this, 'https-listener', {
-        loadBalancerArn: alb.arn,
-        port: 443,
-        protocol: 'HTTPS',
-        sslPolicy: TLS_POLICY,
-        certificateArn: props.certificateArn,
-        defaultAction: forward,
-      }).overrideLogicalId('https-listener');
-    }
+    const httpsListener = https
+      ? new LbListener(this, 'https-listener', {
+          loadBalancerArn: alb.arn,
+          port: 443,
+          protocol: 'HTTPS',
+          sslPolicy: TLS_POLICY,
+          certificateArn: props.certificateArn,
+          defaultAction: forward,
+        })
+      : undefined;
+    httpsListener?.overrideLogicalId('https-listener');
     new LbListener(this, 'http-listener', {
       loadBalancerArn: alb.arn,
       port: 80,
@@ -199,6 +203,8 @@ export class LoadBalancer extends Construct {
       defaultAction: https
         ? [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]
         : forward,
+      // Redirect only once 443 listens and is open: adding a certificate never sends anyone to a closed port.
+      dependsOn: httpsListener && ingress[443] ? [httpsListener, ingress[443]] : undefined,
     }).overrideLogicalId('http-listener');
 
     if (props.hostedZoneId && props.domainName) {

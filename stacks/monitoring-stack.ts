@@ -30,7 +30,11 @@ export class MonitoringStack extends EnvironmentStack {
     super(scope, 'monitoring', props);
     const { config } = props;
     const namePrefix = prefixOf(config);
-    const topic = new AlarmTopic(this, 'alarm-topic', { namePrefix, email: config.alarmEmail });
+    const topic = new AlarmTopic(this, 'alarm-topic', {
+      namePrefix,
+      email: config.alarmEmail,
+      preventDestroy: config.deletionProtection,
+    });
     const alarms = new MetricAlarms(this, 'alarms', {
       namePrefix,
       topicArn: topic.topicArn,

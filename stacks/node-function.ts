@@ -1,10 +1,17 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { NODE_MAJOR } from '../lambdas/shared/contract';
 import { ServiceRole } from './service-role';
+
+/**
+ * The alias API Gateway invokes. Every deploy publishes a version and points the alias at it;
+ * `npm run rollback` points it back at an earlier version in one step.
+ */
+export const LIVE_ALIAS = 'live';
 
 /** The Lambda runtime; the tests and scripts run on the same Node major. */
 export const LAMBDA_RUNTIME = `nodejs${NODE_MAJOR}.x`;
@@ -54,14 +61,17 @@ export interface NodeFunctionProps {
  * A Lambda function with its own role (least privilege on one table, its own logs, X-Ray),
  * an explicit log group with retention, and code from a prebuilt zip whose base64 SHA-256 hash
  * drives updates (the zip is byte-identical for unchanged sources, so an unchanged plan is empty).
+ * Each change publishes a version, and callers invoke the `live` alias, never `$LATEST`.
  */
 export class NodeFunction extends Construct {
   public readonly functionName: string;
   public readonly functionArn: string;
+  /** The `live` alias's invoke ARN, for API Gateway's integration. */
   public readonly invokeArn: string;
   public readonly roleName: string;
   private readonly prefix: string;
   private readonly fn: LambdaFunction;
+  private readonly alias: LambdaAlias;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
@@ -114,20 +124,29 @@ export class NodeFunction extends Construct {
       environment: { variables: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' } },
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      publish: true,
       dependsOn: [logGroup, ...role.grants],
     });
     this.fn.overrideLogicalId(prefix);
+    this.alias = new LambdaAlias(this, 'live', {
+      name: LIVE_ALIAS,
+      description: 'What API Gateway invokes: the version the last deploy published, or the one npm run rollback chose',
+      functionName: this.fn.functionName,
+      functionVersion: this.fn.version,
+    });
+    this.alias.overrideLogicalId(`${prefix}-live`);
 
     this.functionName = this.fn.functionName;
     this.functionArn = this.fn.arn;
-    this.invokeArn = this.fn.invokeArn;
+    this.invokeArn = this.alias.invokeArn;
     this.roleName = role.roleName;
   }
 
-  /** Lets API Gateway invoke the function for exactly one method and path. */
+  /** Lets API Gateway invoke the function's `live` alias for exactly one method and path. */
   allowApiGateway(method: string, sourceArn: string): void {
     const permission = new LambdaPermission(this, `allow-apigateway-${method.toLowerCase()}`, {
       functionName: this.fn.functionName,
+      qualifier: this.alias.name,
       action: 'lambda:InvokeFunction',
       principal: 'apigateway.amazonaws.com',
       sourceArn,

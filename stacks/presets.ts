@@ -2,7 +2,7 @@
 import { DEFAULT_ALARM_THRESHOLDS } from './alarm-thresholds';
 import type { DeploymentConfig } from './config';
 
-export type Preset = Omit<DeploymentConfig, 'environment'>;
+export type Preset = Omit<DeploymentConfig, 'environment' | 'manageApiGatewayAccount' | 'directoryOrder'>;
 
 export const DEV: Preset = {
   region: 'us-east-1',
@@ -16,7 +16,6 @@ export const DEV: Preset = {
   deletionProtection: true,
   apiThrottle: { rateLimit: 50, burstLimit: 100 },
   alarms: DEFAULT_ALARM_THRESHOLDS,
-  manageApiGatewayAccount: true,
 };
 
 /** The presets an environment name selects; any other name starts from `dev`. */

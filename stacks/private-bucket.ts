@@ -18,6 +18,11 @@ export interface PrivateBucketProps {
    */
   readonly forceDestroy?: boolean;
   /**
+   * `prevent_destroy`: no plan may delete the bucket, so no destroy strips its protections first.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
    * Days after which noncurrent object versions are removed.
    * @default 30
    */
@@ -49,6 +54,7 @@ export class PrivateBucket extends Construct {
     const bucket = new S3Bucket(this, 'bucket', {
       bucketPrefix: props.bucketPrefix,
       forceDestroy: props.forceDestroy ?? false,
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     bucket.overrideLogicalId(id);
 

@@ -35,7 +35,12 @@ export class StudentsStack extends TerraformStack {
     this.stackName = stackName;
     this.tags = stackTags(config, stackName);
 
-    new AwsProvider(this, 'aws', { region: config.region, defaultTags: [{ tags: this.tags }] });
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: this.tags }],
+      // Credentials for any other account fail every plan and apply, whatever AWS_PROFILE says.
+      ...(config.awsAccountId ? { allowedAccountIds: [config.awsAccountId] } : {}),
+    });
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
 
     if (config.stateBucket) {

@@ -28,3 +28,31 @@ export async function listenAsStudentApi(server: http.Server): Promise<StandIn> 
     },
   };
 }
+
+/** A loopback stand-in for DynamoDB that answers every call with one documented error. */
+export interface DynamoErrorStandIn {
+  endpoint: string;
+  /** How many calls it answered. */
+  calls: () => number;
+  close: () => void;
+}
+
+/** Errors dynalite cannot produce (throttling, a backfilling index, …): `type` is the error's `__type`. */
+export async function dynamoErrorServer(type: string, message: string): Promise<DynamoErrorStandIn> {
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    calls++;
+    req.resume();
+    res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify({ __type: type, message }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls: () => calls,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}

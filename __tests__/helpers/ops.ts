@@ -18,7 +18,8 @@ export const ENV_STACKS = [
   'students-dev-frontend',
   'students-dev-monitoring',
 ];
-export const STACKS = ['students-account-us-east-1', ...ENV_STACKS];
+/** dev with local state has no account stack (see the README, "The account stack"). */
+export const STACKS = ENV_STACKS;
 
 export interface RunOptions {
   input?: string;

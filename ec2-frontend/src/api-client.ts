@@ -4,6 +4,7 @@
  */
 import {
   COUNT_ESTIMATE_HEADER,
+  DIRECTORY_NOT_READY,
   NEXT_CURSOR_HEADER,
   ORDER_BY_NAME,
   PREV_CURSOR_HEADER,
@@ -29,6 +30,8 @@ export interface DirectoryPage {
   readonly countEstimate?: number;
   /** The API refused the request (a stale or edited link, or a search it cannot run): its message. */
   readonly refused?: string;
+  /** The name order cannot be read yet (a new index being filled); the unordered list can. */
+  readonly notReady?: boolean;
 }
 
 export interface DirectoryQuery {
@@ -88,6 +91,8 @@ export class StudentsApi {
       const message = (body as { message?: unknown })?.message;
       return { students: [], refused: typeof message === 'string' ? message : 'The request was refused' };
     }
+    if (res.status === 503 && (body as { code?: unknown })?.code === DIRECTORY_NOT_READY)
+      return { students: [], notReady: true };
     if (res.status !== 200 || !Array.isArray(body)) throw new ApiUnavailableError(`GET answered ${res.status}`);
     const header = (name: string) => headerOf(res, name);
     const estimate = Number(header(COUNT_ESTIMATE_HEADER));

@@ -3,6 +3,8 @@ import { NumberValue, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-d
 import {
   COUNT_ESTIMATE_HEADER,
   CURSOR_PATTERN,
+  DIRECTORY_NOT_READY,
+  DIRECTORY_ORDER_VARIABLE,
   LIST_LIMIT,
   NEXT_CURSOR_HEADER,
   ORDER_BY_NAME,
@@ -87,12 +89,24 @@ function positionParam(event: APIGatewayProxyEvent, name: 'from' | 'before'): Po
   return decodePosition(raw) ?? 'invalid';
 }
 
+/** DynamoDB refuses reads of an index it is still filling (a new index on a table with data). */
+export function isIndexBackfilling(err: unknown): boolean {
+  const { name, message } = (err ?? {}) as { name?: unknown; message?: unknown };
+  return (
+    name === 'ValidationException' && typeof message === 'string' && /backfilling global secondary index/i.test(message)
+  );
+}
+
 /** `?order=name`: a page of the directory, or a search in it, with the tokens of its neighbours. */
 async function orderedRead(
   event: APIGatewayProxyEvent,
   limit: number,
   requestId: string | undefined,
 ): Promise<APIGatewayProxyResult> {
+  if (process.env[DIRECTORY_ORDER_VARIABLE] === 'off')
+    return respondError(503, 'The name order is being prepared; the unordered list is available', {
+      code: DIRECTORY_NOT_READY,
+    });
   const from = positionParam(event, 'from');
   const before = positionParam(event, 'before');
   if (from === 'invalid' || before === 'invalid')
@@ -126,6 +140,12 @@ async function orderedRead(
     if (page.prev) headers[PREV_CURSOR_HEADER] = encodePosition(page.prev);
     return respond(200, page.students, headers);
   } catch (err) {
+    if (isIndexBackfilling(err)) {
+      log('warn', 'name index still backfilling', { requestId });
+      return respondError(503, 'The name index is still being built; the unordered list is available', {
+        code: DIRECTORY_NOT_READY,
+      });
+    }
     return storeFailure(err, requestId, {
       logMessage: 'directory query failed',
       unavailable: 'The student list is temporarily unavailable; please try again',

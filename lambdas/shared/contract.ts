@@ -71,6 +71,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
 /** The environment variable that names the table to each function (the stack sets it, the local stack too). */
 export const TABLE_NAME_VARIABLE = 'TABLE_NAME';
 
+/**
+ * `off` on the list function while a new name index is filled (expand, backfill, switch): ordered
+ * reads then answer 503 with DIRECTORY_NOT_READY, and the portal shows the unordered list.
+ */
+export const DIRECTORY_ORDER_VARIABLE = 'DIRECTORY_ORDER';
+/** The `code` of a 503 that means: the name order cannot be read yet (the unordered list can). */
+export const DIRECTORY_NOT_READY = 'directory-not-ready';
+
 /** An opaque list cursor as it may appear in a URL: base64url, bounded. */
 export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,1024}$/;
 

@@ -7,7 +7,13 @@ import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { FUNCTION_NAMES, type FunctionName, TABLE_NAME_VARIABLE, tableNameFor } from '../../lambdas/shared/contract';
+import {
+  DIRECTORY_ORDER_VARIABLE,
+  FUNCTION_NAMES,
+  type FunctionName,
+  TABLE_NAME_VARIABLE,
+  tableNameFor,
+} from '../../lambdas/shared/contract';
 import { DIST } from '../dist';
 import { startLocalApi, type LocalApi } from './api-gateway';
 import { spawnFrontend } from './frontend-process';
@@ -40,6 +46,11 @@ export interface LocalStackOptions {
    * @default none
    */
   readonly onTierExit?: (tier: string, how: string) => void;
+  /**
+   * The list function serves the name order, as `STUDENTS_DIRECTORY_ORDER` sets it when deployed.
+   * @default true
+   */
+  readonly directoryOrder?: boolean;
 }
 
 export interface LocalStack {
@@ -130,7 +141,10 @@ export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> =
       new LambdaProcess({
         bundle: path.join(distDir, 'lambdas', fn, 'index.js'),
         functionName: fn,
-        env,
+        env:
+          fn === 'list-students'
+            ? { ...env, [DIRECTORY_ORDER_VARIABLE]: options.directoryOrder === false ? 'off' : 'on' }
+            : env,
         timeoutMs: 10_000,
         onLine: (line) => log(`fn    ${fn}: ${line}`),
       }),

@@ -21,6 +21,7 @@ import { STUDENTS_TABLE, tableNameFor } from '../../lambdas/shared/contract';
 import { directoryAttributes } from '../../lambdas/shared/directory';
 import { sameStudent, type Student, validateStudent } from '../../lambdas/shared/student';
 import { loadConfig } from '../../stacks/config';
+import { lockEnvironment } from './env-lock';
 import { EXIT, runMain, UsageError } from './cli';
 
 const KEY = STUDENTS_TABLE.partitionKey;
@@ -142,6 +143,8 @@ async function main(): Promise<number> {
     else throw new UsageError(`unknown option ${a}\n${USAGE}`);
   }
   const config = loadConfig(process.env);
+  // The deployed table: one run per environment, beside plan, deploy and destroy (a local endpoint is no environment's).
+  if (!endpoint) lockEnvironment(config.environment, 'npm run backfill');
   const client = new DynamoDBClient({ region: config.region, ...(endpoint ? { endpoint } : {}) });
   const db = DynamoDBDocumentClient.from(client, { unmarshallOptions: { wrapNumbers: true } });
   try {

@@ -79,7 +79,10 @@ async function planWaiting(
   console.log(render([report], 'text'));
   if (e.verdict === 'refused')
     return { code: EXIT.refused, message: `${e.stack}: not applied; the plan guard refused its new plan.` };
-  if (!options.replanConsumers) {
+  const c = report.counts;
+  const nothingToChange = c.import + c.add + c.change + c.destroy + c.forget === 0 && !e.outputChanges?.length;
+  if (nothingToChange) console.log(`${e.stack}: the new plan changes nothing; applied without asking.`);
+  else if (!options.replanConsumers) {
     if (options.autoApprove)
       return {
         code: EXIT.stalePlan,

@@ -111,7 +111,6 @@ export async function planEnvironment(
       entry.waitsFor = waits;
       m.stacks.push(entry);
       writeManifest(m);
-      console.error(waitLine(entry));
       continue;
     }
     console.error(`=== ${stack}: terraform plan`);

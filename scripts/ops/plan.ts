@@ -45,8 +45,8 @@ async function main(): Promise<number> {
   }
   console.log(render(outcome.reports, options.format));
   const waiting = outcome.manifest.stacks.filter((s) => s.state === 'waits');
+  for (const w of waiting) (options.format === 'text' ? console.log : console.error)(waitLine(w));
   if (options.format === 'text') {
-    for (const w of waiting) console.log(waitLine(w));
     console.log(
       `\nNext: review plans/${config.environment}/<stack>/plan.txt, then npm run deploy applies exactly these plans (sha256 in ${manifestPath(config.environment)}).`,
     );

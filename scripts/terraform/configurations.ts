@@ -19,6 +19,7 @@ export const CONFIGURATIONS: readonly NamedConfiguration[] = [
     description: 'HTTPS with a domain and its DNS record, SSH, Instance Connect, remote state, a pinned AMI',
     env: {
       STUDENTS_ENV: 'prod',
+      STUDENTS_AWS_ACCOUNT_ID: '123456789012',
       STUDENTS_CERTIFICATE_ARN: EXAMPLE_CERTIFICATE,
       STUDENTS_DOMAIN_NAME: 'portal.example.edu',
       STUDENTS_HOSTED_ZONE_ID: 'Z0123456789ABCDEFGHIJ',
@@ -38,6 +39,12 @@ export const CONFIGURATIONS: readonly NamedConfiguration[] = [
     name: 'per-az',
     description:
       'a NAT gateway per zone over 3 zones, in a region opened after 2021 (log delivery by service principal)',
-    env: { STUDENTS_ENV: 'qa', STUDENTS_NAT_MODE: 'per-az', STUDENTS_AZ_COUNT: '3', STUDENTS_REGION: 'eu-central-2' },
+    env: {
+      STUDENTS_ENV: 'qa',
+      STUDENTS_AWS_ACCOUNT_ID: '123456789012',
+      STUDENTS_NAT_MODE: 'per-az',
+      STUDENTS_AZ_COUNT: '3',
+      STUDENTS_REGION: 'eu-central-2',
+    },
   },
 ];

@@ -45,6 +45,7 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
       arn_suffix: 'app/mock/0123456789abcdef',
     }),
     ...(config.amiId ? [] : [known('terraform_data.ami', { output: { image_id: 'ami-recorded' } })]),
+    `override_data {\n  target = data.aws_ami.image\n  override_during = plan\n  values = { architecture = "${config.architecture}" }\n}`,
   ];
   const lt = 'aws_launch_template.launch-template';
   const asserts: [string, string][] = [
@@ -109,5 +110,10 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
       'the Instance Connect endpoint sits in the first instance subnet',
     ]);
   }
-  return [...overrides, run('frontend', asserts)];
+  const otherArchitecture = config.architecture === 'arm64' ? 'x86_64' : 'arm64';
+  // An AMI of the other architecture must stop the plan at the launch template's precondition.
+  const mismatch = `run "ami_architecture_mismatch" {\n  command = plan\n  override_data {\n    target = data.aws_ami.image\n    override_during = plan\n    values = { architecture = "${otherArchitecture}" }\n  }\n  expect_failures = [aws_launch_template.launch-template]\n}`;
+  // Only a pinned AMI is read at plan time in a test: a recorded one is a resource still to be
+  // created here, so Terraform reads the image (and checks the precondition) during the apply.
+  return [...overrides, run('frontend', asserts), ...(config.amiId ? [mismatch] : [])];
 }

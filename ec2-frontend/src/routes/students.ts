@@ -21,6 +21,9 @@ type ListState =
   | { state: 'unavailable' }
   | { state: 'refused'; message: string }
   | { state: 'search-error'; message: string }
+  /** The name order is being prepared: the first page of the unordered list, or nothing for a search. */
+  | { state: 'unordered'; page: DirectoryPage }
+  | { state: 'not-ready' }
   | { state: 'not-loaded' };
 
 function toFieldErrors(errors: readonly FieldError[]): FieldErrors {
@@ -42,6 +45,11 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
     try {
       const { q, from, before } = query;
       const page = await api.directory({ limit: config.pageSize, q, from, before }, requestId);
+      if (page.notReady) {
+        if (q !== undefined || from !== undefined || before !== undefined) return { state: 'not-ready' };
+        const unordered = await api.list({ limit: config.pageSize }, requestId);
+        return { state: 'unordered', page: { students: unordered.students } };
+      }
       return page.refused ? { state: 'refused', message: page.refused } : { state: 'ok', page };
     } catch (err) {
       log('warn', 'student list unavailable', { requestId, reason: (err as Error).message });
@@ -53,7 +61,7 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
   async function renderHome(req: Request, res: Response, status: number, form: FormModel, withList = true) {
     const query = listQueryOf(req.method === 'GET' ? (req.query as Record<string, unknown>) : {});
     const list: ListState = withList ? await readList(query, res.locals.requestId) : { state: 'not-loaded' };
-    const page = list.state === 'ok' ? list.page : undefined;
+    const page = list.state === 'ok' || list.state === 'unordered' ? list.page : undefined;
     const nav: PageNav = pageNav(query, { next: page?.next, prev: page?.prev });
     const failed = Object.keys(form.fieldErrors).length > 0 || Boolean(form.formError) || list.state === 'search-error';
     const pages = page?.countEstimate ? Math.max(1, Math.ceil(page.countEstimate / config.pageSize)) : undefined;
