@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
-import { FIXTURES, opsCommand, opsWorkspace, ROOT, run, until } from './helpers/ops';
+import { FIXTURES, opsCommand, opsWorkspace, ROOT, run, until, synthesizedOnce } from './helpers/ops';
 
-const { ws, tfEnv, applied } = opsWorkspace();
+const { ws, tfEnv, applied } = opsWorkspace(synthesizedOnce());
 const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
 /** `npm run deploy -- --auto-approve` on a terminal of its own; `type` sends keys to it. */

@@ -8,9 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
-import { opsWorkspace, run, STACKS, start, until } from './helpers/ops';
+import { opsWorkspace, run, STACKS, start, until, synthesizedOnce } from './helpers/ops';
 
-const { ws, tfEnv, calls, fixture, applied, savedPlanOf } = opsWorkspace();
+const { ws, tfEnv, calls, fixture, applied, savedPlanOf } = opsWorkspace(synthesizedOnce());
 const planFirst = () => expect(run('plan.ts', [], tfEnv()).status).toBe(EXIT.ok);
 const manifest = () =>
   JSON.parse(readFileSync(path.join(ws.work, 'saved-plans', 'dev', 'manifest.json'), 'utf8')) as {

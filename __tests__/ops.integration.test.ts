@@ -6,14 +6,17 @@
 import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
-import { ENV_STACKS, FIXTURES, opsWorkspace, planFixture as plan, run, STACKS } from './helpers/ops';
+import { ENV_STACKS, FIXTURES, opsWorkspace, planFixture as plan, run, STACKS, synthesizedOnce } from './helpers/ops';
 
-const { ws, tfEnv, calls, fixture, applied } = opsWorkspace();
+const ready = synthesizedOnce();
+const { ws, tfEnv, calls, fixture, applied } = opsWorkspace(ready);
+/** The real path: synthesize the app, as a command run by hand does. */
+const synthesizing = { STUDENTS_STACKS_FROM: '' };
 
 describe('npm run plan', () => {
-  test('plans every stack in dependency order, keeps owner-only plans, prints the guard report, applies nothing', () => {
+  test('synthesizes, plans every stack in dependency order, keeps owner-only plans, prints the guard report, applies nothing', () => {
     fixture('students-dev-api', 'mixed.json');
-    const res = run('plan.ts', [], tfEnv());
+    const res = run('plan.ts', [], tfEnv(synthesizing));
     expect(res.status).toBe(EXIT.ok);
     expect(
       calls()
@@ -52,8 +55,11 @@ describe('npm run plan', () => {
     expect(refused.stderr).toContain('Invalid setting STUDENTS_STATE_BUCKET: environment "prod" needs remote state');
     expect(calls()).toEqual([]);
     expect(
-      run('plan.ts', ['--local-state'], tfEnv({ STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }))
-        .status,
+      run(
+        'plan.ts',
+        ['--local-state'],
+        tfEnv({ ...synthesizing, STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }),
+      ).status,
     ).toBe(EXIT.ok);
   });
 

@@ -4,14 +4,8 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { NODE_MAJOR } from '../lambdas/shared/contract';
+import { LIVE_ALIAS, NODE_MAJOR } from '../lambdas/shared/contract';
 import { ServiceRole } from './service-role';
-
-/**
- * The alias API Gateway invokes. Every deploy publishes a version and points the alias at it;
- * `npm run rollback` points it back at an earlier version in one step.
- */
-export const LIVE_ALIAS = 'live';
 
 /** The Lambda runtime; the tests and scripts run on the same Node major. */
 export const LAMBDA_RUNTIME = `nodejs${NODE_MAJOR}.x`;

@@ -64,8 +64,29 @@ export async function until(check: () => boolean, what: string, ms = 60_000): Pr
   }
 }
 
+/**
+ * The dev environment synthesized once for a whole file, into a temporary folder: the commands
+ * then copy it (STUDENTS_STACKS_FROM) instead of synthesizing for every plan. The real synthesis
+ * path stays covered by ops.integration.
+ */
+export function synthesizedOnce(): { dir: string } {
+  const ready = { dir: '' };
+  let root = '';
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'ops-ready-'));
+    const { buildApp } = await import('../../main');
+    const { loadConfig } = await import('../../stacks/config');
+    const built = buildApp(loadConfig({ STUDENTS_ENV: 'dev' }), { outdir: root });
+    built.app.synth();
+    ready.dir = path.join(root, 'stacks');
+    writeFileSync(path.join(ready.dir, 'deploy-order.json'), JSON.stringify(built.stacks.map((st) => st.stackName)));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return ready;
+}
+
 /** A temporary folder per test, with the stand-in terraform's call log and fixture plans. */
-export function opsWorkspace() {
+export function opsWorkspace(ready?: { dir: string }) {
   const ws = { work: '', log: '', fixtures: '' };
   beforeEach(() => {
     ws.work = mkdtempSync(path.join(os.tmpdir(), 'ops-'));
@@ -82,6 +103,7 @@ export function opsWorkspace() {
     STUDENTS_ENV: 'dev',
     STUDENTS_OUT_DIR: path.join(ws.work, 'cdktf.out'),
     STUDENTS_PLANS_DIR: path.join(ws.work, 'saved-plans'),
+    ...(ready ? { STUDENTS_STACKS_FROM: ready.dir } : {}),
     ...extra,
   });
   const calls = () => readFileSync(ws.log, 'utf8').trim().split('\n').filter(Boolean);

@@ -72,6 +72,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
 export const TABLE_NAME_VARIABLE = 'TABLE_NAME';
 
 /**
+ * The alias API Gateway invokes. Every deploy publishes a version and points the alias at it;
+ * `npm run rollback` points it back at an earlier version in one step.
+ */
+export const LIVE_ALIAS = 'live';
+
+/**
  * `off` on the list function while a new name index is filled (expand, backfill, switch): ordered
  * reads then answer 503 with DIRECTORY_NOT_READY, and the portal shows the unordered list.
  */

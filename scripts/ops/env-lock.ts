@@ -7,7 +7,7 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PLANS_DIR, privateDir } from './terraform';
+import { PLANS_DIR, privateDir } from './paths';
 
 export interface LockHolder {
   readonly pid: number;

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { envPlansDir, privateDir, stackDir } from './terraform';
+import { envPlansDir, privateDir, stackDir } from './paths';
 
 export const MANIFEST_VERSION = 1;
 

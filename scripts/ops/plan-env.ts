@@ -20,7 +20,7 @@ import {
 } from './manifest';
 import { readPlan } from './plan-check';
 import { analyse, blocking, type GuardOptions, type PlanReport } from './plan-guard';
-import { ROOT } from '../build';
+import { ROOT } from '../dist';
 import { EXIT, UsageError } from './cli';
 import { envPlansDir, interruption, planStack, TerraformFailure } from './terraform';
 

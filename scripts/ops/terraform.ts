@@ -8,24 +8,14 @@
  * exits at once), with a warning. Every state-locking call waits for a held lock (`-lock-timeout`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp } from '../../main';
 import { ConfigError, type DeploymentConfig } from '../../stacks/config';
-import { buildAll, ROOT } from '../build';
+import { envPlansDir, OUTDIR, PLANS_DIR, privateDir, stackDir } from './paths';
 import { terraformBin } from '../terraform/toolchain';
 
-export const OUTDIR = process.env.STUDENTS_OUT_DIR
-  ? path.resolve(process.env.STUDENTS_OUT_DIR)
-  : path.join(ROOT, 'cdktf.out');
-export const PLANS_DIR = process.env.STUDENTS_PLANS_DIR
-  ? path.resolve(process.env.STUDENTS_PLANS_DIR)
-  : path.join(ROOT, 'plans');
+export { envPlansDir, OUTDIR, PLANS_DIR, privateDir, stackDir } from './paths';
 export { terraformBin };
-
-export function stackDir(stack: string): string {
-  return path.join(OUTDIR, 'stacks', stack);
-}
 
 export interface Synthesized {
   /** Every stack, in deploy order (dependencies first). */
@@ -47,6 +37,8 @@ export async function synthesize(config: DeploymentConfig): Promise<Synthesized>
     writeFileSync(path.join(OUTDIR, DEPLOY_ORDER), `${JSON.stringify(stacks, null, 2)}\n`);
     return { stacks, environmentStacks: stacks.filter((s) => !s.includes('-account-')) };
   }
+  // Loaded here, not at the top: commands that only apply saved plans load neither esbuild nor cdktf.
+  const [{ buildAll }, { buildApp }] = await Promise.all([import('../build'), import('../../main')]);
   await buildAll();
   const built = buildApp(config, { outdir: OUTDIR });
   built.app.synth();
@@ -158,11 +150,6 @@ export interface StackPlan {
   readonly json: string;
 }
 
-/** Where an environment's saved plans and their manifest live: plans/<env>/. */
-export function envPlansDir(env: string): string {
-  return path.join(PLANS_DIR, env);
-}
-
 /** Where a stack's saved plan lives; destroy plans keep apart from the deploy plan a reviewer read. */
 export function savedPlan(env: string, stack: string, purpose: 'deploy' | 'destroy' = 'deploy'): StackPlan {
   const base = envPlansDir(env);
@@ -174,12 +161,6 @@ export function savedPlan(env: string, stack: string, purpose: 'deploy' | 'destr
     text: path.join(dir, 'plan.txt'),
     json: path.join(dir, 'plan.json'),
   };
-}
-
-/** A folder only the owner can enter: plans hold every value, sensitive ones included. */
-export function privateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
 }
 
 export class TerraformFailure extends Error {
