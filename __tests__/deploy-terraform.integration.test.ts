@@ -2,8 +2,8 @@
  * The environment as a set, with real Terraform and no AWS (helpers/tf-environment): a new
  * environment, `STUDENTS_AZ_COUNT` 2→3 and NAT `single`→`per-az` go through `npm run plan` and
  * `npm run deploy`, each stack that reads a changed output planned, guarded and shown only after
- * its producer is applied; afterwards every stack plans empty. A failure in the middle stack is
- * resumed without applying the first again.
+ * its producer is applied; afterwards every stack plans empty. A reviewed plan swapped for another
+ * is refused; a failure in the middle stack is resumed without applying the first again.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -113,6 +113,30 @@ maybe('the environment as a set, with real Terraform', () => {
     expect(deployed.status).toBe(EXIT.ok);
     expect(deployed.stdout).toMatch(/students-dev-monitoring: Plan: 1 to add, 0 to change, 0 to destroy\./);
     expect(planExitCodes()).toEqual(allEmpty);
+  });
+
+  test('a reviewed plan swapped for a destroy plan after review: exit 4, nothing applied from it', () => {
+    deployNew();
+    shape({ azCount: 3, natMode: 'single' });
+    expect(ops('plan.ts', []).status).toBe(EXIT.ok);
+    const network = path.join(work, 'cdktf.out', 'stacks', 'students-dev-network');
+    const saved = path.join(work, 'plans', 'dev', 'students-dev-network', 'tfplan');
+    // A genuine plan of the same stack, made by the same Terraform: it destroys every resource.
+    const swap = spawnSync('terraform', ['plan', '-destroy', '-input=false', `-out=${saved}`], {
+      cwd: network,
+      encoding: 'utf8',
+    });
+    expect(swap.status).toBe(0);
+    const serialBefore = serial('students-dev-network');
+    const res = ops('deploy.ts', ['--auto-approve']);
+    expect(res.status).toBe(EXIT.stalePlan);
+    expect(res.stderr).toContain('students-dev-network: ');
+    expect(res.stderr).toContain('is not the plan that was reviewed');
+    expect(res.stdout).not.toContain('Apply complete');
+    expect(serial('students-dev-network')).toBe(serialBefore);
+    // What was deployed is still there: the network plans only the reviewed change (the new subnet).
+    const after = spawnSync('terraform', ['plan', '-no-color', '-input=false'], { cwd: network, encoding: 'utf8' });
+    expect(after.stdout).toContain('Plan: 1 to add, 0 to change, 0 to destroy.');
   });
 
   test('a failure in the middle stack, then a resume that does not apply the first again', () => {
