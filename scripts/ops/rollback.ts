@@ -1,8 +1,8 @@
 /**
  * `npm run rollback -- --function <name>`: points a function's `live` alias (what API Gateway
  * invokes) back at the version before the one it serves, or at `--to <version>`, after a summary
- * and a confirmation. One AWS call, effective for the next request; no Terraform run. The next
- * `npm run deploy` that changes the function points `live` at its new version again.
+ * and a confirmation. One AWS call, effective for the next request; no Terraform run. Terraform
+ * still names the newest version, so the next plan of the API stack moves `live` forward again.
  *
  *   npm run rollback -- --function list-students|signup-students [--to <version>] [--auto-approve]
  */
@@ -112,7 +112,7 @@ async function main(): Promise<number> {
     throw err;
   }
   console.log(
-    `${name}:${LIVE_ALIAS} now serves the earlier version. The next npm run deploy that changes this function points it at the new version: fix forward, then plan and deploy.`,
+    `${name}:${LIVE_ALIAS} now serves the earlier version. Terraform still names the newest one: the next plan of the API stack shows ${LIVE_ALIAS} moving forward again, so fix forward before deploying it.`,
   );
   return EXIT.ok;
 }
