@@ -4,7 +4,7 @@
  * which stacks were applied, which failed and which were not started.
  */
 import { EXIT } from './cli';
-import { failureHint } from './failure-hint';
+import { failureHint, failureReport } from './failure-hint';
 import { readPlan } from './plan-check';
 import { analyse, type GuardOptions, type PlanReport } from './plan-guard';
 import { interruption, lockTimeout, planStack, TerraformFailure, terraform } from './terraform';
@@ -44,7 +44,7 @@ export async function planAll(
     } catch (err) {
       if (interruption.signal) return EXIT.interrupted;
       if (!(err instanceof TerraformFailure)) throw err;
-      console.error(`\n${err.message}\n${err.result.stderr.trim()}\n\n${failureHint(err.result.stderr)}`);
+      console.error(`\n${failureReport(err)}`);
       return EXIT.failed;
     }
   }

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { applyInOrder, applyPlan, type StepResult } from './apply';
 import { confirm, EXIT, type OpsOptions, opsConfig, parseOps, runMain } from './cli';
-import { failureHint } from './failure-hint';
+import { failureReport } from './failure-hint';
 import { lockEnvironment } from './env-lock';
 import { entryOf, type Manifest, readManifest, type StackEntry, sha256File, writeManifest } from './manifest';
 import { planArgsFor } from './plan';
@@ -72,7 +72,7 @@ async function planWaiting(
     return {
       code: EXIT.failed,
       untouched: true,
-      message: `${err.message}\n${err.result.stderr.trim()}\n\n${failureHint(err.result.stderr)}`,
+      message: failureReport(err),
     };
   }
   writeManifest(m);

@@ -1,5 +1,5 @@
 /** What an operator should do about a failed Terraform call, from what Terraform said. */
-import { lockTimeout } from './terraform';
+import { lockTimeout, type TerraformFailure } from './terraform';
 
 export function failureHint(stderr: string): string {
   if (/prevent_destroy/.test(stderr)) {
@@ -19,4 +19,9 @@ export function failureHint(stderr: string): string {
   )
     return 'AWS credentials are missing or expired: sign in again (aws sso login, or your usual way), then run the same command.';
   return "Read terraform's errors above.";
+}
+
+/** A failed Terraform call as an operator reads it: what failed, Terraform's errors, what to do. */
+export function failureReport(err: TerraformFailure): string {
+  return `${err.message}\n${err.result.stderr.trim()}\n\n${failureHint(err.result.stderr)}`;
 }

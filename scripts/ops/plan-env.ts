@@ -5,7 +5,7 @@
  * is recorded as waiting for that stack; `npm run deploy` plans, guards and shows it then.
  */
 import { rmSync } from 'node:fs';
-import { failureHint } from './failure-hint';
+import { failureReport } from './failure-hint';
 import {
   changedOutputs,
   currentCommit,
@@ -119,7 +119,7 @@ export async function planEnvironment(
     } catch (err) {
       if (interruption.signal) return { code: EXIT.interrupted, reports, manifest: m };
       if (!(err instanceof TerraformFailure)) throw err;
-      console.error(`\n${err.message}\n${err.result.stderr.trim()}\n\n${failureHint(err.result.stderr)}`);
+      console.error(`\n${failureReport(err)}`);
       return { code: EXIT.failed, reports, manifest: m };
     }
     m.stacks.push(entry);
