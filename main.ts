@@ -68,6 +68,7 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): 
     instanceSubnetIds: network.instanceSubnetIds,
     instancesArePublic: network.instancesArePublic,
     apiEndpoint: api.studentUrl,
+    apiRouteArns: api.routeArns,
     frontendZip,
   });
   const monitoring = new MonitoringStack(app, {

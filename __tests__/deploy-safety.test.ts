@@ -26,6 +26,7 @@ test.each([
     [
       'aws_dynamodb_table.students-table',
       'aws_kms_key.alarm-key',
+      'aws_kms_key.seal-key',
       'aws_s3_bucket.alb-log-bucket',
       'aws_s3_bucket.artifact-bucket',
     ].sort(),

@@ -9,6 +9,7 @@ import { buildProxyEvent } from '../scripts/local/proxy-event';
 import { type LocalStack, startLocalStack } from '../scripts/local/stack';
 import { dynamoErrorServer } from './helpers/net';
 import { loadHandler, stopHandlers } from './helpers/store';
+import { signedFetch } from '../scripts/local/signed-fetch';
 
 afterAll(stopHandlers);
 
@@ -40,7 +41,7 @@ describe('STUDENTS_DIRECTORY_ORDER=false on the local stack', () => {
     stack = await startLocalStack({ webPort: 0, apiPort: 0, directoryOrder: false });
     for (const [i, name] of ['Zoe Last', 'Ada First', 'Mia Middle'].entries()) {
       const body = JSON.stringify({ name, age: '20', email: `switch${i}@example.com`, country: 'UK' });
-      const res = await fetch(stack.studentUrl, {
+      const res = await signedFetch(stack.studentUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body,
@@ -51,10 +52,10 @@ describe('STUDENTS_DIRECTORY_ORDER=false on the local stack', () => {
   afterAll(() => stack?.stop());
 
   test('the API says the name order is not ready; the unordered list still answers', async () => {
-    const res = await fetch(`${stack.studentUrl}?order=name`);
+    const res = await signedFetch(`${stack.studentUrl}?order=name`);
     expect(res.status).toBe(503);
     expect(((await res.json()) as { code: string }).code).toBe(DIRECTORY_NOT_READY);
-    const all = (await (await fetch(stack.studentUrl)).json()) as { name: string }[];
+    const all = (await (await signedFetch(stack.studentUrl)).json()) as { name: string }[];
     expect(all.map((s) => s.name).sort()).toEqual(['Ada First', 'Mia Middle', 'Zoe Last']);
   });
 
@@ -74,7 +75,9 @@ describe('STUDENTS_DIRECTORY_ORDER=false on the local stack', () => {
   });
 
   test('a search says it is unavailable for now, instead of failing', async () => {
-    const html = await (await fetch(`${stack.webUrl}/?q=ada`)).text();
+    const html = await (
+      await fetch(`${stack.webUrl}/search`, { method: 'POST', body: new URLSearchParams({ q: 'ada' }) })
+    ).text();
     expect(html).toContain('The list by name is being prepared, so search is unavailable for now.');
     expect(html).not.toContain('<table');
   });

@@ -6,6 +6,7 @@ import {
   directoryAttributes,
   encodePosition,
   foldName,
+  KEY_BYTES,
   MAX_SEARCH_LENGTH,
   nameKeyOf,
   POSITION_PATTERN,
@@ -39,28 +40,41 @@ test('the sort key orders by folded name, then by email; a shorter name sorts be
   });
 });
 
-test('a position token round-trips, holds no email, and stays within its pattern for any valid name', () => {
+test("a position is the exact sort key, within DynamoDB's 1,024-byte limit for any valid name and a longest email", () => {
+  // 64 bytes before the @ (the most a local part may have) and a long ASCII domain.
+  const longest = `${'é'.repeat(32)}@${'d'.repeat(63)}.${'e'.repeat(63)}.${'f'.repeat(59)}.com`;
   fc.assert(
-    fc.property(fc.string({ minLength: 1, maxLength: LIMITS.name, unit: 'grapheme' }), (raw) => {
-      const name = raw.trim() || 'x';
-      const email = 'someone.long.address@example.com';
-      const token = encodePosition(positionOf({ name, email }));
-      expect(POSITION_PATTERN.test(token)).toBe(true);
-      expect(Buffer.from(token, 'base64url').toString()).not.toContain(email);
-      if (foldName(name) !== '') expect(decodePosition(token)).toEqual(positionOf({ name, email }));
-    }),
+    fc.property(
+      fc.string({ minLength: 1, maxLength: LIMITS.name, unit: 'grapheme' }),
+      fc.constantFrom('a@b.co', longest),
+      (raw, email) => {
+        const name = raw.trim() || 'x';
+        const key = nameKeyOf({ name, email });
+        expect(Buffer.byteLength(key)).toBeLessThanOrEqual(KEY_BYTES.sort);
+        expect(key.endsWith(`\u0001${email}`)).toBe(true);
+        const token = encodePosition(positionOf({ name, email }));
+        expect(POSITION_PATTERN.test(token)).toBe(true);
+        if (foldName(name) !== '') expect(decodePosition(token)).toEqual(positionOf({ name, email }));
+      },
+    ),
     { numRuns: 300 },
   );
-  // The widest fold: U+FDFA decomposes to 18 characters.
-  expect(POSITION_PATTERN.test(encodePosition(positionOf({ name: '\uFDFA'.repeat(100), email: 'a@b.co' })))).toBe(true);
+  // The widest fold (U+FDFA decomposes to 18 characters) gives way to the email.
+  const wide = nameKeyOf({ name: '\uFDFA'.repeat(100), email: longest });
+  expect(Buffer.byteLength(wide)).toBeLessThanOrEqual(KEY_BYTES.sort);
 });
 
+const b64 = (text: string) => Buffer.from(text).toString('base64url');
 test.each([
-  ['not base64 json', '$$$'],
-  ['an object', Buffer.from('{"email":"a@b.co"}').toString('base64url')],
-  ['a short digest', Buffer.from('["ann","abc"]').toString('base64url')],
-  ['an empty name', Buffer.from('["","AAAAAAAAAAA"]').toString('base64url')],
-  ['a separator in the name', Buffer.from('["a\\u0001b","AAAAAAAAAAA"]').toString('base64url')],
+  ['not base64', '$$$'],
+  ['no separator', b64('ann')],
+  ['an empty name', b64('\u0001a@b.co')],
+  ['an empty email', b64('ann\u0001')],
+  ['two separators', b64('a\u0001b\u0001c@d.co')],
+  ['a control character', b64('an\u0002n\u0001a@b.co')],
+  ['a key over 1,024 bytes', b64(`${'ж'.repeat(600)}\u0001a@b.co`)],
+  ['bytes that are not UTF-8', Buffer.from([0x61, 0xff, 0x01, 0x62]).toString('base64url')],
+  ['a non-canonical spelling of the bytes', `${b64('ann\u0001a@b.co')}B`],
 ])('decodePosition refuses %s', (_what, token) => {
   expect(decodePosition(token)).toBeUndefined();
 });
@@ -70,6 +84,24 @@ test('parseSearch: an @ means one email (canonical), else a folded name prefix; 
   expect(parseSearch('Émi')).toEqual({ kind: 'name', prefix: 'emi' });
   expect(parseSearch('??')).toMatch(/^Search for a name/);
   expect(parseSearch('a'.repeat(MAX_SEARCH_LENGTH + 1))).toMatch(/characters or fewer/);
+});
+
+test.each([
+  ['the sort-key separator (a name search reaching into emails)', 'ann\u0001ann2'],
+  ['a control character', 'ann\u0007'],
+  ['a format character', 'an\u200Bn'],
+  ['a lone surrogate', 'ann\uD800'],
+])('parseSearch refuses %s', (_what, text) => {
+  expect(parseSearch(text)).toEqual(expect.any(String));
+});
+
+test('parseSearch refuses text that NFKC grows past what a key may hold (3,108 bytes from 100 characters)', () => {
+  const email = `${'\uFDFA'.repeat(94)}@x.com`;
+  expect(Buffer.byteLength(email.normalize('NFKC'))).toBe(3108);
+  expect(parseSearch(email)).toEqual(expect.any(String));
+  // A name prefix is folded, and a fold is bounded: it always fits the key.
+  const prefix = parseSearch('\uFDFA'.repeat(60)) as { prefix: string };
+  expect(Buffer.byteLength(prefix.prefix)).toBeLessThanOrEqual(KEY_BYTES.sort);
 });
 
 test('the count estimate is DynamoDB ItemCount, asked at most every five minutes, and absent while it is 0', async () => {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDataTier, type DataTier } from '../scripts/local/data-tier';
 import { startLocalStack, type LocalStack } from '../scripts/local/stack';
+import { signedFetch } from '../scripts/local/signed-fetch';
 
 const json = { 'Content-Type': 'application/json' };
 const student = (i: number) => ({ name: `Fault ${i}`, age: '40', email: `fault${i}@example.com`, country: 'Iceland' });
@@ -28,17 +29,21 @@ describe('data tier outage', () => {
 
   test('the API answers 5xx JSON, the UI says so, signups are refused and not stored, and all recovers without a restart', async () => {
     expect(
-      (await fetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(1)) })).status,
+      (await signedFetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(1)) })).status,
     ).toBe(200);
     const port = stack.data.port;
     await stack.data.close();
 
-    const list = await fetch(stack.studentUrl);
+    const list = await signedFetch(stack.studentUrl);
     expect([500, 503]).toContain(list.status);
     expect(list.headers.get('content-type')).toBe('application/json');
     expect(Object.keys((await list.json()) as object)).toEqual(['message']);
 
-    const refused = await fetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(2)) });
+    const refused = await signedFetch(stack.studentUrl, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(student(2)),
+    });
     expect([500, 503]).toContain(refused.status);
     expect(((await refused.json()) as { message: string }).message).toMatch(/unavailable|could not/);
 
@@ -58,9 +63,11 @@ describe('data tier outage', () => {
     // The store comes back on the same port with the same files; the functions reconnect by themselves.
     restarted = await startDataTier({ port, dataDir });
     expect(
-      (await fetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(4)) })).status,
+      (await signedFetch(stack.studentUrl, { method: 'POST', headers: json, body: JSON.stringify(student(4)) })).status,
     ).toBe(200);
-    const emails = ((await (await fetch(stack.studentUrl)).json()) as { email: string }[]).map((s) => s.email).sort();
+    const emails = ((await (await signedFetch(stack.studentUrl)).json()) as { email: string }[])
+      .map((s) => s.email)
+      .sort();
     // Accepted before and after the outage are there; the refused ones were never stored.
     expect(emails).toEqual(['fault1@example.com', 'fault4@example.com']);
     expect(await (await fetch(stack.webUrl)).text()).toContain('<td data-label="Name">Fault 4</td>');

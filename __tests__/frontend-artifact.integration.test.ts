@@ -13,6 +13,8 @@ import { spawnFrontend } from '../scripts/local/frontend-process';
 import { SHUTDOWN_GRACE_MS } from '../ec2-frontend/src/server';
 import { frontendZipPath } from '../scripts/build';
 import { extractZip } from './helpers/zip';
+import { TEST_FRONTEND_ENV } from './helpers/net';
+import { LOCAL_AWS_ENV } from '../scripts/local/data-tier';
 
 function startArtifact(
   dir: string,
@@ -27,6 +29,8 @@ function startArtifact(
       PORT: String(options.port ?? 0),
       HOST: '127.0.0.1',
       API_ENDPOINT: apiEndpoint,
+      ...TEST_FRONTEND_ENV,
+      ...LOCAL_AWS_ENV,
       LOG_LEVEL: 'info',
       ...(options.workers ? { FRONTEND_WORKERS: String(options.workers) } : {}),
     },

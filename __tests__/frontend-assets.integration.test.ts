@@ -10,13 +10,13 @@ import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createApp } from '../ec2-frontend/src/app';
 import { loadFrontendConfig } from '../ec2-frontend/src/config';
-import { closedPortUrl } from './helpers/net';
+import { closedPortUrl, TEST_FRONTEND_ENV } from './helpers/net';
 
 let server: http.Server;
 let base: string;
 beforeAll(async () => {
   // No API is needed for assets; the page renders its "unavailable" state.
-  const config = loadFrontendConfig({ API_ENDPOINT: await closedPortUrl(), LOG_LEVEL: 'silent' });
+  const config = loadFrontendConfig({ ...TEST_FRONTEND_ENV, API_ENDPOINT: await closedPortUrl(), LOG_LEVEL: 'silent' });
   server = http.createServer(createApp(config));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -2,7 +2,9 @@
 import { availableParallelism } from 'node:os';
 import { FrontendConfigError, loadFrontendConfig, MAX_WORKERS } from '../ec2-frontend/src/config';
 
-const API = { API_ENDPOINT: 'https://abc.execute-api.eu-west-1.amazonaws.com/dev/student/' };
+const SECRET = Buffer.alloc(32, 7).toString('base64url');
+const API = { API_ENDPOINT: 'https://abc.execute-api.eu-west-1.amazonaws.com/dev/student/', SEAL_SECRET: SECRET };
+const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000000';
 
 test('defaults: port 3000 on every address, a 3 s API timeout, one worker per vCPU', () => {
   expect(loadFrontendConfig(API)).toEqual({
@@ -14,7 +16,20 @@ test('defaults: port 3000 on every address, a 3 s API timeout, one worker per vC
     pageSize: 50,
     trustProxy: 1,
     workers: Math.min(availableParallelism(), MAX_WORKERS),
+    apiAccess: 'iam',
+    apiRegion: 'eu-west-1',
+    seal: { kind: 'secret', keys: [{ generation: 1, secret: Buffer.alloc(32, 7) }] },
   });
+  expect(loadFrontendConfig({ ...API, SEAL_KMS_KEY_ID: KEY, SEAL_KEY_GENERATION: '3' }).seal).toEqual({
+    kind: 'kms',
+    keyId: KEY,
+    generation: 3,
+  });
+  // A local API's host names no region: the signing region is AWS_REGION's.
+  expect(
+    loadFrontendConfig({ ...API, API_ENDPOINT: 'http://127.0.0.1:3001/dev/student', AWS_REGION: 'us-east-1' })
+      .apiRegion,
+  ).toBe('us-east-1');
   expect(loadFrontendConfig({ ...API, FRONTEND_WORKERS: '3' }).workers).toBe(3);
 });
 
@@ -27,6 +42,14 @@ test.each([
   [{ FRONTEND_WORKERS: '0' }, /^FRONTEND_WORKERS: "0" must be a whole number from 1 to 16/],
   [{ FRONTEND_WORKERS: '2.5' }, /^FRONTEND_WORKERS: "2\.5" must be a whole number/],
   [{ FRONTEND_WORKERS: String(MAX_WORKERS + 1) }, /^FRONTEND_WORKERS: "17" must be/],
+  [{ API_ACCESS: 'open' }, /^API_ACCESS: "open" must be iam or public/],
+  [{ API_ENDPOINT: 'http://127.0.0.1:3001/dev/student' }, /^AWS_REGION: "" is not a region/],
+  [{ SEAL_SECRET: 'short' }, /^SEAL_SECRET: set it to 32 or more random bytes/],
+  [{ SEAL_KMS_KEY_ID: 'alias/seal' }, /^SEAL_KMS_KEY_ID: "alias\/seal" is not a KMS key ARN/],
+  [
+    { SEAL_KMS_KEY_ID: KEY, SEAL_KEY_GENERATION: '0' },
+    /^SEAL_KEY_GENERATION: "0" must be a whole number from 1 to 254/,
+  ],
 ])('%j is refused, naming the setting', (bad, message) => {
   const load = () => loadFrontendConfig({ ...API, ...bad });
   expect(load).toThrow(FrontendConfigError);

@@ -9,8 +9,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../ec2-frontend/src/app';
 import { loadFrontendConfig, type FrontendConfig } from '../ec2-frontend/src/config';
+import { Sealer } from '../ec2-frontend/src/seal';
 import { startBackend, type LocalBackend } from '../scripts/local/stack';
-import { closedPortUrl, listenAsStudentApi, type StandIn } from './helpers/net';
+import { closedPortUrl, listenAsStudentApi, type StandIn, TEST_FRONTEND_ENV } from './helpers/net';
 import { pagerLink, rowsOf } from './helpers/html';
 import { clearTable, indexedItem, putRaw, scanAll, studentItem } from './helpers/store';
 
@@ -18,7 +19,7 @@ let backend: LocalBackend;
 let config: FrontendConfig;
 beforeAll(async () => {
   backend = await startBackend({ apiPort: 0 });
-  config = loadFrontendConfig({ API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'error' });
+  config = loadFrontendConfig({ ...TEST_FRONTEND_ENV, API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'error' });
   process.env.LOG_LEVEL = 'silent';
 });
 afterAll(() => backend.stop());
@@ -111,21 +112,51 @@ describe('GET /', () => {
       ].map(indexedItem),
     );
     const app = createApp(config);
-    const byName = await request(app).get('/?q=ZO').expect(200);
+    /** Searches as the form does: a POST, answered with a sealed link that holds the text. */
+    const search = async (q: string) => {
+      const posted = await request(app).post('/search').type('form').send({ q }).expect(303);
+      const link = String(posted.headers.location);
+      // Only the sealed state: the text is in no URL (seal.test.ts shows a seal holds no plain text).
+      expect(link).toMatch(/^\/\?list=[\w-]+#students$/);
+      return request(app).get(link).expect(200);
+    };
+    const byName = await search('ZO');
     expect(rowsOf(byName.text).map((r) => r.name)).toEqual(['Zoë Kraus', 'zoran Ivić']);
     expect(byName.text).toContain('value="ZO"');
-    const byEmail = await request(app).get('/?q=ADA@X.ORG').expect(200);
+    const byEmail = await search('ADA@X.ORG');
     expect(rowsOf(byEmail.text).map((r) => r.name)).toEqual(['Ada Zoe']);
-    const none = await request(app).get('/?q=xyz').expect(200);
+    const none = await search('xyz');
     expect(none.text).toContain('No student matches that search.');
-    const bad = await request(app).get('/?q=%3F%3F').expect(400);
+    const bad = await request(app).post('/search').type('form').send({ q: '??' }).expect(400);
     expect(bad.text).toContain('<title>Error: Student Registration Portal</title>');
     expect(bad.text).toMatch(/id="q-error"><span class="visually-hidden">Error:<\/span> Search for a name/);
+    // U+0001 separates the name from the email in the index: it would turn a name search into an email one.
+    const control = await request(app).post('/search').type('form').send({ q: 'ann\u0001ann2' }).expect(400);
+    expect(control.text).toContain('must not contain control or formatting characters');
+    // A plain ?q= is not a search: searches never travel in URLs.
+    expect(rowsOf((await request(app).get('/?q=ZO').expect(200)).text)).toHaveLength(3);
   });
 
-  test('a stale or edited position says so and links back to the start', async () => {
-    const res = await request(createApp(config)).get('/?from=eyJub3QiOiJ2YWxpZCJ9').expect(200);
-    expect(res.text).toContain('That page link is no longer valid');
+  test('a forged, edited or expired page link is a 400 that says so and links back to the start', async () => {
+    await putRaw(
+      backend.data,
+      backend.tableName,
+      Array.from({ length: 60 }, (_, i) => studentItem(i)),
+    );
+    const app = createApp(config);
+    const next = pagerLink((await request(app).get('/').expect(200)).text, 'next')!;
+    const token = /list=([\w-]+)/.exec(next)![1]!;
+    await request(app).get(next).expect(200);
+    // The old, readable token format; a token with one character changed; one sealed 25 hours ago.
+    const forged = Buffer.from('student5@example.com').toString('base64url');
+    const edited = `${token.slice(0, 20)}${token[20] === 'A' ? 'B' : 'A'}${token.slice(21)}`;
+    const sealer = new Sealer([{ generation: 1, secret: Buffer.from(TEST_FRONTEND_ENV.SEAL_SECRET, 'base64url') }]);
+    const expired = sealer.seal('list', { from: 'x' }, Date.now() - 25 * 3600_000);
+    for (const bad of [forged, edited, expired]) {
+      const res = await request(app).get(`/?list=${bad}&page=2`).expect(400);
+      expect(res.text).toContain('That page link is no longer valid');
+      expect(rowsOf(res.text)).toEqual([]);
+    }
   });
 });
 
@@ -142,7 +173,7 @@ describe('POST /students', () => {
     expect(page.text).toContain('Ada Lovelace is registered');
     expect(page.text).toContain('<strong>ada@example.com</strong>');
     // The link to the student's place: a page that starts with them, marked, and no email in the URL.
-    const place = /href="(\/\?from=[^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+    const place = /href="(\/\?list=[^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
     expect(place).not.toMatch(/@|%40/);
     const list = await request(app).get(place).expect(200);
     expect(rowsOf(list.text)[0]).toEqual({ ...form, email: 'ada@example.com', name: 'Ada Lovelace' });
@@ -150,8 +181,17 @@ describe('POST /students', () => {
     // A shared link, without the cookie, shows nothing personal; a forged cookie is not shown back.
     const shared = await request(app).get('/registered').expect(200);
     expect(shared.text).not.toContain('Ada');
-    const forged = Buffer.from(JSON.stringify(['<b>x</b>', 'not an email'])).toString('base64url');
-    expect((await request(app).get('/registered').set('Cookie', `registration=${forged}`)).text).not.toContain('<b>x');
+    // A forged cookie (the readable format), an edited one, and one sealed 11 minutes ago show nothing.
+    const sealed = cookie.split(';')[0]!.slice('registration='.length);
+    const sealer = new Sealer([{ generation: 1, secret: Buffer.from(TEST_FRONTEND_ENV.SEAL_SECRET, 'base64url') }]);
+    for (const value of [
+      Buffer.from(JSON.stringify(['Ada Lovelace', 'ada@example.com'])).toString('base64url'),
+      `${sealed.slice(0, -2)}${sealed.endsWith('AA') ? 'BB' : 'AA'}`,
+      sealer.seal('confirmation', ['Ada Lovelace', 'ada@example.com'], Date.now() - 11 * 60_000),
+    ]) {
+      const shown = await request(app).get('/registered').set('Cookie', `registration=${value}`).expect(200);
+      expect(shown.text).not.toContain('Ada');
+    }
   });
 
   test('a field error re-renders the form to the GOV.UK pattern: title, linked summary, messages above the fields, values kept', async () => {
@@ -229,7 +269,11 @@ describe('API outages', () => {
 
   test('API down: the page says the list is unavailable, signups fail visibly, /healthz stays 200, /readyz 503', async () => {
     const app = createApp(
-      loadFrontendConfig({ API_ENDPOINT: `${await closedPortUrl()}/dev/student`, LOG_LEVEL: 'silent' }),
+      loadFrontendConfig({
+        ...TEST_FRONTEND_ENV,
+        API_ENDPOINT: `${await closedPortUrl()}/dev/student`,
+        LOG_LEVEL: 'silent',
+      }),
     );
     const page = await request(app).get('/').expect(200);
     expect(page.text).toContain('The student list is unavailable right now');
@@ -245,7 +289,14 @@ describe('API outages', () => {
   test('API slow: calls time out and the page still renders', async () => {
     const slow = await stallingServer();
     try {
-      const app = createApp(loadFrontendConfig({ API_ENDPOINT: slow.url, API_TIMEOUT_MS: '300', LOG_LEVEL: 'silent' }));
+      const app = createApp(
+        loadFrontendConfig({
+          ...TEST_FRONTEND_ENV,
+          API_ENDPOINT: slow.url,
+          API_TIMEOUT_MS: '300',
+          LOG_LEVEL: 'silent',
+        }),
+      );
       const started = Date.now();
       const page = await request(app).get('/').expect(200);
       expect(Date.now() - started).toBeLessThan(5000);

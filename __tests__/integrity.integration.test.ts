@@ -15,10 +15,11 @@ import { startLocalApi } from '../scripts/local/api-gateway';
 import { LambdaProcess } from '../scripts/local/lambda-process';
 import { type LocalBackend, startBackend } from '../scripts/local/stack';
 import { migrate } from '../scripts/ops/backfill';
-import { listenAsStudentApi, type StandIn } from './helpers/net';
+import { listenAsStudentApi, type StandIn, TEST_FRONTEND_ENV } from './helpers/net';
 import { clearTable, indexedItem, putRaw, scanAll } from './helpers/store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localClient } from '../scripts/local/data-tier';
+import { signedFetch } from '../scripts/local/signed-fetch';
 
 let backend: LocalBackend;
 let work: string;
@@ -35,7 +36,7 @@ beforeEach(() => clearTable(backend.data, backend.tableName));
 
 const student = { name: 'Grace Hopper', age: '85', email: 'grace@example.com', country: 'USA' };
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, {
+  signedFetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -62,7 +63,12 @@ describe('safe retries', () => {
     const proxy = await slowProxy(backend.api.studentUrl, 600);
     try {
       const app = createApp(
-        loadFrontendConfig({ API_ENDPOINT: proxy.url, API_TIMEOUT_MS: '200', LOG_LEVEL: 'silent' }),
+        loadFrontendConfig({
+          ...TEST_FRONTEND_ENV,
+          API_ENDPOINT: proxy.url,
+          API_TIMEOUT_MS: '200',
+          LOG_LEVEL: 'silent',
+        }),
       );
       const first = await request(app).post('/students').type('form').send(student);
       expect(first.status).toBe(503);
@@ -70,7 +76,9 @@ describe('safe retries', () => {
       // The slow API did store it, after the frontend gave up waiting.
       for (let i = 0; i < 50 && (await scanAll(backend.data, backend.tableName)).length === 0; i++)
         await new Promise((r) => setTimeout(r, 50));
-      const direct = createApp(loadFrontendConfig({ API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'silent' }));
+      const direct = createApp(
+        loadFrontendConfig({ ...TEST_FRONTEND_ENV, API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'silent' }),
+      );
       const again = await request(direct).post('/students').type('form').send(student);
       expect(again.status).toBe(303);
       expect(await scanAll(backend.data, backend.tableName)).toEqual([student]);
@@ -90,27 +98,30 @@ describe('the local gateway', () => {
   test.each([['?constructor=x'], ['?__proto__=x'], ['?toString=x&hasOwnProperty=y']])(
     'a query %p is a plain parameter, not a 500',
     async (query) => {
-      const res = await fetch(`${backend.api.studentUrl}${query}`);
+      const res = await signedFetch(`${backend.api.studentUrl}${query}`);
       expect(res.status).toBe(200);
     },
   );
 
   test('a header named hasOwnProperty is a plain header', async () => {
-    expect((await fetch(backend.api.studentUrl, { headers: { hasOwnProperty: '1', constructor: '2' } })).status).toBe(
-      200,
-    );
+    expect(
+      (await signedFetch(backend.api.studentUrl, { headers: { hasOwnProperty: '1', constructor: '2' } })).status,
+    ).toBe(200);
   });
 
-  test('every answer the gateway gives itself carries the CORS origin: 403, 413', async () => {
-    const put = await fetch(backend.api.studentUrl, { method: 'PUT' });
-    expect([put.status, put.headers.get('access-control-allow-origin')]).toEqual([403, '*']);
+  test('the answers the gateway gives itself (403, 413) carry no CORS origin by default: no browser is let in', async () => {
+    const put = await signedFetch(backend.api.studentUrl, { method: 'PUT' });
+    expect([put.status, put.headers.get('access-control-allow-origin')]).toEqual([403, null]);
     const huge = await post(backend.api.studentUrl, `{"name":"${'x'.repeat(10 * 1024 * 1024 + 10)}"}`);
-    expect([huge.status, huge.headers.get('access-control-allow-origin')]).toEqual([413, '*']);
+    expect([huge.status, huge.headers.get('access-control-allow-origin')]).toEqual([413, null]);
     expect(await huge.json()).toEqual({ message: 'Request Too Long' });
   });
 });
 
 describe('functions that are slow or stuck (real handlers in their own processes)', () => {
+  // A public API with one allowed origin: the gateway's own answers name it, as deployed.
+  const ORIGIN = 'https://portal.example.edu';
+  const PUBLIC = { access: 'public', corsOrigins: [ORIGIN] } as const;
   function handlerFile(name: string, body: string): string {
     const file = path.join(work, `${name}.cjs`);
     writeFileSync(file, `exports.handler = async (event) => { ${body} };`);
@@ -118,20 +129,20 @@ describe('functions that are slow or stuck (real handlers in their own processes
   }
   const okResult = "return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: '\"ok\"' };";
 
-  test('past the concurrency limit the gateway answers 429 with CORS, instead of queueing without bound', async () => {
+  test("past the concurrency limit the gateway answers 429 (with the public API's origin), instead of queueing without bound", async () => {
     const fn = new LambdaProcess({
       bundle: handlerFile('slow', `await new Promise((r) => setTimeout(r, 400)); ${okResult}`),
       functionName: 'slow',
       env: {},
     });
-    const api = await startLocalApi({ port: 0, invoke: (_f, e) => fn.invoke(e), functionConcurrency: 3 });
+    const api = await startLocalApi({ port: 0, invoke: (_f, e) => fn.invoke(e), functionConcurrency: 3, ...PUBLIC });
     try {
-      const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(api.studentUrl)));
+      const answers = await Promise.all(Array.from({ length: 8 }, () => signedFetch(api.studentUrl)));
       const statuses = answers.map((a) => a.status).sort();
       expect(statuses.filter((s) => s === 200)).toHaveLength(3);
       expect(statuses.filter((s) => s === 429)).toHaveLength(5);
       const throttled = answers.find((a) => a.status === 429)!;
-      expect(throttled.headers.get('access-control-allow-origin')).toBe('*');
+      expect(throttled.headers.get('access-control-allow-origin')).toBe(ORIGIN);
       expect(throttled.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
     } finally {
       await api.close();
@@ -145,19 +156,20 @@ describe('functions that are slow or stuck (real handlers in their own processes
       `if (event.queryStringParameters && event.queryStringParameters.hang) { await new Promise(() => {}); } ${okResult}`,
     );
     const fn = new LambdaProcess({ bundle: stuck, functionName: 'stuck', env: {}, timeoutMs: 300 });
-    const api = await startLocalApi({ port: 0, invoke: (_f, e) => fn.invoke(e) });
+    const api = await startLocalApi({ port: 0, invoke: (_f, e) => fn.invoke(e), ...PUBLIC });
     try {
-      const hung = await fetch(`${api.studentUrl}?hang=1`);
-      expect([hung.status, hung.headers.get('access-control-allow-origin')]).toEqual([502, '*']);
-      const next = await fetch(api.studentUrl);
+      const hung = await signedFetch(`${api.studentUrl}?hang=1`);
+      expect([hung.status, hung.headers.get('access-control-allow-origin')]).toEqual([502, ORIGIN]);
+      const next = await signedFetch(api.studentUrl);
       expect(next.status).toBe(200);
       const slowGateway = await startLocalApi({
         port: 0,
         invoke: () => new Promise(() => {}),
         integrationTimeoutMs: 100,
+        ...PUBLIC,
       });
-      const timedOut = await fetch(slowGateway.studentUrl);
-      expect([timedOut.status, timedOut.headers.get('access-control-allow-origin')]).toEqual([504, '*']);
+      const timedOut = await signedFetch(slowGateway.studentUrl);
+      expect([timedOut.status, timedOut.headers.get('access-control-allow-origin')]).toEqual([504, ORIGIN]);
       await slowGateway.close();
     } finally {
       await api.close();
@@ -170,7 +182,7 @@ describe('functions that are slow or stuck (real handlers in their own processes
     const nested = `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`;
     const [big, list] = await Promise.all([
       post(backend.api.studentUrl, nested),
-      fetch(`${backend.api.studentUrl}?limit=1`),
+      signedFetch(`${backend.api.studentUrl}?limit=1`),
     ]);
     expect(big.status).toBe(400);
     expect(list.status).toBe(200);
@@ -178,7 +190,8 @@ describe('functions that are slow or stuck (real handlers in their own processes
 });
 
 describe('cross-site form posts', () => {
-  const app = () => createApp(loadFrontendConfig({ API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'silent' }));
+  const app = () =>
+    createApp(loadFrontendConfig({ ...TEST_FRONTEND_ENV, API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'silent' }));
   test.each([[{ Origin: 'https://evil.example' }], [{ 'Sec-Fetch-Site': 'cross-site' }], [{ Origin: 'null' }]])(
     '%p is refused with 403 and stores nothing',
     async (headers) => {
@@ -225,7 +238,7 @@ describe('npm run backfill', () => {
     });
     expect([...first.indexed].sort()).toEqual(['ok@example.com', 'twin@example.com']);
     // Every normalisable record is now in the name order (the directory lists it).
-    const listed = (await (await fetch(`${backend.api.studentUrl}?order=name`)).json()) as { email: string }[];
+    const listed = (await (await signedFetch(`${backend.api.studentUrl}?order=name`)).json()) as { email: string }[];
     expect(listed.map((s) => s.email)).toEqual([
       'ok@example.com',
       'indexed@example.com',

@@ -3,7 +3,7 @@
  * DynamoDB-protocol server (dynalite). The full contract runs on the TypeScript sources; the
  * built bundles (what Lambda runs) get one smoke test per handler.
  */
-import { SIGNUP_SUCCESS_MESSAGE, NEXT_CURSOR_HEADER, MAX_BODY_BYTES } from '../lambdas/shared/contract';
+import { CORS_HEADERS, SIGNUP_SUCCESS_MESSAGE, NEXT_CURSOR_HEADER, MAX_BODY_BYTES } from '../lambdas/shared/contract';
 import { buildProxyEvent } from '../scripts/local/proxy-event';
 import type { DataTier } from '../scripts/local/data-tier';
 import {
@@ -18,8 +18,8 @@ import {
   type Handler,
 } from './helpers/store';
 
-function getEvent(query?: Record<string, string>) {
-  return buildProxyEvent({ method: 'GET', resource: '/student', path: '/student', query });
+function getEvent(query?: Record<string, string>, headers?: Record<string, string>) {
+  return buildProxyEvent({ method: 'GET', resource: '/student', path: '/student', query, headers });
 }
 function postEvent(body: string | null, opts: { base64?: boolean } = {}) {
   const event = buildProxyEvent({
@@ -57,7 +57,24 @@ describe('built bundles: one smoke test per handler', () => {
     const listed = await list(getEvent());
     expect(listed.statusCode).toBe(200);
     expect(JSON.parse(listed.body)).toEqual([valid]);
-    expect(listed.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' });
+    expect(listed.headers).toMatchObject({ 'Content-Type': 'application/json' });
+    expect(listed.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+  test('with CORS_ORIGINS (public access) a listed origin is answered with the CORS headers; any other gets none', async () => {
+    const list = loadHandler('bundle', 'list-students', {
+      endpoint: store.endpoint,
+      tableName,
+      extra: { CORS_ORIGINS: 'https://portal.example.edu,https://other.example.edu' },
+    });
+    const allowed = await list(getEvent(undefined, { Origin: 'https://portal.example.edu' }));
+    expect(allowed.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://portal.example.edu',
+      'Access-Control-Expose-Headers': CORS_HEADERS['Access-Control-Expose-Headers'],
+      Vary: 'Origin',
+    });
+    const foreign = await list(getEvent(undefined, { Origin: 'https://evil.example' }));
+    expect(foreign.statusCode).toBe(200);
+    expect(foreign.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
   });
 });
 
@@ -74,7 +91,9 @@ describe('handlers (the full contract, on the TypeScript sources)', () => {
   beforeEach(() => clearTable(store, tableName));
 
   function expectContractHeaders(headers: Record<string, unknown> | undefined) {
-    expect(headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' });
+    expect(headers).toMatchObject({ 'Content-Type': 'application/json' });
+    // No CORS unless the API is public with allowed origins: browsers are not let in by default.
+    expect(headers?.['Access-Control-Allow-Origin']).toBeUndefined();
   }
   async function listAll(query?: Record<string, string>) {
     const res = await list(getEvent(query));
@@ -233,6 +252,31 @@ describe('handlers (the full contract, on the TypeScript sources)', () => {
       const again = await signup(postEvent(JSON.stringify({ ...valid, email: 'zero@example.com', age: '022' })));
       expect(again.statusCode).toBe(200);
       expect((await scanAll(store, tableName)).find((s) => s.email === 'zero@example.com')?.age).toBe('22');
+    });
+
+    test.each([
+      ['text/plain (a CORS simple request any page can send)', 'text/plain'],
+      ['a form post', 'application/x-www-form-urlencoded'],
+      ['no Content-Type', undefined],
+    ])('a body sent as %s answers 415 and writes nothing', async (_what, type) => {
+      const event = buildProxyEvent({
+        method: 'POST',
+        resource: '/student',
+        path: '/student',
+        headers: type ? { 'Content-Type': type } : {},
+        body: JSON.stringify(valid),
+      });
+      const res = await signup(event);
+      expect([res.statusCode, JSON.parse(res.body).message]).toEqual([415, 'Content-Type must be application/json']);
+      expect(await scanAll(store, tableName)).toEqual([]);
+      const charset = buildProxyEvent({
+        method: 'POST',
+        resource: '/student',
+        path: '/student',
+        headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+        body: JSON.stringify(valid),
+      });
+      expect((await signup(charset)).statusCode).toBe(200);
     });
 
     test('decodes bodies marked isBase64Encoded', async () => {

@@ -24,7 +24,7 @@ function expectCleanError(
   status: number,
 ) {
   expect(res.statusCode).toBe(status);
-  expect(res.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' });
+  expect(res.headers).toMatchObject({ 'Content-Type': 'application/json' });
   const body = JSON.parse(res.body) as Record<string, unknown>;
   expect(Object.keys(body)).toEqual(['message']);
   expect(body.message).toEqual(expect.any(String));

@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CORS_HEADERS, SIGNUP_SUCCESS_MESSAGE } from '../lambdas/shared/contract';
+import { SIGNUP_SUCCESS_MESSAGE } from '../lambdas/shared/contract';
 import { startLocalStack, type LocalStack } from '../scripts/local/stack';
+import { signedFetch } from '../scripts/local/signed-fetch';
 
 const student = { name: 'Grace Hopper', age: '85', email: 'grace@navy.mil', country: 'USA' };
 
@@ -23,28 +24,32 @@ describe('local stack', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('the API, as the reference page uses it: POST JSON, then GET the array', async () => {
-    const post = await fetch(stack.studentUrl, {
+  test('the API answers the portal alone: anonymous calls get 403, signed ones (the local credentials) the reference contract', async () => {
+    for (const init of [{}, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }]) {
+      const anonymous = await fetch(stack.studentUrl, init);
+      expect([anonymous.status, await anonymous.json()]).toEqual([403, { message: 'Missing Authentication Token' }]);
+    }
+    const post = await signedFetch(stack.studentUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(student),
     });
     expect(post.status).toBe(200);
-    expect(post.headers.get('access-control-allow-origin')).toBe('*');
+    expect(post.headers.get('access-control-allow-origin')).toBeNull();
     expect(await post.text()).toBe(JSON.stringify(SIGNUP_SUCCESS_MESSAGE));
-    const get = await fetch(stack.studentUrl);
+    const get = await signedFetch(stack.studentUrl);
     expect(get.status).toBe(200);
     expect(get.headers.get('content-type')).toBe('application/json');
     expect(await get.json()).toContainEqual(student);
   });
 
-  test("OPTIONS answers the preflight with the handlers' CORS headers, as the mock integration does", async () => {
+  test('no preflight: the default API has no CORS, so no browser page can call it', async () => {
     const res = await fetch(stack.studentUrl, {
       method: 'OPTIONS',
       headers: { Origin: 'http://example.com', 'Access-Control-Request-Method': 'POST' },
     });
-    expect(res.status).toBe(200);
-    for (const [k, v] of Object.entries(CORS_HEADERS)) expect(res.headers.get(k)).toBe(v);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   test('unknown routes and methods answer 403 Missing Authentication Token, as API Gateway does', async () => {
@@ -62,11 +67,10 @@ describe('local stack', () => {
 
   test('a body that is not a JSON object is refused by the request model, saying why; field errors name the field', async () => {
     const post = (body: string) =>
-      fetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      signedFetch(stack.studentUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     for (const body of ['not json', '[1,2]', '"text"']) {
       const res = await post(body);
       expect(res.status).toBe(400);
-      expect(res.headers.get('access-control-allow-origin')).toBe('*');
       expect(((await res.json()) as { message: string }).message).toMatch(/^Invalid request body: \[.+\]$/);
     }
     for (const [body, field] of [
@@ -86,17 +90,17 @@ describe('local stack', () => {
 
   test('the query string reaches the handler: limit and cursor page through', async () => {
     for (let i = 0; i < 3; i++) {
-      await fetch(stack.studentUrl, {
+      await signedFetch(stack.studentUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ ...student, email: `p${i}@example.com` }),
       });
     }
-    const first = await fetch(`${stack.studentUrl}?limit=2`);
+    const first = await signedFetch(`${stack.studentUrl}?limit=2`);
     expect(await first.json()).toHaveLength(2);
     const cursor = first.headers.get('x-next-cursor');
     expect(cursor).toBeTruthy();
-    const bad = await fetch(`${stack.studentUrl}?limit=0`);
+    const bad = await signedFetch(`${stack.studentUrl}?limit=0`);
     expect(bad.status).toBe(400);
   });
 
@@ -129,10 +133,10 @@ describe('local stack', () => {
   test('a restart keeps the data; fresh starts empty', async () => {
     await stack.stop();
     stack = await startLocalStack({ webPort: 0, apiPort: 0, dataDir });
-    const kept = (await (await fetch(stack.studentUrl)).json()) as { email: string }[];
+    const kept = (await (await signedFetch(stack.studentUrl)).json()) as { email: string }[];
     expect(kept.map((s) => s.email)).toContain(student.email);
     await stack.stop();
     stack = await startLocalStack({ webPort: 0, apiPort: 0, dataDir, fresh: true });
-    expect(await (await fetch(stack.studentUrl)).json()).toEqual([]);
+    expect(await (await signedFetch(stack.studentUrl)).json()).toEqual([]);
   });
 });

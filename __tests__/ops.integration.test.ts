@@ -244,7 +244,8 @@ describe('npm run smoke', () => {
   test('--local runs the checks, with a marked test signup, against a local stack it starts', () => {
     const res = run('smoke.ts', ['--local', '--post'], { LOG_LEVEL: 'silent' });
     expect(res.stdout).toContain('PASS  site /healthz');
-    expect(res.stdout).toContain('PASS  API POST (test student): 200; signed up smoke-test-');
+    expect(res.stdout).toContain('PASS  API, called anonymously: 403: only signed calls of the portal get in');
+    expect(res.stdout).toContain('PASS  portal signup (test student): 303 to the confirmation; signed up smoke-test-');
     expect(res.stdout).toMatch(/smoke: 4 passed, 0 failed/);
     expect(res.status).toBe(EXIT.ok);
   });

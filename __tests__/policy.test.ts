@@ -197,12 +197,12 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   });
 
   // --- API Gateway
-  test('CKV_AWS_59 (exception): the reference API is public, so GET and POST have no authorizer; nothing else is open', () => {
+  test('CKV_AWS_59: every method takes only signed calls (IAM); public access is an explicit setting', () => {
     const methods = all('aws_api_gateway_method').map(([, , m]) => m);
-    const open = methods.filter(
-      (m) => m.http_method !== 'OPTIONS' && m.authorization === 'NONE' && !m.api_key_required,
-    );
-    expect(open.map((m) => m.http_method).sort()).toEqual(['GET', 'POST']);
+    expect(methods.map((m) => [m.http_method, m.authorization]).sort()).toEqual([
+      ['GET', 'AWS_IAM'],
+      ['POST', 'AWS_IAM'],
+    ]);
   });
   test('CKV2_AWS_53: every method has a request validator', () => {
     for (const [, , m] of all('aws_api_gateway_method')) expect(m.request_validator_id).toBeTruthy();
@@ -349,8 +349,9 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   // --- logs
   test('CKV_AWS_66: every log group has a retention', () => {
     const groups = all('aws_cloudwatch_log_group');
-    // Flow logs, API access and execution logs, one per function, and the frontend's app and bootstrap logs.
-    expect(groups.length).toBe(7);
+    // Flow logs, API access and execution logs, one per function, the frontend's app and bootstrap
+    // logs, and the load balancer's WAF log.
+    expect(groups.length).toBe(8);
     for (const [, , g] of groups) expect(g.retention_in_days).toBeGreaterThan(0);
   });
 });

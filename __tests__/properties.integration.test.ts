@@ -13,6 +13,7 @@ import { LIMITS, STUDENT_FIELDS, validateStudent, type Student } from '../lambda
 import { buildProxyEvent } from '../scripts/local/proxy-event';
 import { startBackend, type LocalBackend } from '../scripts/local/stack';
 import { clearTable, loadHandler, scanAll, stopHandlers, type Handler } from './helpers/store';
+import { TEST_FRONTEND_ENV } from './helpers/net';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 
@@ -178,7 +179,9 @@ describe('UI forms', () => {
   afterAll(() => backend.stop());
 
   test('never a 500, and what was typed comes back escaped', async () => {
-    const app = createApp(loadFrontendConfig({ API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'silent' }));
+    const app = createApp(
+      loadFrontendConfig({ ...TEST_FRONTEND_ENV, API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'silent' }),
+    );
     let n = 0;
     await fc.assert(
       fc.asyncProperty(

@@ -118,13 +118,9 @@ describe('stacks', () => {
         'aws_api_gateway_gateway_response.default-4xx-response',
         'aws_api_gateway_gateway_response.default-5xx-response',
         'aws_api_gateway_integration.get-integration',
-        'aws_api_gateway_integration.options-integration',
         'aws_api_gateway_integration.post-integration',
-        'aws_api_gateway_integration_response.options-integration-response',
         'aws_api_gateway_method.get-method',
-        'aws_api_gateway_method.options-method',
         'aws_api_gateway_method.post-method',
-        'aws_api_gateway_method_response.options-method-response',
         'aws_api_gateway_method_settings.stage-settings',
         'aws_api_gateway_model.post-body-model',
         'aws_api_gateway_request_validator.validator',
@@ -153,10 +149,13 @@ describe('stacks', () => {
         'aws_autoscaling_policy.cpu-target-tracking',
         'aws_cloudwatch_log_group.frontend-app-log-group',
         'aws_cloudwatch_log_group.frontend-bootstrap-log-group',
+        'aws_cloudwatch_log_group.site-firewall-log-group',
         'aws_iam_instance_profile.instance-profile',
         'aws_iam_role.instance-role',
         'aws_iam_role_policy.instance-role-artifact',
         'aws_iam_role_policy_attachment.instance-role-ssm',
+        'aws_kms_alias.seal-key-alias',
+        'aws_kms_key.seal-key',
         'aws_launch_template.launch-template',
         'aws_lb.alb',
         'aws_lb_listener.http-listener',
@@ -182,8 +181,12 @@ describe('stacks', () => {
         'aws_vpc_security_group_egress_rule.app-egress-https',
         'aws_vpc_security_group_ingress_rule.alb-ingress-80',
         'aws_vpc_security_group_ingress_rule.app-ingress-alb',
+        'aws_wafv2_web_acl.site-firewall',
+        'aws_wafv2_web_acl_association.site-firewall-association',
+        'aws_wafv2_web_acl_logging_configuration.site-firewall-logging',
         'data.aws_ami.image',
         'data.aws_caller_identity.account',
+        'data.aws_caller_identity.seal-key-account',
         'data.aws_elb_service_account.elb-account',
         'data.aws_ssm_parameter.al2023-ami',
         'data.terraform_remote_state.cross-stack-reference-input-students-dev-api',
@@ -410,7 +413,7 @@ describe('data', () => {
 
 describe('api', () => {
   const api = () => synth().stacks['students-dev-api']!;
-  test('resource /student on stage dev, GET and POST by Lambda proxy, OPTIONS by mock', () => {
+  test('resource /student on stage dev, GET and POST by Lambda proxy, signed calls only and no CORS by default', () => {
     expect(resource(api(), 'aws_api_gateway_resource', 'student-resource').path_part).toBe(API_RESOURCE);
     expect(resource(api(), 'aws_api_gateway_stage', 'stage').stage_name).toBe(API_STAGE);
     expect(resource(api(), 'aws_api_gateway_integration', 'get-integration')).toMatchObject({
@@ -422,17 +425,51 @@ describe('api', () => {
       type: 'AWS_PROXY',
       uri: '${aws_lambda_alias.signup-students-live.invoke_arn}',
     });
-    expect(resource(api(), 'aws_api_gateway_integration', 'options-integration')).toMatchObject({ type: 'MOCK' });
+    for (const m of ['get-method', 'post-method'])
+      expect(resource(api(), 'aws_api_gateway_method', m).authorization).toBe('AWS_IAM');
+    expect(api().resource.aws_api_gateway_method['options-method']).toBeUndefined();
+    expect(
+      resource(api(), 'aws_api_gateway_gateway_response', 'default-4xx-response').response_parameters,
+    ).toBeUndefined();
+    expect(resource(api(), 'aws_lambda_function', 'list-students').environment.variables.CORS_ORIGINS).toBeUndefined();
   });
-  test('the preflight answers with exactly the headers the handlers send', () => {
-    const params = resource(
-      api(),
-      'aws_api_gateway_integration_response',
-      'options-integration-response',
-    ).response_parameters;
-    expect(params).toEqual(
-      Object.fromEntries(Object.entries(CORS_HEADERS).map(([k, v]) => [`method.response.header.${k}`, `'${v}'`])),
+  test('public access: no authorization, a preflight by mock with exactly the headers the handlers send, for the one allowed origin', () => {
+    const stack = synth({ STUDENTS_API_ACCESS: 'public', STUDENTS_CORS_ORIGINS: 'https://portal.example.edu' }).stacks[
+      'students-dev-api'
+    ]!;
+    expect(resource(stack, 'aws_api_gateway_method', 'get-method').authorization).toBe('NONE');
+    expect(resource(stack, 'aws_api_gateway_integration', 'options-integration')).toMatchObject({ type: 'MOCK' });
+    const params = resource(stack, 'aws_api_gateway_integration_response', 'options-integration-response');
+    expect(params.response_parameters).toEqual(
+      Object.fromEntries(
+        Object.entries({ ...CORS_HEADERS, 'Access-Control-Allow-Origin': 'https://portal.example.edu' }).map(
+          ([k, v]) => [`method.response.header.${k}`, `'${v}'`],
+        ),
+      ),
     );
+    expect(resource(stack, 'aws_api_gateway_gateway_response', 'default-4xx-response').response_parameters).toEqual({
+      'gatewayresponse.header.Access-Control-Allow-Origin': "'https://portal.example.edu'",
+    });
+    expect(resource(stack, 'aws_lambda_function', 'signup-students').environment.variables.CORS_ORIGINS).toBe(
+      'https://portal.example.edu',
+    );
+  });
+  test('public access with several origins: the preflight echoes an allowed Origin, gateway errors name none', () => {
+    const stack = synth({
+      STUDENTS_API_ACCESS: 'public',
+      STUDENTS_CORS_ORIGINS: 'https://a.example.edu,https://b.example.edu',
+    }).stacks['students-dev-api']!;
+    const response = resource(stack, 'aws_api_gateway_integration_response', 'options-integration-response');
+    expect(response.response_parameters['method.response.header.Access-Control-Allow-Origin']).toBeUndefined();
+    expect(response.response_templates['application/json']).toContain(
+      '["https://a.example.edu", "https://b.example.edu"]',
+    );
+    expect(response.response_templates['application/json']).toContain(
+      '$context.responseOverride.header.Access-Control-Allow-Origin',
+    );
+    expect(
+      resource(stack, 'aws_api_gateway_gateway_response', 'default-5xx-response').response_parameters,
+    ).toBeUndefined();
   });
   test('POST bodies are validated against the student model before the Lambda', () => {
     const model = resource(api(), 'aws_api_gateway_model', 'post-body-model');
@@ -505,12 +542,7 @@ describe('api', () => {
     expect(triggerAfter(() => {})).toBe(deployment.triggers.redeployment);
   });
   test.each([
-    [
-      'a CORS header of the preflight',
-      'options-integration-response',
-      'response_parameters',
-      { 'method.response.header.Access-Control-Allow-Headers': "'Content-Type,X-Trace'" },
-    ],
+    ['the authorization of a method', 'post-method', 'authorization', 'NONE'],
     [
       'a gateway response template',
       'default-4xx-response',
@@ -519,7 +551,7 @@ describe('api', () => {
     ],
     ['an integration timeout', 'post-integration', 'timeout_milliseconds', 10000],
     ['method request parameters', 'get-method', 'request_parameters', { 'method.request.querystring.extra': false }],
-    ['an integration response', 'options-integration-response', 'response_templates.application/json', '{}'],
+    ['a request validator', 'validator', 'validate_request_parameters', false],
   ])(
     'changing %s changes the deployment trigger (in-place updates need a redeployment too)',
     (_what, id, property, value) => {
@@ -606,7 +638,24 @@ describe('frontend', () => {
           '${aws_cloudwatch_log_group.frontend-bootstrap-log-group.arn}:*',
         ],
       },
+      {
+        Effect: 'Allow',
+        Action: 'kms:GenerateMac',
+        Resource: '${aws_kms_key.seal-key.arn}',
+        Condition: { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: [
+          expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]+execution_arn\}\/dev\/GET\/student$/),
+          expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]+execution_arn\}\/dev\/POST\/student$/),
+        ],
+      },
     ]);
+    const publicFe = synth({ STUDENTS_API_ACCESS: 'public' }).stacks['students-dev-frontend']!;
+    const publicPolicy = JSON.parse(resource(publicFe, 'aws_iam_role_policy', 'instance-role-artifact').policy);
+    expect(publicPolicy.Statement.map((st: { Action: unknown }) => st.Action)).not.toContain('execute-api:Invoke');
     expect(resource(fe(), 'aws_iam_role_policy_attachment', 'instance-role-ssm').policy_arn).toBe(
       'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
     );
@@ -659,6 +708,9 @@ describe('frontend', () => {
       appLogGroup: '/students-dev/frontend/app',
       bootstrapLogGroup: '/students-dev/frontend/bootstrap',
       apiEndpoint: 'https://api/dev/student',
+      apiAccess: 'iam',
+      sealKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000000',
+      sealKeyGeneration: 1,
       appPort: 3000,
       nodeMajor: 22,
     });
@@ -670,7 +722,11 @@ describe('frontend', () => {
     expect(script).toContain('--version-id "${ARTIFACT_VERSION}"');
     expect(script).toContain("REGION='eu-west-1'");
     expect(script).toContain("API_ENDPOINT='https://api/dev/student'");
-    expect(script).toMatch(/API_ENDPOINT=\$\{API_ENDPOINT\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/);
+    expect(script).toMatch(
+      /API_ENDPOINT=\$\{API_ENDPOINT\}\nAPI_ACCESS=\$\{API_ACCESS\}\nAWS_REGION=\$\{REGION\}\nSEAL_KMS_KEY_ID=\$\{SEAL_KMS_KEY_ID\}\nSEAL_KEY_GENERATION=\$\{SEAL_KEY_GENERATION\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/,
+    );
+    expect(script).toContain("API_ACCESS='iam'");
+    expect(script).toContain("SEAL_KEY_GENERATION='1'");
     for (const line of [
       'Restart=on-failure',
       'NoNewPrivileges=yes',

@@ -1,5 +1,4 @@
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
-import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
@@ -16,18 +15,20 @@ import {
   API_ROUTES,
   API_STAGE,
   CORS_HEADERS,
+  CORS_ORIGINS_VARIABLE,
   FUNCTION_INDEX_ACTIONS,
   FUNCTION_TABLE_ACTIONS,
-  INVALID_BODY_PREFIX,
   TABLE_NAME_VARIABLE,
   DIRECTORY_ORDER_VARIABLE,
   type FunctionName,
 } from '../lambdas/shared/contract';
 import { nameOf } from './config';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
-import { CorsPreflight, quoted } from './cors-preflight';
+import { CorsPreflight } from './cors-preflight';
+import { gatewayResponses } from './gateway-responses';
 import { definitionHash } from './deployment-trigger';
 import { NodeFunction } from './node-function';
+import { WebFirewall } from './web-firewall';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Each function's timeout: well under API Gateway's 29 s integration timeout. */
@@ -60,10 +61,14 @@ export class ApiStack extends EnvironmentStack {
   public readonly stageName: string;
   /** Each function's timeout, in seconds (its duration alarm's yardstick). */
   public readonly functionTimeoutSeconds: number;
+  /** `execute-api` ARNs of the routes (`…/dev/GET/student`): what the portal's role may invoke. */
+  public readonly routeArns: string[];
 
   constructor(scope: Construct, props: ApiStackProps) {
     super(scope, 'api', props);
     const { config } = props;
+    const publicAccess = config.edge.apiAccess === 'public';
+    const origins = publicAccess ? config.edge.corsOrigins : [];
 
     const api = new ApiGatewayRestApi(this, 'api', {
       name: nameOf(config, 'api'),
@@ -93,8 +98,10 @@ export class ApiStack extends EnvironmentStack {
           tableArn: props.tableArn,
           indexActions: FUNCTION_INDEX_ACTIONS[name],
           indexArn: props.nameIndexArn,
+          reservedConcurrency: config.edge.reservedConcurrency,
           environment: {
             [TABLE_NAME_VARIABLE]: props.tableName,
+            ...(publicAccess ? { [CORS_ORIGINS_VARIABLE]: config.edge.corsOrigins.join(',') } : {}),
             ...(name === 'list-students' ? { [DIRECTORY_ORDER_VARIABLE]: config.directoryOrder ? 'on' : 'off' } : {}),
           },
           logRetentionDays: config.logRetentionDays,
@@ -125,8 +132,8 @@ export class ApiStack extends EnvironmentStack {
         restApiId: api.id,
         resourceId: resource.id,
         httpMethod: route.method,
-        // The reference API is public; see the policy tests for this documented exception.
-        authorization: 'NONE',
+        // Only signed calls of the portal's role by default; public only when configured so.
+        authorization: publicAccess ? 'NONE' : 'AWS_IAM',
         requestValidatorId: validator.id,
         requestModels: model ? { 'application/json': model.name } : undefined,
         requestParameters: Object.fromEntries(
@@ -146,40 +153,20 @@ export class ApiStack extends EnvironmentStack {
       definitions.push(method, integration);
     }
 
-    // CORS preflight, answered by API Gateway itself with the headers the handlers send.
-    const preflight = new CorsPreflight(this, 'options', {
-      restApiId: api.id,
-      resourceId: resource.id,
-      requestValidatorId: validator.id,
-      headers: CORS_HEADERS,
-    });
-    definitions.push(...preflight.definitions);
-
-    // Errors API Gateway answers itself carry the same CORS header and a {"message"} body.
-    const corsOrigin = {
-      'gatewayresponse.header.Access-Control-Allow-Origin': quoted(CORS_HEADERS['Access-Control-Allow-Origin']),
-    };
-    // The request model refuses only what is not a JSON object; it says why, in the same words
-    // as the local gateway. Field errors come from the handler, naming each field.
-    const templates: Record<string, string> = {
-      BAD_REQUEST_BODY: `{"message":"${INVALID_BODY_PREFIX}: $util.escapeJavaScript($context.error.validationErrorString)"}`,
-      DEFAULT_4XX: '{"message":$context.error.messageString}',
-      DEFAULT_5XX: '{"message":$context.error.messageString}',
-    };
-    for (const [type, id] of [
-      ['BAD_REQUEST_BODY', 'bad-request-body'],
-      ['DEFAULT_4XX', 'default-4xx'],
-      ['DEFAULT_5XX', 'default-5xx'],
-    ] as const) {
-      definitions.push(
-        new ApiGatewayGatewayResponse(this, `${id}-response`, {
-          restApiId: api.id,
-          responseType: type,
-          responseParameters: corsOrigin,
-          responseTemplates: { 'application/json': templates[type] as string },
-        }),
-      );
+    // CORS exists only where browsers may call: a public API with allowed origins. Its preflight
+    // is answered by API Gateway itself with the headers the handlers send.
+    if (origins.length > 0) {
+      const preflight = new CorsPreflight(this, 'options', {
+        restApiId: api.id,
+        resourceId: resource.id,
+        requestValidatorId: validator.id,
+        headers: CORS_HEADERS,
+        origins,
+      });
+      definitions.push(...preflight.definitions);
     }
+
+    definitions.push(...gatewayResponses(this, api.id, origins));
 
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: api.id,
@@ -221,6 +208,17 @@ export class ApiStack extends EnvironmentStack {
       dependsOn: [executionLogs],
     });
 
+    if (publicAccess) {
+      // Anyone may call: a web ACL blocks an address over its rate and what AWS's managed rules flag.
+      new WebFirewall(this, 'api-firewall', {
+        name: nameOf(config, 'api'),
+        resourceArn: stage.arn,
+        rateLimit: config.edge.wafRateLimit,
+        logRetentionDays: config.logRetentionDays,
+      });
+    }
+
+    this.routeArns = API_ROUTES.map((r) => `${api.executionArn}/${API_STAGE}/${r.method}/${API_RESOURCE}`);
     this.restApiId = api.id;
     this.apiName = api.name;
     this.stageName = stage.stageName;

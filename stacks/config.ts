@@ -2,6 +2,7 @@ import { PROJECT } from '../lambdas/shared/contract';
 import { architectureOf, awsAccountId, bool, ConfigError, int, parseSsh, RETENTION_DAYS } from './config-parsers';
 import { type AlarmThresholds, parseAlarmThresholds } from './alarm-thresholds';
 import { DEV, PRESETS } from './presets';
+import { EDGE_VARIABLES, type EdgeConfig, parseEdge } from './edge-config';
 
 export { architectureOf, ConfigError } from './config-parsers';
 
@@ -66,6 +67,8 @@ export interface DeploymentConfig {
   readonly alarmEmail?: string;
   /** The monitoring stack's thresholds. */
   readonly alarms: AlarmThresholds;
+  /** Who reaches the API, CORS, the WAF thresholds, the sealing key, reserved concurrency. */
+  readonly edge: EdgeConfig;
 }
 
 /** Environment variables that override one setting each. */
@@ -96,6 +99,7 @@ export const SETTING_VARIABLES = {
   manageApiGatewayAccount: 'STUDENTS_MANAGE_APIGW_ACCOUNT',
   alarmEmail: 'STUDENTS_ALARM_EMAIL',
   alarmThresholds: 'STUDENTS_ALARM_THRESHOLDS',
+  ...EDGE_VARIABLES,
 } as const;
 
 /** Reads and validates the configuration once. `env` is usually `process.env`. */
@@ -189,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
   const accountId = awsAccountId(v.awsAccountId, env[v.awsAccountId] ?? preset.awsAccountId, environment);
 
   const rateLimit = int(v.apiRateLimit, env[v.apiRateLimit], preset.apiThrottle.rateLimit, 1, 10000);
+  const edge = parseEdge(env, { rateLimit, setting: v.apiRateLimit });
   const burstLimit = int(
     v.apiBurstLimit,
     env[v.apiBurstLimit],
@@ -224,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     apiThrottle: { rateLimit, burstLimit },
     ...(alarmEmail ? { alarmEmail } : {}),
     alarms,
+    edge,
     manageApiGatewayAccount: bool(v.manageApiGatewayAccount, env[v.manageApiGatewayAccount], Boolean(stateBucket)),
   };
 }

@@ -4,6 +4,7 @@ import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
 import type { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { gatewayAllowedOrigin } from '../lambdas/shared/contract';
 
 /** Header mapping value for a static string, as API Gateway writes it: `'value'`. */
 export const quoted = (value: string) => `'${value}'`;
@@ -14,8 +15,26 @@ export interface CorsPreflightProps {
   readonly resourceId: string;
   /** Request validator of the API's methods. @default none */
   readonly requestValidatorId?: string;
-  /** The CORS headers and their values, the same the handlers send. */
+  /** The CORS headers besides the origin, the same the handlers send. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Origins allowed (`*` for any); with several, the caller's is echoed when it is one of them. */
+  readonly origins: readonly string[];
+}
+
+/**
+ * The integration response's template when several origins are allowed: a static header cannot
+ * name them all, so the caller's `Origin` is echoed when it is on the list.
+ */
+export function echoOriginTemplate(origins: readonly string[]): string {
+  const list = origins.map((o) => JSON.stringify(o)).join(', ');
+  return [
+    `#set($allowed = [${list}])`,
+    '#set($origin = $input.params().header.get("Origin"))',
+    '#if($origin && $allowed.contains($origin))',
+    '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
+    '#set($context.responseOverride.header.Vary = "Origin")',
+    '#end',
+  ].join('\n');
 }
 
 /**
@@ -28,6 +47,12 @@ export class CorsPreflight extends Construct {
 
   constructor(scope: Construct, id: string, props: CorsPreflightProps) {
     super(scope, id);
+    const fixed = gatewayAllowedOrigin(props.origins);
+    const headers: Record<string, string> = {
+      ...props.headers,
+      ...(fixed ? { 'Access-Control-Allow-Origin': fixed } : {}),
+    };
+    const declared = [...Object.keys(props.headers), 'Access-Control-Allow-Origin', ...(fixed ? [] : ['Vary'])];
     const method = new ApiGatewayMethod(this, 'method', {
       restApiId: props.restApiId,
       resourceId: props.resourceId,
@@ -49,9 +74,7 @@ export class CorsPreflight extends Construct {
       resourceId: props.resourceId,
       httpMethod: method.httpMethod,
       statusCode: '200',
-      responseParameters: Object.fromEntries(
-        Object.keys(props.headers).map((h) => [`method.response.header.${h}`, true]),
-      ),
+      responseParameters: Object.fromEntries(declared.map((h) => [`method.response.header.${h}`, true])),
       responseModels: { 'application/json': 'Empty' },
     });
     response.overrideLogicalId(`${id}-method-response`);
@@ -61,8 +84,9 @@ export class CorsPreflight extends Construct {
       httpMethod: method.httpMethod,
       statusCode: response.statusCode,
       responseParameters: Object.fromEntries(
-        Object.entries(props.headers).map(([h, v]) => [`method.response.header.${h}`, quoted(v)]),
+        Object.entries(headers).map(([h, v]) => [`method.response.header.${h}`, quoted(v)]),
       ),
+      ...(fixed ? {} : { responseTemplates: { 'application/json': echoOriginTemplate(props.origins) } }),
       dependsOn: [integration],
     });
     integrationResponse.overrideLogicalId(`${id}-integration-response`);

@@ -9,6 +9,8 @@ import { LoadBalancer } from './load-balancer';
 import { PrivateBucket } from './private-bucket';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 import { renderUserData } from './user-data';
+import { SealKey } from './seal-key';
+import { WebFirewall } from './web-firewall';
 
 /** Port the Express server listens on, behind the load balancer. */
 export const APP_PORT = 3000;
@@ -30,6 +32,8 @@ export interface FrontendStackProps extends StudentsStackProps {
   readonly instancesArePublic: boolean;
   /** The API's `/student` URL, written into the instances' environment. */
   readonly apiEndpoint: string;
+  /** `execute-api` ARNs of the API's routes: the instance role may invoke these (IAM access). */
+  readonly apiRouteArns: readonly string[];
   /** The frontend artifact (`dist/frontend.zip`, built reproducibly), shipped under a key that carries its hash. */
   readonly frontendZip: string;
 }
@@ -90,6 +94,21 @@ export class FrontendStack extends EnvironmentStack {
       logRetentionDays: config.logRetentionDays,
     });
 
+    // Anyone on the internet reaches the portal: a web ACL in front of the load balancer, with a
+    // stricter rate on the signup form than on pages.
+    new WebFirewall(this, 'site-firewall', {
+      name: nameOf(config, 'site'),
+      resourceArn: loadBalancer.arn,
+      rateLimit: config.edge.wafRateLimit,
+      pathRateLimit: { method: 'POST', path: '/students', limit: config.edge.wafSignupRateLimit },
+      logRetentionDays: config.logRetentionDays,
+    });
+    const sealKey = new SealKey(this, 'seal-key', {
+      namePrefix: prefixOf(config),
+      preventDestroy: config.deletionProtection,
+    });
+    const iamAccess = config.edge.apiAccess === 'iam';
+
     const fleet = new InstanceFleet(this, 'fleet', {
       namePrefix: prefixOf(config),
       vpcId: props.vpcId,
@@ -106,6 +125,9 @@ export class FrontendStack extends EnvironmentStack {
         appLogGroup: appLogs.name,
         bootstrapLogGroup: bootstrapLogs.name,
         apiEndpoint: props.apiEndpoint,
+        apiAccess: config.edge.apiAccess,
+        sealKeyArn: sealKey.keyArn,
+        sealKeyGeneration: config.edge.sealKeyGeneration,
         appPort: APP_PORT,
         nodeMajor: NODE_MAJOR,
       }),
@@ -120,6 +142,11 @@ export class FrontendStack extends EnvironmentStack {
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
           Resource: [appLogs.arn, `${appLogs.arn}:*`, bootstrapLogs.arn, `${bootstrapLogs.arn}:*`],
         },
+        sealKey.generateMacStatement(),
+        // The API answers signed calls of this role, on its two routes, and nothing else.
+        ...(iamAccess
+          ? [{ Effect: 'Allow' as const, Action: 'execute-api:Invoke', Resource: [...props.apiRouteArns] }]
+          : []),
       ],
       appPort: APP_PORT,
       loadBalancerSecurityGroupId: loadBalancer.securityGroupId,

@@ -87,6 +87,8 @@ export interface LoadBalancerProps {
  */
 export class LoadBalancer extends Construct {
   public readonly securityGroupId: string;
+  /** The load balancer's ARN (what a web ACL is associated with). */
+  public readonly arn: string;
   public readonly targetGroupArn: string;
   /** `https://<domain or ALB DNS name>` (or `http://` without a certificate). */
   public readonly siteUrl: string;
@@ -220,6 +222,7 @@ export class LoadBalancer extends Construct {
     this.targetGroupArn = targetGroup.arn;
     this.dnsName = alb.dnsName;
     this.arnSuffix = alb.arnSuffix;
+    this.arn = alb.arn;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.siteUrl = `${https ? 'https' : 'http'}://${props.domainName ?? alb.dnsName}`;
   }

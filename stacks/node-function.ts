@@ -40,6 +40,12 @@ export interface NodeFunctionProps {
    */
   readonly timeoutSeconds?: number;
   /**
+   * Concurrent executions kept for this function, and its ceiling: a flood of one route cannot
+   * take the account's concurrency from the other, nor run up an unbounded bill.
+   * @default none (the account's unreserved pool)
+   */
+  readonly reservedConcurrency?: number;
+  /**
    * Megabytes; Lambda scales CPU with memory.
    * @default 256
    */
@@ -119,6 +125,7 @@ export class NodeFunction extends Construct {
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
       publish: true,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       dependsOn: [logGroup, ...role.grants],
     });
     this.fn.overrideLogicalId(prefix);

@@ -2,7 +2,7 @@
 import { DEFAULT_ALARM_THRESHOLDS } from './alarm-thresholds';
 import type { DeploymentConfig } from './config';
 
-export type Preset = Omit<DeploymentConfig, 'environment' | 'manageApiGatewayAccount' | 'directoryOrder'>;
+export type Preset = Omit<DeploymentConfig, 'environment' | 'manageApiGatewayAccount' | 'directoryOrder' | 'edge'>;
 
 export const DEV: Preset = {
   region: 'us-east-1',

@@ -16,6 +16,11 @@ export interface UserDataValues {
   readonly appLogGroup: string;
   readonly bootstrapLogGroup: string;
   readonly apiEndpoint: string;
+  /** `iam` (the portal signs its API calls) or `public`. */
+  readonly apiAccess: string;
+  /** The KMS HMAC key the portal derives its sealing secret from, and the generation to seal with. */
+  readonly sealKeyArn: string;
+  readonly sealKeyGeneration: number;
   readonly appPort: number;
   readonly nodeMajor: number;
 }
@@ -33,6 +38,9 @@ function parts(values: UserDataValues): Part[] {
     '@APP_LOG_GROUP@': { value: values.appLogGroup },
     '@BOOTSTRAP_LOG_GROUP@': { value: values.bootstrapLogGroup },
     '@API_ENDPOINT@': { value: values.apiEndpoint },
+    '@API_ACCESS@': { literal: values.apiAccess },
+    '@SEAL_KMS_KEY_ID@': { value: values.sealKeyArn },
+    '@SEAL_KEY_GENERATION@': { literal: String(values.sealKeyGeneration) },
     '@APP_PORT@': { literal: String(values.appPort) },
     '@NODE_MAJOR@': { literal: String(values.nodeMajor) },
     '@SYSTEMD_UNIT@': { literal: unit },

@@ -56,3 +56,9 @@ export async function dynamoErrorServer(type: string, message: string): Promise<
     },
   };
 }
+
+/** What every in-process frontend of a test adds to its settings: a sealing secret and the signing region. */
+export const TEST_FRONTEND_ENV = {
+  SEAL_SECRET: Buffer.alloc(32, 1).toString('base64url'),
+  AWS_REGION: 'us-east-1',
+} as const;

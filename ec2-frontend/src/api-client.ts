@@ -10,6 +10,7 @@ import {
   PREV_CURSOR_HEADER,
 } from '../../lambdas/shared/contract';
 import type { FieldError, Student } from '../../lambdas/shared/student';
+import type { SignCall } from './api-signer';
 import { type CallReply, call } from './http-call';
 
 export interface StudentPage {
@@ -63,7 +64,15 @@ export class StudentsApi {
   constructor(
     private readonly endpoint: string,
     private readonly timeoutMs: number,
+    /** Signs each call (IAM authorization); unsigned when undefined (public access). */
+    private readonly sign?: SignCall,
   ) {}
+
+  /** One call, signed when the API takes only signed calls; a failure to sign is a failed call. */
+  private async send(url: URL, method: 'GET' | 'POST', headers: Record<string, string>, body?: string) {
+    const sent = this.sign ? await this.sign(url, method, headers, body) : headers;
+    return call(url, { method, headers: sent, ...(body === undefined ? {} : { body }), timeoutMs: this.timeoutMs });
+  }
 
   async list(params: { limit: number; cursor?: string }, requestId?: string): Promise<StudentPage> {
     const url = new URL(this.endpoint);
@@ -107,12 +116,12 @@ export class StudentsApi {
   async signup(student: Student, requestId?: string): Promise<SignupOutcome> {
     let res: CallReply;
     try {
-      res = await call(new URL(this.endpoint), {
-        method: 'POST',
-        headers: { ...this.headers(requestId), 'Content-Type': 'application/json' },
-        body: JSON.stringify(student),
-        timeoutMs: this.timeoutMs,
-      });
+      res = await this.send(
+        new URL(this.endpoint),
+        'POST',
+        { ...this.headers(requestId), 'Content-Type': 'application/json' },
+        JSON.stringify(student),
+      );
     } catch (err) {
       return { kind: 'unknown', reason: describe(err) };
     }
@@ -137,7 +146,7 @@ export class StudentsApi {
 
   private async get(url: URL, requestId?: string): Promise<CallReply> {
     try {
-      return await call(url, { method: 'GET', headers: this.headers(requestId), timeoutMs: this.timeoutMs });
+      return await this.send(url, 'GET', this.headers(requestId));
     } catch (err) {
       throw new ApiUnavailableError(describe(err));
     }

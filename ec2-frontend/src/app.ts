@@ -14,7 +14,9 @@ import { COUNTRIES } from './countries';
 import type { FrontendConfig } from './config';
 import { errorPage, notFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
-import { securityHeaders } from './middleware/security';
+import { securityHeaders, strictTransport } from './middleware/security';
+import { iamSigner } from './api-signer';
+import { Sealer, type SealKey } from './seal';
 import { healthRoutes } from './routes/health';
 import { loadAssets, staticRoutes } from './routes/static';
 import { studentRoutes } from './routes/students';
@@ -23,6 +25,15 @@ import { compileViews } from './views';
 export interface AppOptions {
   /** Directory holding `views/` and `public/`. @default the directory of this module's package */
   readonly rootDir?: string;
+  /** The sealing keys, resolved from KMS (`resolveSealKeys`). @default the secret in the configuration */
+  readonly sealKeys?: readonly SealKey[];
+}
+
+/** The sealer of the configuration: its own secret, or the keys KMS gave at start. */
+function sealerOf(config: FrontendConfig, options: AppOptions): Sealer {
+  if (config.seal.kind === 'secret') return new Sealer(config.seal.keys);
+  if (!options.sealKeys) throw new Error('the KMS sealing keys must be resolved before the app is created');
+  return new Sealer(options.sealKeys, config.seal.generation);
 }
 
 function resolveRoot(options: AppOptions): string {
@@ -34,7 +45,12 @@ function resolveRoot(options: AppOptions): string {
 export function createApp(config: FrontendConfig, options: AppOptions = {}): express.Express {
   setLogLevel(config.logLevel);
   const root = resolveRoot(options);
-  const api = new StudentsApi(config.apiEndpoint, config.apiTimeoutMs);
+  const api = new StudentsApi(
+    config.apiEndpoint,
+    config.apiTimeoutMs,
+    config.apiAccess === 'iam' ? iamSigner(config.apiRegion) : undefined,
+  );
+  const sealer = sealerOf(config, options);
   const app = express();
 
   app.disable('x-powered-by');
@@ -62,11 +78,12 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
 
   app.use(requestLog());
   app.use(securityHeaders());
+  app.use(strictTransport());
   app.use(healthRoutes(api));
   app.use(staticRoutes(publicDir, assets));
   // Pages compress as they are sent (the static assets above were compressed once, at start).
   app.use(compression({ threshold: 1024 }));
-  app.use(studentRoutes(api, config));
+  app.use(studentRoutes(api, config, sealer));
   app.use(notFound());
   app.use(errorPage());
   return app;

@@ -1,8 +1,17 @@
 /** The frontend's configuration, read and validated once from the environment. */
 import { availableParallelism } from 'node:os';
+import { API_ACCESS_MODES, type ApiAccess } from '../../lambdas/shared/contract';
+import type { SealKey } from './seal';
 
 /** More workers than this would only add memory: a page is CPU work of well under a millisecond. */
 export const MAX_WORKERS = 16;
+/** Students on one page of the list. */
+export const PAGE_SIZE = 50;
+
+/** One worker per vCPU, up to MAX_WORKERS: what `FRONTEND_WORKERS` defaults to. */
+export function defaultWorkers(): number {
+  return Math.min(availableParallelism(), MAX_WORKERS);
+}
 
 export interface FrontendConfig {
   /** Port to listen on. */
@@ -20,6 +29,17 @@ export interface FrontendConfig {
   readonly trustProxy: number;
   /** Server processes sharing the port (`FRONTEND_WORKERS`): one per vCPU unless set; 1 runs no primary. */
   readonly workers: number;
+  /** `iam`: every API call is signed with SigV4 (`API_ACCESS`). @default 'iam' */
+  readonly apiAccess: ApiAccess;
+  /** The region calls are signed for: the API host's, else `AWS_REGION`. */
+  readonly apiRegion: string;
+  /**
+   * Where the key that seals links and cookies comes from: a secret given as `SEAL_SECRET` (the
+   * local stack), or a KMS HMAC key (`SEAL_KMS_KEY_ID`) and the key generation to seal with.
+   */
+  readonly seal:
+    | { readonly kind: 'secret'; readonly keys: readonly SealKey[] }
+    | { readonly kind: 'kms'; readonly keyId: string; readonly generation: number };
 }
 
 export class FrontendConfigError extends Error {}
@@ -43,19 +63,48 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
   const apiTimeoutMs = Number(env.API_TIMEOUT_MS ?? '3000');
   if (!Number.isInteger(apiTimeoutMs) || apiTimeoutMs < 100 || apiTimeoutMs > 28000)
     throw new FrontendConfigError(`API_TIMEOUT_MS: must be 100..28000`);
-  const workers = Number(env.FRONTEND_WORKERS ?? Math.min(availableParallelism(), MAX_WORKERS));
+  const workers = Number(env.FRONTEND_WORKERS ?? defaultWorkers());
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
     throw new FrontendConfigError(
       `FRONTEND_WORKERS: "${env.FRONTEND_WORKERS}" must be a whole number from 1 to ${MAX_WORKERS} (processes serving the port)`,
     );
+  const apiAccess = (env.API_ACCESS ?? 'iam') as ApiAccess;
+  if (!API_ACCESS_MODES.includes(apiAccess))
+    throw new FrontendConfigError(`API_ACCESS: "${env.API_ACCESS}" must be ${API_ACCESS_MODES.join(' or ')}`);
+  const apiRegion = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ?? env.AWS_REGION ?? '';
+  if (apiAccess === 'iam' && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(apiRegion))
+    throw new FrontendConfigError(`AWS_REGION: "${apiRegion}" is not a region; signed API calls need the API's region`);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     apiEndpoint: url.toString().replace(/\/$/, ''),
     apiTimeoutMs,
     logLevel: logLevel as FrontendConfig['logLevel'],
-    pageSize: 50,
+    pageSize: PAGE_SIZE,
     trustProxy: 1,
     workers,
+    apiAccess,
+    apiRegion,
+    seal: sealSource(env),
   };
+}
+
+function sealSource(env: Record<string, string | undefined>): FrontendConfig['seal'] {
+  const keyId = env.SEAL_KMS_KEY_ID?.trim();
+  if (keyId) {
+    if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/.test(keyId))
+      throw new FrontendConfigError(`SEAL_KMS_KEY_ID: "${keyId}" is not a KMS key ARN`);
+    const generation = Number(env.SEAL_KEY_GENERATION ?? '1');
+    if (!Number.isInteger(generation) || generation < 1 || generation > 254)
+      throw new FrontendConfigError(
+        `SEAL_KEY_GENERATION: "${env.SEAL_KEY_GENERATION}" must be a whole number from 1 to 254`,
+      );
+    return { kind: 'kms', keyId, generation };
+  }
+  const secret = Buffer.from(env.SEAL_SECRET ?? '', 'base64url');
+  if (secret.length < 32)
+    throw new FrontendConfigError(
+      'SEAL_SECRET: set it to 32 or more random bytes in base64url (the local stack makes one), or set SEAL_KMS_KEY_ID',
+    );
+  return { kind: 'secret', keys: [{ generation: 1, secret }] };
 }

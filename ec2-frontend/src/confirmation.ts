@@ -1,10 +1,13 @@
 /**
  * The signup confirmation travels in a short-lived cookie, never in a URL: a shared or bookmarked
  * `/registered` link shows nothing personal, and only the browser that signed up sees who it
- * registered. The cookie is HttpOnly, SameSite=Lax, scoped to `/registered`, and lasts ten minutes.
+ * registered. The cookie is sealed (opaque, and forged or edited ones do not open), carries its
+ * issue time, and is refused after ten minutes whatever the browser keeps; it is HttpOnly,
+ * SameSite=Lax, and scoped to `/registered`.
  */
 import type { Request, Response } from 'express';
 import { validateStudent } from '../../lambdas/shared/student';
+import type { Sealer } from './seal';
 
 export const CONFIRMATION_COOKIE = 'registration';
 export const CONFIRMATION_PATH = '/registered';
@@ -15,8 +18,8 @@ export interface Confirmation {
   readonly email: string;
 }
 
-export function setConfirmation(req: Request, res: Response, who: Confirmation): void {
-  const value = Buffer.from(JSON.stringify([who.name, who.email])).toString('base64url');
+export function setConfirmation(req: Request, res: Response, who: Confirmation, sealer: Sealer): void {
+  const value = sealer.seal('confirmation', [who.name, who.email]);
   const secure = req.secure ? '; Secure' : '';
   res.append(
     'Set-Cookie',
@@ -25,22 +28,18 @@ export function setConfirmation(req: Request, res: Response, who: Confirmation):
 }
 
 /** The confirmation this browser holds, if it holds a well-formed one. */
-export function readConfirmation(req: Request): Confirmation | undefined {
+export function readConfirmation(req: Request, sealer: Sealer): Confirmation | undefined {
   const header = req.get('cookie') ?? '';
   const raw = header
     .split(';')
     .map((c) => c.trim())
     .find((c) => c.startsWith(`${CONFIRMATION_COOKIE}=`))
     ?.slice(CONFIRMATION_COOKIE.length + 1);
-  if (!raw || !/^[A-Za-z0-9_-]{1,2048}$/.test(raw)) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
-    const [name, email] = parsed as unknown[];
-    // Only what the model accepts is shown back (the values were valid when the cookie was set).
-    const checked = validateStudent({ name, email, age: '1', country: 'x' });
-    return checked.ok ? { name: checked.student.name, email: checked.student.email } : undefined;
-  } catch {
-    return undefined;
-  }
+  if (!raw) return undefined;
+  const parsed = sealer.open('confirmation', raw, MAX_AGE_SECONDS * 1000);
+  if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
+  const [name, email] = parsed as unknown[];
+  // Only what the model accepts is shown back (the values were valid when the cookie was set).
+  const checked = validateStudent({ name, email, age: '1', country: 'x' });
+  return checked.ok ? { name: checked.student.name, email: checked.student.email } : undefined;
 }

@@ -10,6 +10,7 @@ import { log } from '../../lambdas/shared/log';
 import { createApp } from './app';
 import { FrontendConfigError, loadFrontendConfig, type FrontendConfig } from './config';
 import { runPrimary } from './primary';
+import { resolveSealKeys } from './seal-keys';
 
 /** Above the load balancer's 60 s idle timeout, so the ALB always closes first (no 502s). */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -20,8 +21,8 @@ export const SHUTDOWN_GRACE_MS = 25_000;
 const inFlight = new WeakMap<Server, Set<ServerResponse>>();
 const draining = new WeakSet<Server>();
 
-export function startServer(config: FrontendConfig): Promise<Server> {
-  const app = createApp(config);
+export async function startServer(config: FrontendConfig): Promise<Server> {
+  const app = createApp(config, { sealKeys: await resolveSealKeys(config.seal) });
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, (err?: Error) => {
       if (err) return reject(err);

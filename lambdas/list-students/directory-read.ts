@@ -1,12 +1,12 @@
 /**
  * Ordered reads of the directory: a page of students in name order from a position, or the page
- * before one, optionally within a name prefix. Each page is one or two Queries on the name index
- * that read the page (plus the students who share the position's name), whatever the table's size.
+ * before one, optionally within a name prefix. Each page is one Query on the name index of at most
+ * a page and one more entry, whatever the table's size or how many students share a name.
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { STUDENTS_TABLE } from '../shared/contract';
-import { emailDigest, NAME_INDEX, type Position, positionOf, SORT_BOUNDS } from '../shared/directory';
+import { NAME_INDEX, type Position, positionAt } from '../shared/directory';
 import { STUDENT_FIELDS, type Student } from '../shared/student';
 
 export interface DirectoryPage {
@@ -41,32 +41,34 @@ export class Directory {
   ) {}
   private estimate?: { count: number; at: number };
 
-  /** One page in name order (forwards from `from`, or backwards from `before`). */
+  /**
+   * One page in name order, forwards from `from` or backwards from `before`: one Query of at most
+   * limit + 1 index entries, since a position is the exact sort key a page starts at.
+   */
   async page(read: DirectoryRead): Promise<DirectoryPage> {
-    const items: Item[] = [];
     const forward = read.before === undefined;
-    for await (const item of forward ? this.forward(read) : this.backward(read)) {
+    const start = read.from ?? read.before;
+    const bound = start ? start.key : read.prefix;
+    const op = !start ? 'begins_with' : forward ? '>=' : '<';
+    const within = (item: Item) => !read.prefix || keyOf(item).startsWith(read.prefix);
+    const items: Item[] = [];
+    for (const item of await this.query(op, bound, forward, read.limit + 1)) {
+      if (!within(item)) break;
       items.push(item);
-      if (items.length > read.limit) break;
     }
     const more = items.length > read.limit;
     const shown = items.slice(0, read.limit);
     if (!forward) shown.reverse();
+    const first = shown[0];
+    const at = (item: Item | undefined) => (item ? positionAt(keyOf(item)) : undefined);
+    const beyond = more ? at(items[read.limit]) : undefined;
     const students = shown.map(this.toStudent);
-    const first = students[0];
-    const beyond = more ? this.toStudent(items[read.limit] as Item) : undefined;
     if (forward) {
-      return {
-        students,
-        ...(beyond ? { next: positionOf(beyond) } : {}),
-        ...(read.from && first ? { prev: positionOf(first) } : {}),
-      };
+      const prev = read.from ? at(first) : undefined;
+      return { students, ...(beyond ? { next: beyond } : {}), ...(prev ? { prev } : {}) };
     }
-    return {
-      students,
-      ...(read.before ? { next: read.before } : {}),
-      ...(more && first ? { prev: positionOf(first) } : {}),
-    };
+    const prev = more ? at(first) : undefined;
+    return { students, ...(read.before ? { next: read.before } : {}), ...(prev ? { prev } : {}) };
   }
 
   /** The student registered under this email (already canonical), if any. */
@@ -94,71 +96,34 @@ export class Directory {
     return this.estimate.count > 0 ? this.estimate.count : undefined;
   }
 
-  private async *forward(read: DirectoryRead): AsyncGenerator<Item> {
-    const n = read.limit + 1;
-    const within = (item: Item) => !read.prefix || String(item[NAME_INDEX.sortKey]).startsWith(read.prefix);
-    if (read.from) {
-      // The position's own name first: its students from the position's email on.
-      let reached = false;
-      for await (const item of this.query('begins_with', SORT_BOUNDS.foldPrefix(read.from.fold), true, n)) {
-        reached ||= emailDigest(String(item.email)) === read.from.digest;
-        if (reached) yield item;
-      }
-      for await (const item of this.query('>', SORT_BOUNDS.afterFold(read.from.fold), true, n)) {
-        if (!within(item)) return;
-        yield item;
-      }
-      return;
-    }
-    for await (const item of this.query('begins_with', read.prefix, true, n)) yield item;
-  }
-
-  private async *backward(read: DirectoryRead): AsyncGenerator<Item> {
-    const before = read.before as Position;
-    const n = read.limit + 1;
-    const within = (item: Item) => !read.prefix || String(item[NAME_INDEX.sortKey]).startsWith(read.prefix);
-    const sameName: Item[] = [];
-    for await (const item of this.query('begins_with', SORT_BOUNDS.foldPrefix(before.fold), true, n)) {
-      if (emailDigest(String(item.email)) === before.digest) break;
-      sameName.push(item);
-    }
-    yield* sameName.reverse();
-    for await (const item of this.query('<', SORT_BOUNDS.foldPrefix(before.fold), false, n)) {
-      if (!within(item)) return;
-      yield item;
-    }
-  }
-
-  /** The index's items in key order, page by page; `bound` undefined reads them all. */
-  private async *query(
-    op: 'begins_with' | '>' | '<',
+  /** One Query of the index in key order, of at most `limit` entries. */
+  private async query(
+    op: 'begins_with' | '>=' | '<',
     bound: string | undefined,
     ascending: boolean,
-    pageSize: number,
-  ): AsyncGenerator<Item> {
+    limit: number,
+  ): Promise<Item[]> {
     const sortCondition =
       bound === undefined ? '' : op === 'begins_with' ? ` AND begins_with(${SK}, :bound)` : ` AND ${SK} ${op} :bound`;
-    let start: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: NAME_INDEX.name,
-          KeyConditionExpression: `#pk = :pk${sortCondition}`,
-          ExpressionAttributeNames: { ...NAMES, '#pk': NAME_INDEX.partitionKey },
-          ExpressionAttributeValues: {
-            ':pk': NAME_INDEX.partitionValue,
-            ...(bound === undefined ? {} : { ':bound': bound }),
-          },
-          ProjectionExpression: PROJECTION,
-          ScanIndexForward: ascending,
-          ExclusiveStartKey: start,
-          // A caller stops after limit + 1 students; the same name's students are read in pages of that size too.
-          Limit: pageSize,
-        }),
-      );
-      for (const item of page.Items ?? []) yield item;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: NAME_INDEX.name,
+        KeyConditionExpression: `#pk = :pk${sortCondition}`,
+        ExpressionAttributeNames: { ...NAMES, '#pk': NAME_INDEX.partitionKey },
+        ExpressionAttributeValues: {
+          ':pk': NAME_INDEX.partitionValue,
+          ...(bound === undefined ? {} : { ':bound': bound }),
+        },
+        ProjectionExpression: PROJECTION,
+        ScanIndexForward: ascending,
+        Limit: limit,
+      }),
+    );
+    return page.Items ?? [];
   }
+}
+
+function keyOf(item: Item): string {
+  return String(item[NAME_INDEX.sortKey]);
 }

@@ -13,7 +13,7 @@ import {
 } from '../shared/contract';
 import { decodePosition, encodePosition, parseSearch, type Position } from '../shared/directory';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
-import { queryParam, respond, respondError } from '../shared/http';
+import { queryParam, respond, respondError, withCors } from '../shared/http';
 import { log, logContext } from '../shared/log';
 import { STUDENT_FIELDS, type Student } from '../shared/student';
 import { Directory } from './directory-read';
@@ -155,6 +155,10 @@ async function orderedRead(
 }
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+  return withCors(event, await handle(event, context));
+}
+
+async function handle(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   logContext(context);
   const requestId = event.requestContext?.requestId;
   const limit = parseLimit(queryParam(event, 'limit'));

@@ -98,13 +98,59 @@ export const COUNT_ESTIMATE_HEADER = 'X-Count-Estimate';
 /** `GET /student?order=name`: the list in name order, a page at a time (the directory). */
 export const ORDER_BY_NAME = 'name';
 
-/** CORS headers the handlers send, and the preflight (OPTIONS) answers with. */
+/**
+ * Who may call the API. `iam` (the default): only the portal's instances, whose calls are signed
+ * with SigV4 (anonymous calls get 403, and no browser is let in by CORS). `public`: anyone, as in
+ * the reference design, from the origins allowed by CORS.
+ */
+export type ApiAccess = 'iam' | 'public';
+export const API_ACCESS_MODES: readonly ApiAccess[] = ['iam', 'public'];
+
+/** The SigV4 service name of an API Gateway call. */
+export const EXECUTE_API_SERVICE = 'execute-api';
+
+/**
+ * The environment variable that lists, comma-separated, the origins a browser may call the API
+ * from (`*` for any). Unset or empty, the handlers send no CORS headers.
+ */
+export const CORS_ORIGINS_VARIABLE = 'CORS_ORIGINS';
+
+/** The CORS headers besides the allowed origin, which is the caller's when it is allowed. */
 export const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'Content-Type',
   'Access-Control-Allow-Methods': 'GET,POST,OPTIONS',
   'Access-Control-Expose-Headers': [NEXT_CURSOR_HEADER, PREV_CURSOR_HEADER, COUNT_ESTIMATE_HEADER].join(', '),
 } as const;
+
+/** The allowed origin to answer a request's `Origin` with, or undefined (no CORS header at all). */
+export function allowedOrigin(allowed: readonly string[], origin: string | undefined): string | undefined {
+  if (allowed.includes('*')) return '*';
+  return origin !== undefined && allowed.includes(origin) ? origin : undefined;
+}
+
+/** Every CORS header of an answer to a request from `origin`: none when it is not allowed. */
+export function corsHeadersFor(allowed: readonly string[], origin: string | undefined): Record<string, string> {
+  const allow = allowedOrigin(allowed, origin);
+  if (allow === undefined) return {};
+  return { ...CORS_HEADERS, 'Access-Control-Allow-Origin': allow, ...(allow === '*' ? {} : { Vary: 'Origin' }) };
+}
+
+/**
+ * The one Access-Control-Allow-Origin value the gateway's own answers (its 4xx and 5xx) can carry:
+ * they are static, so only `*` or a single allowed origin; with several, they carry none.
+ */
+export function gatewayAllowedOrigin(allowed: readonly string[]): string | undefined {
+  if (allowed.includes('*')) return '*';
+  return allowed.length === 1 ? allowed[0] : undefined;
+}
+
+/** Reads the comma-separated origins list (the Lambdas' environment, the local gateway's options). */
+export function parseOrigins(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+}
 
 /** Body of the gateway's answer when the request model rejects a body. */
 export const INVALID_BODY_PREFIX = 'Invalid request body';

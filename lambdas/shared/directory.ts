@@ -3,7 +3,6 @@
  * then by email), the index that keeps it, and the opaque positions used to page through it.
  * The data stack, the local data tier, the Lambdas, the backfill and the frontend read it here.
  */
-import { createHash } from 'node:crypto';
 import { STUDENTS_TABLE } from './contract';
 import { canonicalEmail, type Student } from './student';
 
@@ -23,12 +22,16 @@ export const NAME_INDEX = {
 } as const;
 
 /**
+ * DynamoDB's key limits, in UTF-8 bytes: a partition key of at most 2,048 and a sort key of at
+ * most 1,024. A longer key is refused (ValidationException) by every call that carries it.
+ */
+export const KEY_BYTES = { partition: 2048, sort: 1024 } as const;
+
+/**
  * Separates the folded name from the email in the sort key. It sorts below every character a
  * name may hold (control characters are refused in names), so "ann" sorts before "ann b".
  */
 const SEPARATOR = '\u0001';
-/** The character after the separator: `> fold + AFTER_FOLD` skips every key of that fold. */
-const AFTER_FOLD = '\u0002';
 
 /** Search text is at most this long. */
 export const MAX_SEARCH_LENGTH = 100;
@@ -56,7 +59,22 @@ export function foldName(name: string): string {
 
 /** The sort key of a student: unique, since the email is. */
 export function nameKeyOf(student: Pick<Student, 'name' | 'email'>): string {
-  return `${foldName(student.name)}${SEPARATOR}${student.email}`;
+  // The key must fit DynamoDB's sort-key limit: the fold gives way to the email (which is unique).
+  const room = KEY_BYTES.sort - 1 - Buffer.byteLength(student.email);
+  return `${truncateBytes(foldName(student.name), room)}${SEPARATOR}${student.email}`;
+}
+
+/** The longest start of `text`, whole code points, of at most `max` UTF-8 bytes. */
+function truncateBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > max) break;
+    out += ch;
+  }
+  return out.trimEnd();
 }
 
 /** The index attributes a stored student carries beside its four fields. */
@@ -86,50 +104,48 @@ export const TABLE_DEFINITION = {
   ],
 } as const;
 
-/** Key-condition bounds on the sort key. */
-export const SORT_BOUNDS = {
-  /** Every key of this fold begins with it. */
-  foldPrefix: (fold: string) => `${fold}${SEPARATOR}`,
-  /** Every key of a later fold is greater than it. */
-  afterFold: (fold: string) => `${fold}${AFTER_FOLD}`,
-} as const;
-
-/** A position in the order: a student's folded name and a digest of their email (never the email). */
+/**
+ * A position in the order: the index's sort key of a student (their folded name, the separator,
+ * their email). A page starts at one, or ends before one, in a single Query whatever the data.
+ */
 export interface Position {
+  readonly key: string;
+  /** The folded name the key begins with. */
   readonly fold: string;
-  readonly digest: string;
-}
-
-/** 64 bits of SHA-256: unique among one name's students, and no email in a URL. */
-export function emailDigest(email: string): string {
-  return createHash('sha256').update(canonicalEmail(email)).digest('base64url').slice(0, 11);
 }
 
 export function positionOf(student: Pick<Student, 'name' | 'email'>): Position {
-  return { fold: foldName(student.name), digest: emailDigest(student.email) };
+  return positionAt(nameKeyOf(student)) as Position;
 }
 
-/** A position token as it may appear in a URL: base64url, bounded (a fold is at most 200 code points). */
-export const POSITION_PATTERN = /^[A-Za-z0-9_-]{1,2048}$/;
+/** The position of a stored sort key, or undefined when it is not one. */
+export function positionAt(key: string): Position | undefined {
+  const at = key.indexOf(SEPARATOR);
+  if (at <= 0 || key.indexOf(SEPARATOR, at + 1) !== -1 || key.length === at + 1) return undefined;
+  if (Buffer.byteLength(key) > KEY_BYTES.sort || /[\p{Cc}\p{Cf}]/u.test(key.replaceAll(SEPARATOR, '')))
+    return undefined;
+  return { key, fold: key.slice(0, at) };
+}
 
-/** The opaque token of a position, as it travels in URLs and the API's headers. */
+/** A position token as it may appear in a header: base64url of the key, bounded by the key limit. */
+export const POSITION_PATTERN = /^[A-Za-z0-9_-]{1,1366}$/;
+
+/**
+ * The token of a position as the API sends it in its headers. It holds an email: the frontend
+ * seals it before it goes in any URL (the API answers the portal alone unless made public).
+ */
 export function encodePosition(position: Position): string {
-  return Buffer.from(JSON.stringify([position.fold, position.digest])).toString('base64url');
+  return Buffer.from(position.key).toString('base64url');
 }
 
-/** The position a token names, or undefined when it is not one of ours. */
+/** The position a token names, or undefined when it is not one. */
 export function decodePosition(token: string): Position | undefined {
   if (!POSITION_PATTERN.test(token)) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
-    const [fold, digest] = parsed as unknown[];
-    if (typeof fold !== 'string' || typeof digest !== 'string' || !/^[A-Za-z0-9_-]{11}$/.test(digest)) return undefined;
-    if (fold === '' || fold.length > 2 * MAX_FOLD_LENGTH || fold.includes(SEPARATOR)) return undefined;
-    return { fold, digest };
-  } catch {
-    return undefined;
-  }
+  const bytes = Buffer.from(token, 'base64url');
+  const key = bytes.toString('utf8');
+  // Not UTF-8, or not the canonical spelling of those bytes: not a key of ours.
+  if (!Buffer.from(key).equals(bytes) || bytes.toString('base64url') !== token) return undefined;
+  return positionAt(key);
 }
 
 /** What a search text asks for: one email exactly, or names that begin with a folded prefix. */
@@ -139,10 +155,19 @@ export type Search =
 
 /** Reads a search text; a string is the reason it cannot be searched. */
 export function parseSearch(text: string): Search | string {
+  if (!text.isWellFormed()) return 'Search text contains characters that are not text';
   const trimmed = text.normalize('NFC').trim();
   if (trimmed.length > MAX_SEARCH_LENGTH) return `Search for ${MAX_SEARCH_LENGTH} characters or fewer`;
-  if (trimmed.includes('@')) return { kind: 'email', email: canonicalEmail(trimmed) };
+  // Names and emails refuse them too; U+0001 would also reach past a name into the emails.
+  if (/[\p{Cc}\p{Cf}]/u.test(trimmed)) return 'Search text must not contain control or formatting characters';
+  if (trimmed.includes('@')) {
+    const email = canonicalEmail(trimmed);
+    // Compatibility forms can grow many-fold (U+FDFA is 18 letters); no student's email is this long.
+    if (Buffer.byteLength(email) > KEY_BYTES.sort - 2) return 'Search for an email address of a registered length';
+    return { kind: 'email', email };
+  }
   const prefix = foldName(trimmed);
   if (!/[\p{L}\p{N}]/u.test(prefix)) return 'Search for a name (a letter or a digit) or a whole email address';
+  if (Buffer.byteLength(prefix) > KEY_BYTES.sort - 2) return 'Search for a shorter part of the name';
   return { kind: 'name', prefix };
 }

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { CORS_HEADERS } from './contract';
+import { CORS_ORIGINS_VARIABLE, corsHeadersFor, parseOrigins } from './contract';
 
-/**
- * The one way a handler answers: a JSON body with the CORS and content-type headers
- * that existing clients rely on.
- */
+/** The origins CORS lets call the API (public access only); none by default. */
+const ORIGINS = parseOrigins(process.env[CORS_ORIGINS_VARIABLE]);
+
+/** The one way a handler answers: a JSON body and its content type (CORS is added by `withCors`). */
 export function respond(
   statusCode: number,
   body: unknown,
@@ -12,7 +12,7 @@ export function respond(
 ): APIGatewayProxyResult {
   return {
     statusCode,
-    headers: { ...CORS_HEADERS, 'Content-Type': 'application/json', ...headers },
+    headers: { 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
 }
@@ -38,4 +38,38 @@ export function queryParam(
   name: string,
 ): string | undefined {
   return event.queryStringParameters?.[name] ?? undefined;
+}
+
+/** A request header, whatever its case (API Gateway passes them as the client sent them). */
+export function headerOf(
+  event: { headers?: Record<string, string | undefined> | null },
+  name: string,
+): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+/** The answer with the CORS headers its request's origin is allowed, if any. */
+export function withCors(
+  event: { headers?: Record<string, string | undefined> | null },
+  result: APIGatewayProxyResult,
+): APIGatewayProxyResult {
+  const cors = corsHeadersFor(ORIGINS, headerOf(event, 'origin'));
+  return Object.keys(cors).length === 0 ? result : { ...result, headers: { ...result.headers, ...cors } };
+}
+
+/** A URL's query as SigV4 signs it (the signer and the local gateway's check): repeated names as lists. */
+export function signableQuery(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    const seen = query[name];
+    query[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return query;
+}
+
+/** `application/json`, with or without parameters such as charset: the only body a signup takes. */
+export function isJsonBody(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../shared/contract';
 import { directoryAttributes } from '../shared/directory';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
-import { bodyText, respond, respondError } from '../shared/http';
+import { bodyText, headerOf, isJsonBody, respond, respondError, withCors } from '../shared/http';
 import { log, logContext } from '../shared/log';
 import { type Student, sameStudent, validateStudent } from '../shared/student';
 
@@ -57,8 +57,17 @@ function existing(
 }
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+  return withCors(event, await handle(event, context));
+}
+
+async function handle(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   logContext(context);
   const requestId = event.requestContext?.requestId;
+  // A text/plain or form POST is a CORS "simple request" any web page can send without asking.
+  if (!isJsonBody(headerOf(event, 'content-type'))) {
+    log('info', 'signup rejected', { requestId, reason: 'content-type' });
+    return respondError(415, 'Content-Type must be application/json');
+  }
   const text = bodyText(event);
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
     log('info', 'signup rejected', { requestId, reason: 'too-large' });

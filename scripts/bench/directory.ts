@@ -10,7 +10,7 @@
  */
 import autocannon from 'autocannon';
 import { encodePosition, nameKeyOf, positionOf } from '../../lambdas/shared/directory';
-import { loadFrontendConfig } from '../../ec2-frontend/src/config';
+import { PAGE_SIZE } from '../../ec2-frontend/src/config';
 import { generatedStudent, seedStudents } from '../local/seed';
 import { startLocalStack } from '../local/stack';
 import { machineFacts, table, writeResultIfAsked } from './stats';
@@ -21,7 +21,6 @@ const DURATION_S = 8;
 const TARGET_P99_MS = 100;
 const TARGET_GROWTH = 1.5;
 /** The frontend's page size. */
-const PAGE_SIZE = loadFrontendConfig({ API_ENDPOINT: 'http://localhost/dev/student' }).pageSize;
 
 interface Figures {
   students: number;

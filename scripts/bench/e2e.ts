@@ -13,6 +13,7 @@ import { startDataTier, type DataTier } from '../local/data-tier';
 import { startLocalStack } from '../local/stack';
 import { type Job, jobs } from './e2e-jobs';
 import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
+import { signedFetch } from '../local/signed-fetch';
 
 export interface E2eOptions {
   signups: number;
@@ -66,12 +67,18 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
   try {
     const send = async (job: Job): Promise<number> => {
       const ui = job.kind === 'ui' || job.kind === 'bad-ui';
-      const res = await fetch(ui ? `${stack.webUrl}/students` : stack.studentUrl, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: ui ? { 'Content-Type': 'application/x-www-form-urlencoded' } : { 'Content-Type': 'application/json' },
-        body: job.body,
-      });
+      const res = ui
+        ? await fetch(`${stack.webUrl}/students`, {
+            method: 'POST',
+            redirect: 'manual',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: job.body,
+          })
+        : await signedFetch(stack.studentUrl, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: String(job.body),
+          });
       const text = await res.text();
       if (ui && res.status === 503 && text.includes('could not confirm')) unknownOutcomes++;
       return res.status;
@@ -124,7 +131,7 @@ export async function benchE2e(options: E2eOptions): Promise<E2eResult> {
     const listed: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await fetch(
+      const res: Response = await signedFetch(
         `${stack.studentUrl}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       if (res.status !== 200) throw new Error(`paged read answered ${res.status}`);

@@ -10,11 +10,12 @@ import autocannon from 'autocannon';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadFrontendConfig } from '../../ec2-frontend/src/config';
+import { defaultWorkers } from '../../ec2-frontend/src/config';
 import { FRONTEND_DIST } from '../build';
 import { spawnFrontend } from '../local/frontend-process';
 import { startLocalStack } from '../local/stack';
 import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
+import { signedFetch } from '../local/signed-fetch';
 
 const CONNECTIONS = 50;
 const DURATION_S = 10;
@@ -103,7 +104,7 @@ export async function benchFrontend(): Promise<FrontendBench> {
   const stack = await startLocalStack({ webPort: 0, apiPort: 0 });
   try {
     for (let i = 0; i < 50; i++) {
-      const res = await fetch(stack.studentUrl, {
+      const res = await signedFetch(stack.studentUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
@@ -116,7 +117,7 @@ export async function benchFrontend(): Promise<FrontendBench> {
       if (res.status !== 200) throw new Error(`seeding answered ${res.status}`);
     }
     const wholeChain = await load(`${stack.webUrl}/`);
-    const workers = loadFrontendConfig({ API_ENDPOINT: stack.studentUrl }).workers;
+    const workers = defaultWorkers();
     return {
       workers,
       tierAlone: await tierAlone(workers),

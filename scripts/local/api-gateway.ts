@@ -10,12 +10,17 @@ import {
   API_RESOURCE,
   API_ROUTES,
   API_STAGE,
-  CORS_HEADERS,
+  type ApiAccess,
+  corsHeadersFor,
+  gatewayAllowedOrigin,
   INVALID_BODY_PREFIX,
   type ApiRoute,
   type FunctionName,
 } from '../../lambdas/shared/contract';
+import { LOCAL_AWS_ENV } from './data-tier';
+import { authorizationProblem, MISSING_TOKEN, verifySignature } from './sigv4-check';
 import { gatewayReply, MISSING_ROUTE, mapProxyResult, type Reply } from './gateway-replies';
+import { isJsonBody } from '../../lambdas/shared/http';
 import { validateAgainstSchema } from './json-schema';
 import { LambdaInvocationError } from './lambda-process';
 import { listen } from './net';
@@ -41,6 +46,16 @@ export interface LocalApiOptions {
    * @default 100
    */
   readonly functionConcurrency?: number;
+  /**
+   * Who may call, as `STUDENTS_API_ACCESS` sets it when deployed: `iam` checks each request's
+   * SigV4 signature against the local stack's credentials (LOCAL_AWS_ENV); `public` lets anyone in.
+   * @default 'iam'
+   */
+  readonly access?: ApiAccess;
+  /** Origins CORS allows in `public` mode, as `STUDENTS_CORS_ORIGINS`. @default none */
+  readonly corsOrigins?: readonly string[];
+  /** How long a client may take to send its headers, as API Gateway's front door bounds it. @default 10000 */
+  readonly headersTimeoutMs?: number;
 }
 
 export interface LocalApi {
@@ -53,12 +68,8 @@ export interface LocalApi {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
 
-/** The body, or `too-large` as soon as it passes the limit (declared or streamed): nothing more is kept. */
+/** The body, or `too-large` as soon as it passes the limit while streaming: nothing more is kept. */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    req.resume();
-    return Promise.resolve('too-large');
-  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -92,22 +103,47 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const concurrency = options.functionConcurrency ?? 100;
   const inFlight = new Map<FunctionName, number>();
 
+  const access = options.access ?? 'iam';
+  const origins = access === 'public' ? (options.corsOrigins ?? []) : [];
+  const credentials = {
+    accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+    secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+  };
+  const denied = (message: string) => ({ reply: gatewayReply(403, message, 'AccessDeniedException') });
+
+  // The route, the declared size and the signature's presence are checked before any body is read.
   async function handle(req: IncomingMessage): Promise<{ reply: Reply; fn?: FunctionName }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = (req.method ?? 'GET').toUpperCase();
-    const body = await readBody(req);
-    if (body === 'too-large') return { reply: gatewayReply(413, 'Request Too Long', 'RequestTooLongException') };
     if (path !== stagePath) return { reply: MISSING_ROUTE() };
-    if (method === 'OPTIONS')
+    // The preflight exists only where browsers may call (public access).
+    if (method === 'OPTIONS' && access === 'public')
       return {
-        reply: { status: 200, headers: { ...CORS_HEADERS, 'Content-Type': 'application/json' }, body: Buffer.alloc(0) },
+        reply: {
+          status: 200,
+          headers: { ...corsHeadersFor(origins, req.headers.origin), 'Content-Type': 'application/json' },
+          body: Buffer.alloc(0),
+        },
       };
     const route = routes.find((r) => r.method === method);
     if (!route) return { reply: MISSING_ROUTE() };
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
+      return { reply: gatewayReply(413, 'Request Too Long', 'RequestTooLongException') };
+    if (access === 'iam') {
+      const problem = authorizationProblem(req);
+      if (problem) return problem === MISSING_TOKEN ? { reply: MISSING_ROUTE() } : denied(problem);
+    }
+    const body = await readBody(req);
+    if (body === 'too-large') return { reply: gatewayReply(413, 'Request Too Long', 'RequestTooLongException') };
+    if (access === 'iam') {
+      const problem = await verifySignature(req, body, credentials, LOCAL_AWS_ENV.AWS_REGION);
+      if (problem) return denied(problem);
+    }
 
-    if (route.bodySchema) {
-      // The deployed request validator: a body that does not match the model never reaches the Lambda.
+    if (route.bodySchema && isJsonBody(req.headers['content-type'])) {
+      // The deployed request validator checks a JSON body against the model; any other body goes
+      // to the function, which refuses it (415).
       let problem: string | undefined;
       try {
         problem = validateAgainstSchema(route.bodySchema as Record<string, unknown>, JSON.parse(body.toString('utf8')));
@@ -154,28 +190,41 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     }
   }
 
-  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
-    handle(req)
-      .catch((): { reply: Reply; fn?: FunctionName } => ({
-        reply: gatewayReply(500, 'Internal server error', 'InternalServerErrorException'),
-      }))
-      .then(({ reply, fn }) => {
-        res.writeHead(reply.status, {
-          ...reply.headers,
-          'x-amzn-RequestId': randomUUID(),
-          'Content-Length': reply.body.length,
+  const server = http.createServer(
+    {
+      // A client that trickles its headers is cut off, as at API Gateway's front door; the check runs every second.
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      requestTimeout: 30_000,
+      connectionsCheckingInterval: 1_000,
+    },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const started = performance.now();
+      handle(req)
+        .catch((): { reply: Reply; fn?: FunctionName } => ({
+          reply: gatewayReply(500, 'Internal server error', 'InternalServerErrorException'),
+        }))
+        .then(({ reply, fn }) => {
+          // The deployed gateway responses carry the allowed origin too (when it is one fixed value).
+          const gatewayCors: Record<string, string> = {};
+          const fixed = gatewayAllowedOrigin(origins);
+          if (reply.headers['x-amzn-ErrorType'] && fixed) gatewayCors['Access-Control-Allow-Origin'] = fixed;
+          res.writeHead(reply.status, {
+            ...reply.headers,
+            ...gatewayCors,
+            'x-amzn-RequestId': randomUUID(),
+            'Content-Length': reply.body.length,
+          });
+          res.end(reply.body);
+          options.onRequest?.({
+            method: req.method ?? '',
+            path: req.url ?? '',
+            status: reply.status,
+            ms: performance.now() - started,
+            fn,
+          });
         });
-        res.end(reply.body);
-        options.onRequest?.({
-          method: req.method ?? '',
-          path: req.url ?? '',
-          status: reply.status,
-          ms: performance.now() - started,
-          fn,
-        });
-      });
-  });
+    },
+  );
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';
   await listen(server, options.port, host, 'logic tier (local API Gateway)');

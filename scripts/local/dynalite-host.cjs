@@ -1,6 +1,7 @@
 'use strict';
 // Runs dynalite in its own Node process, so that no request the local API parses ever shares
 // an event loop with the data tier. Reports its address over IPC; exits when its parent does.
+require('./dynalite-bytes.cjs');
 const dynalite = require('dynalite');
 
 const [port, host, dataDir] = process.argv.slice(2);

@@ -1,5 +1,4 @@
 /** The answers the local gateway gives, as API Gateway shapes them: its own errors, and mapped Lambda results. */
-import { CORS_HEADERS } from '../../lambdas/shared/contract';
 
 export interface Reply {
   status: number;
@@ -15,14 +14,12 @@ export function jsonReply(status: number, body: unknown, headers: Record<string,
   };
 }
 
-const corsOrigin = { 'Access-Control-Allow-Origin': CORS_HEADERS['Access-Control-Allow-Origin'] };
-
 /**
  * An answer API Gateway gives itself: the deployed stack's gateway responses (DEFAULT_4XX,
- * DEFAULT_5XX, BAD_REQUEST_BODY) carry the CORS origin header and a `{"message"}` body.
+ * DEFAULT_5XX, BAD_REQUEST_BODY) have a `{"message"}` body (the gateway adds their CORS origin).
  */
 export function gatewayReply(status: number, message: string, errorType: string): Reply {
-  return jsonReply(status, { message }, { ...corsOrigin, 'x-amzn-ErrorType': errorType });
+  return jsonReply(status, { message }, { 'x-amzn-ErrorType': errorType });
 }
 
 /** What API Gateway answers for a path or method it does not have. */

@@ -4,10 +4,13 @@
  * wire them: the same table definition, routes, stage and function environment.
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
+  type ApiAccess,
+  CORS_ORIGINS_VARIABLE,
   DIRECTORY_ORDER_VARIABLE,
   FUNCTION_NAMES,
   type FunctionName,
@@ -51,6 +54,10 @@ export interface LocalStackOptions {
    * @default true
    */
   readonly directoryOrder?: boolean;
+  /** Who may call the local API, as `STUDENTS_API_ACCESS` when deployed. @default 'iam' */
+  readonly apiAccess?: ApiAccess;
+  /** Origins CORS allows with `public` access. @default none */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface LocalStack {
@@ -65,6 +72,8 @@ export interface LocalStack {
   readonly api: LocalApi;
   readonly functions: ReadonlyMap<FunctionName, LambdaProcess>;
   readonly frontend: ChildProcess;
+  /** The frontend's sealing secret (a random one per start), for tests that must seal as it does. */
+  readonly sealSecret: string;
   stop(): Promise<void>;
 }
 
@@ -92,11 +101,16 @@ function startFrontend(
   port: number,
   studentUrl: string,
   log: (l: string) => void,
+  access: { apiAccess: ApiAccess; sealSecret: string },
 ): Promise<{ child: ChildProcess; port: number }> {
   return spawnFrontend({
     serverJs: path.join(distDir, 'frontend', 'server.js'),
     env: {
       PATH: process.env.PATH ?? '',
+      // The instance role's stand-in: the credentials the local gateway checks signatures against.
+      ...LOCAL_AWS_ENV,
+      API_ACCESS: access.apiAccess,
+      SEAL_SECRET: access.sealSecret,
       PORT: String(port),
       HOST: host,
       API_ENDPOINT: studentUrl,
@@ -141,10 +155,13 @@ export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> =
       new LambdaProcess({
         bundle: path.join(distDir, 'lambdas', fn, 'index.js'),
         functionName: fn,
-        env:
-          fn === 'list-students'
-            ? { ...env, [DIRECTORY_ORDER_VARIABLE]: options.directoryOrder === false ? 'off' : 'on' }
-            : env,
+        env: {
+          ...env,
+          ...(options.apiAccess === 'public' ? { [CORS_ORIGINS_VARIABLE]: (options.corsOrigins ?? []).join(',') } : {}),
+          ...(fn === 'list-students'
+            ? { [DIRECTORY_ORDER_VARIABLE]: options.directoryOrder === false ? 'off' : 'on' }
+            : {}),
+        },
         timeoutMs: 10_000,
         onLine: (line) => log(`fn    ${fn}: ${line}`),
       }),
@@ -156,9 +173,13 @@ export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> =
     port: apiPort,
     host,
     invoke: (fn, event) => functions.get(fn)!.invoke(event),
+    access: options.apiAccess ?? 'iam',
+    corsOrigins: options.corsOrigins,
     onRequest: (r) => log(`api   ${r.method} ${r.path} ${r.status} ${r.ms.toFixed(1)}ms${r.fn ? ` (${r.fn})` : ''}`),
   });
-  log(`api   ${api.studentUrl} (stage and resource as deployed)`);
+  log(
+    `api   ${api.studentUrl} (stage and resource as deployed; ${options.apiAccess === 'public' ? 'public' : 'signed calls only (IAM)'})`,
+  );
   return {
     data,
     api,
@@ -180,10 +201,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensurePortFree(webPort, host, 'presentation tier (frontend)');
   const backend = await startBackend(options);
   const { data, api, tableName } = backend;
+  const sealSecret = randomBytes(32).toString('base64url');
 
   let frontend: { child: ChildProcess; port: number };
   try {
-    frontend = await startFrontend(distDir, host, webPort, api.studentUrl, log);
+    frontend = await startFrontend(distDir, host, webPort, api.studentUrl, log, {
+      apiAccess: options.apiAccess ?? 'iam',
+      sealSecret,
+    });
   } catch (err) {
     await backend.stop();
     throw err;
@@ -219,6 +244,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     api,
     functions: backend.functions,
     frontend: frontend.child,
+    sealSecret,
     stop,
   };
 }

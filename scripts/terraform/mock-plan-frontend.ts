@@ -9,6 +9,7 @@ import { crossStack, hclString, type Json, known, run, standIn } from './hcl';
 /** The bucket and artifact version the frontend's mock plan gives its artifact. */
 export const MOCK_ARTIFACT_BUCKET = 'students-artifacts-mock';
 export const MOCK_ARTIFACT_VERSION = 'version-mock';
+export const MOCK_SEAL_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000';
 export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: DeploymentConfig): string[] {
   const object = stack.resource.aws_s3_object['frontend-artifact'];
   const expectedUserData = plainUserData({
@@ -19,6 +20,9 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
     appLogGroup: `/students-${config.environment}/frontend/app`,
     bootstrapLogGroup: `/students-${config.environment}/frontend/bootstrap`,
     apiEndpoint: `${standIn('aws_api_gateway_stage.stage.invoke_url')}/student`,
+    apiAccess: config.edge.apiAccess,
+    sealKeyArn: MOCK_SEAL_KEY_ARN,
+    sealKeyGeneration: config.edge.sealKeyGeneration,
     appPort: APP_PORT,
     nodeMajor: NODE_MAJOR,
   });
@@ -32,6 +36,7 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
       arn: `arn:aws:s3:::${MOCK_ARTIFACT_BUCKET}`,
     }),
     known('aws_s3_object.frontend-artifact', { version_id: MOCK_ARTIFACT_VERSION }),
+    known('aws_kms_key.seal-key', { arn: MOCK_SEAL_KEY_ARN }),
     ...['app', 'bootstrap'].map((k) =>
       known(`aws_cloudwatch_log_group.frontend-${k}-log-group`, {
         arn: `arn:aws:logs:us-east-1:123456789012:log-group:frontend-${k}`,
@@ -66,6 +71,10 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
       'a refresh launches before it terminates',
     ],
     ['aws_autoscaling_group.asg.instance_refresh[0].preferences[0].auto_rollback', 'a failed refresh rolls back'],
+    [
+      'aws_wafv2_web_acl_association.site-firewall-association.resource_arn == aws_lb.alb.arn',
+      'the web ACL guards the load balancer',
+    ],
     [
       `contains(jsondecode(aws_iam_role_policy.instance-role-artifact.policy).Statement[0].Action, "s3:GetObjectVersion") && jsondecode(aws_iam_role_policy.instance-role-artifact.policy).Statement[0].Resource == "arn:aws:s3:::${MOCK_ARTIFACT_BUCKET}/${ARTIFACT_PREFIX}*"`,
       'instances may read every kept version of the artifact, for rollbacks',

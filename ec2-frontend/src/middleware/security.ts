@@ -19,10 +19,20 @@ export function securityHeaders(): RequestHandler {
         objectSrc: ["'none'"],
       },
     },
-    // Without a certificate the site is plain HTTP behind the load balancer; HSTS would do nothing useful.
+    // Sent by `strictTransport` below, and only over HTTPS: a browser ignores it over plain HTTP.
     strictTransportSecurity: false,
     frameguard: { action: 'deny' },
     // Same-origin requests keep their Origin (no-referrer would make a form post's Origin "null").
     referrerPolicy: { policy: 'same-origin' },
   });
+}
+
+/** A year of HSTS on every answer that came over HTTPS (the load balancer says so in X-Forwarded-Proto). */
+export const HSTS_VALUE = 'max-age=31536000';
+
+export function strictTransport(): RequestHandler {
+  return (req, res, next) => {
+    if (req.secure) res.set('Strict-Transport-Security', HSTS_VALUE);
+    next();
+  };
 }

@@ -4,6 +4,7 @@ import { log } from '../../../lambdas/shared/log';
 import { type FieldError, STUDENT_FIELDS, type StudentField, validateStudent } from '../../../lambdas/shared/student';
 import type { DirectoryPage, StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
+import type { Sealer } from '../seal';
 import { CONFIRMATION_PATH, readConfirmation, setConfirmation } from '../confirmation';
 import { sameOrigin } from '../middleware/same-origin';
 import { type ListQuery, listHref, listQueryOf, type PageNav, pageNav } from '../pagination';
@@ -34,10 +35,12 @@ function toFieldErrors(errors: readonly FieldError[]): FieldErrors {
 }
 
 /** The home page (the form, and a page of the directory or a search), the form's POST, and the confirmation. */
-export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router {
+export function studentRoutes(api: StudentsApi, config: FrontendConfig, sealer: Sealer): Router {
   const router = Router();
 
   async function readList(query: ListQuery, requestId: string): Promise<ListState> {
+    if (query.badLink)
+      return { state: 'refused', message: 'That link is no longer valid: it has expired or was changed' };
     if (query.q !== undefined) {
       const search = parseSearch(query.q);
       if (typeof search === 'string') return { state: 'search-error', message: search };
@@ -58,15 +61,25 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
   }
 
   /** The page; `withList: false` answers without asking the API again (a signup just failed). */
-  async function renderHome(req: Request, res: Response, status: number, form: FormModel, withList = true) {
-    const query = listQueryOf(req.method === 'GET' ? (req.query as Record<string, unknown>) : {});
+  async function renderHome(
+    req: Request,
+    res: Response,
+    status: number,
+    form: FormModel,
+    withList = true,
+    searched?: string,
+  ) {
+    const query: ListQuery =
+      searched !== undefined
+        ? { q: searched, page: 1, you: false }
+        : listQueryOf(req.method === 'GET' ? (req.query as Record<string, unknown>) : {}, sealer);
     const list: ListState = withList ? await readList(query, res.locals.requestId) : { state: 'not-loaded' };
     const page = list.state === 'ok' || list.state === 'unordered' ? list.page : undefined;
-    const nav: PageNav = pageNav(query, { next: page?.next, prev: page?.prev });
+    const nav: PageNav = pageNav(query, { next: page?.next, prev: page?.prev }, sealer);
     const failed = Object.keys(form.fieldErrors).length > 0 || Boolean(form.formError) || list.state === 'search-error';
     const pages = page?.countEstimate ? Math.max(1, Math.ceil(page.countEstimate / config.pageSize)) : undefined;
     res
-      .status(status === 200 && list.state === 'search-error' ? 400 : status)
+      .status(status === 200 && (list.state === 'search-error' || query.badLink) ? 400 : status)
       .set('Cache-Control', 'no-store')
       .render('index', {
         // GOV.UK: a page that answers a failed submission says so first, in its title.
@@ -82,10 +95,25 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
 
   router.get('/', (req, res) => renderHome(req, res, 200, { values: {}, fieldErrors: {} }));
 
+  // A search is posted, then redirected to a sealed link: the text (an email, perhaps) is never in a URL.
+  router.post(
+    '/search',
+    sameOrigin(),
+    express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }),
+    (req, res) => {
+      const raw = (req.body as Record<string, unknown>)?.q;
+      const q = typeof raw === 'string' ? raw : '';
+      if (q.trim() === '') return res.redirect(303, '/#students');
+      const search = parseSearch(q);
+      if (typeof search === 'string') return renderHome(req, res, 400, { values: {}, fieldErrors: {} }, true, q);
+      return res.redirect(303, listHref({ q }, sealer));
+    },
+  );
+
   router.get(CONFIRMATION_PATH, (req, res) => {
-    const who = readConfirmation(req);
+    const who = readConfirmation(req, sealer);
     const placeHref = who
-      ? listHref({ from: encodePosition(positionOf(who)), you: true }).replace(/#students$/, '#you')
+      ? listHref({ from: encodePosition(positionOf(who)), you: true }, sealer).replace(/#students$/, '#you')
       : undefined;
     res
       .set('Cache-Control', 'no-store')
@@ -108,7 +136,7 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig): Router 
       // A failed signup answers at once: the list is not fetched again after the API failed or refused.
       switch (outcome.kind) {
         case 'ok':
-          setConfirmation(req, res, checked.student);
+          setConfirmation(req, res, checked.student, sealer);
           return res.redirect(303, CONFIRMATION_PATH);
         case 'duplicate':
           return renderHome(

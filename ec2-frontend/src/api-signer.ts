@@ -1,0 +1,41 @@
+/**
+ * SigV4 for the API's IAM authorization: every call the portal makes is signed with the
+ * instance role's credentials (the AWS SDK's credential chain: the instance profile on EC2, the
+ * local stack's keys under `npm start`), and API Gateway lets in only that role.
+ */
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { EXECUTE_API_SERVICE } from '../../lambdas/shared/contract';
+import { signableQuery } from '../../lambdas/shared/http';
+
+/** Signs one call: the headers to send, the signature's among them. */
+export type SignCall = (
+  url: URL,
+  method: 'GET' | 'POST',
+  headers: Readonly<Record<string, string>>,
+  body?: string,
+) => Promise<Record<string, string>>;
+
+export function iamSigner(region: string): SignCall {
+  const signer = new SignatureV4({
+    service: EXECUTE_API_SERVICE,
+    region,
+    // Resolved on the first call and refreshed before it expires (the instance role rotates them).
+    credentials: defaultProvider(),
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  return async (url, method, headers, body) => {
+    const signed = await signer.sign({
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      query: signableQuery(url),
+      headers: { ...headers, host: url.host },
+      ...(body === undefined ? {} : { body }),
+    });
+    return signed.headers;
+  };
+}
