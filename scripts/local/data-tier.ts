@@ -31,6 +31,8 @@ export interface DataTier {
   readonly port: number;
   /** The dynalite process, for a supervisor to watch. */
   readonly process: ChildProcess;
+  /** DynamoDB requests served so far, by operation (`Query`, `GetItem`…): what a page costs. */
+  served(): Promise<Readonly<Record<string, number>>>;
   close(): Promise<void>;
 }
 
@@ -67,10 +69,22 @@ export async function startDataTier(options: DataTierOptions): Promise<DataTier>
     });
     child.once('exit', (code) => reject(new Error(`data tier (dynalite) exited before listening (${code})`)));
   });
+  let asked = 0;
   return {
     endpoint: `http://${host}:${port}`,
     port,
     process: child,
+    served: () =>
+      new Promise((resolve) => {
+        const id = ++asked;
+        const answer = (msg: { type?: string; id?: number; served?: Record<string, number> }) => {
+          if (msg.type !== 'served' || msg.id !== id) return;
+          child.off('message', answer);
+          resolve(msg.served ?? {});
+        };
+        child.on('message', answer);
+        child.send({ type: 'served', id });
+      }),
     close: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

@@ -10,6 +10,15 @@ server.on('error', (err) => {
   process.send({ type: 'error', code: err.code, message: String(err.message) });
   process.exit(1);
 });
+// Requests served, by operation: what a page costs in DynamoDB calls, as a test or a benchmark asks.
+const served = {};
+server.prependListener('request', (req) => {
+  const operation = String(req.headers['x-amz-target'] || '').split('.')[1] || 'unknown';
+  served[operation] = (served[operation] || 0) + 1;
+});
+process.on('message', (msg) => {
+  if (msg && msg.type === 'served') process.send({ type: 'served', id: msg.id, served: { ...served } });
+});
 server.listen(Number(port), host, () => {
   const address = server.address();
   process.send({ type: 'listening', port: address.port, address: address.address });
