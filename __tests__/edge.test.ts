@@ -62,10 +62,11 @@ test('a public API gets a web ACL of its own on the stage; the IAM-only API need
   );
 });
 
-test('each function reserves the stage rate in concurrency: a flood of one route cannot starve the other', () => {
+test('each function reserves the stage burst in concurrency: the gateway, not a throttled function, refuses a flood', () => {
   for (const [env, rate] of [
-    [{}, 50],
+    [{}, 100],
     [{ STUDENTS_API_RATE_LIMIT: '120' }, 120],
+    [{ STUDENTS_API_BURST_LIMIT: '300' }, 300],
   ] as const) {
     const stack = api(env);
     for (const fn of ['list-students', 'signup-students'])
@@ -80,7 +81,7 @@ test.each([
   ],
   [
     { STUDENTS_API_RATE_LIMIT: '500' },
-    /STUDENTS_API_RATE_LIMIT: .*1000 in all, but an account of 1000 \(STUDENTS_ACCOUNT_CONCURRENCY\) must keep 100 unreserved/,
+    /STUDENTS_API_BURST_LIMIT: a burst of 500 reserves 500 .*1000 in all, but an account of 1000 \(STUDENTS_ACCOUNT_CONCURRENCY\) must keep 100 unreserved/,
   ],
   [
     { STUDENTS_CORS_ORIGINS: 'https://a.example.edu' },

@@ -193,7 +193,6 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
   const accountId = awsAccountId(v.awsAccountId, env[v.awsAccountId] ?? preset.awsAccountId, environment);
 
   const rateLimit = int(v.apiRateLimit, env[v.apiRateLimit], preset.apiThrottle.rateLimit, 1, 10000);
-  const edge = parseEdge(env, { rateLimit, setting: v.apiRateLimit });
   const burstLimit = int(
     v.apiBurstLimit,
     env[v.apiBurstLimit],
@@ -201,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     1,
     5000,
   );
+  const edge = parseEdge(env, { rateLimit, burstLimit, rateSetting: v.apiRateLimit, burstSetting: v.apiBurstLimit });
 
   const alarmEmail = env[v.alarmEmail]?.trim() || preset.alarmEmail;
   if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i.test(alarmEmail))

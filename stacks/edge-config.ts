@@ -24,7 +24,10 @@ export interface EdgeConfig {
   readonly wafSignupRateLimit: number;
   /** The generation of the portal's sealing key; raising it rotates the key. */
   readonly sealKeyGeneration: number;
-  /** Each function's reserved concurrency: the stage's rate limit (requests take well under a second). */
+  /**
+   * Each function's reserved concurrency: the stage's burst limit, the most requests the gateway
+   * lets in at once, so the gateway, not a throttled Lambda (a 5xx), refuses a flood.
+   */
   readonly reservedConcurrency: number;
 }
 
@@ -39,11 +42,16 @@ export const EDGE_VARIABLES = {
 
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/;
 
-/** Reads the edge settings; `rate` is the stage's validated throttle, named by `rateSetting`. */
-export function parseEdge(
-  env: Record<string, string | undefined>,
-  rate: { readonly rateLimit: number; readonly setting: string },
-): EdgeConfig {
+/** The stage's validated throttle, and the settings that name its two limits. */
+export interface StageThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly rateSetting: string;
+  readonly burstSetting: string;
+}
+
+/** Reads the edge settings, and checks the stage's throttle against the functions and the index. */
+export function parseEdge(env: Record<string, string | undefined>, rate: StageThrottle): EdgeConfig {
   const v = EDGE_VARIABLES;
   const apiAccess = (env[v.apiAccess]?.trim() || 'iam') as ApiAccess;
   if (!API_ACCESS_MODES.includes(apiAccess))
@@ -63,15 +71,15 @@ export function parseEdge(
 
   if (rate.rateLimit > INDEX_PARTITION_WRITES_PER_SECOND)
     throw new ConfigError(
-      rate.setting,
+      rate.rateSetting,
       `${rate.rateLimit} requests a second is more than the name index can take: every signup writes to its one partition, which absorbs about ${INDEX_PARTITION_WRITES_PER_SECOND} writes a second`,
     );
   const accountConcurrency = int(v.accountConcurrency, env[v.accountConcurrency], 1000, 10, 1_000_000);
-  const reservedConcurrency = rate.rateLimit;
+  const reservedConcurrency = rate.burstLimit;
   if (2 * reservedConcurrency > accountConcurrency - UNRESERVED_MINIMUM)
     throw new ConfigError(
-      rate.setting,
-      `${rate.rateLimit} requests a second reserves ${reservedConcurrency} concurrent executions for each function, ${2 * reservedConcurrency} in all, but an account of ${accountConcurrency} (${v.accountConcurrency}) must keep ${UNRESERVED_MINIMUM} unreserved`,
+      rate.burstSetting,
+      `a burst of ${rate.burstLimit} reserves ${reservedConcurrency} concurrent executions for each function, ${2 * reservedConcurrency} in all, but an account of ${accountConcurrency} (${v.accountConcurrency}) must keep ${UNRESERVED_MINIMUM} unreserved`,
     );
 
   return {

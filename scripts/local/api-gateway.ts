@@ -213,6 +213,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
             ...gatewayCors,
             'x-amzn-RequestId': randomUUID(),
             'Content-Length': reply.body.length,
+            // Refused before its body arrived: close, rather than read a body nobody wants.
+            ...(req.complete ? {} : { Connection: 'close' }),
           });
           res.end(reply.body);
           options.onRequest?.({
