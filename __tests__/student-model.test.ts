@@ -1,4 +1,6 @@
 /** Unit tests of the shared student model (no network). */
+import { API_ROUTES } from '../lambdas/shared/contract';
+import { assertObjectModels, objectBodyProblem } from '../scripts/local/request-model';
 import { LIMITS, STUDENT_REQUEST_SCHEMA, validateStudent } from '../lambdas/shared/student';
 
 const valid = { name: 'Ada', age: '22', email: 'ada@example.com', country: 'UK' };
@@ -140,12 +142,20 @@ describe('one identity per email (findings of the integrity review)', () => {
   });
 });
 
-describe('STUDENT_REQUEST_SCHEMA', () => {
-  test("the request model refuses only what is not an object: field rules are the handler's, so every field error names its field", () => {
-    expect(STUDENT_REQUEST_SCHEMA).toEqual({
-      $schema: 'http://json-schema.org/draft-04/schema#',
-      title: 'StudentSignup',
-      type: 'object',
-    });
+describe('the request model, as the local gateway checks it', () => {
+  test("it asks for a JSON object only (field rules are the handler's), and the local gateway checks exactly that", () => {
+    expect(() => assertObjectModels(API_ROUTES)).not.toThrow();
+    expect(['{}', '{"name":1}'].map(objectBodyProblem)).toEqual([undefined, undefined]);
+    expect(['[1]', '"text"', 'null', '{"a":'].map(objectBodyProblem)).toEqual([
+      '$: expected object',
+      '$: expected object',
+      '$: expected object',
+      'Invalid JSON in request body',
+    ]);
+  });
+  test('a model that asks for more would be let through locally: the gateway refuses to start with it', () => {
+    const post = API_ROUTES.find((r) => r.method === 'POST')!;
+    const stricter = { ...post, bodySchema: { ...STUDENT_REQUEST_SCHEMA, required: ['name'] } };
+    expect(() => assertObjectModels([stricter])).toThrow(/"type: object" only; the POST model also has required/);
   });
 });

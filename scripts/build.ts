@@ -10,6 +10,7 @@ import path from 'node:path';
 import { FUNCTION_NAMES, NODE_MAJOR } from '../lambdas/shared/contract';
 import { DIST, ROOT } from './dist';
 import { zipDirectory } from './zip';
+import { strictArgs } from './args';
 
 export { DIST, ROOT } from './dist';
 
@@ -91,17 +92,19 @@ function kb(bytes: number): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let quiet = false;
-  let out = DIST;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--quiet') quiet = true;
-    else if (arg === '--out' && argv[i + 1]) out = path.resolve(argv[++i] as string);
-    else {
-      console.error(`unknown option ${arg}\nusage: tsx scripts/build.ts [--quiet] [--out <dir>]`);
-      return 2;
-    }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = strictArgs(
+      argv,
+      { quiet: { type: 'boolean' }, out: { type: 'string' } },
+      'usage: tsx scripts/build.ts [--quiet] [--out <dir>]',
+    ));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
   }
+  const quiet = values.quiet === true;
+  const out = typeof values.out === 'string' ? path.resolve(values.out) : DIST;
   const started = Date.now();
   const built = await buildAll(out);
   if (!quiet) {

@@ -13,11 +13,9 @@ import type { FieldError, Student } from '../../lambdas/shared/student';
 import type { SignCall } from './api-signer';
 import { type CallReply, call } from './http-call';
 
+/** The first students of the unordered list (shown while the name order is being prepared). */
 export interface StudentPage {
   readonly students: Student[];
-  readonly nextCursor?: string;
-  /** The API refused the cursor (stale or edited link). */
-  readonly invalidCursor?: boolean;
 }
 
 /** A page of the directory (the list in name order) or of a search in it. */
@@ -74,16 +72,13 @@ export class StudentsApi {
     return call(url, { method, headers: sent, ...(body === undefined ? {} : { body }), timeoutMs: this.timeoutMs });
   }
 
-  async list(params: { limit: number; cursor?: string }, requestId?: string): Promise<StudentPage> {
+  async list(params: { limit: number }, requestId?: string): Promise<StudentPage> {
     const url = new URL(this.endpoint);
     url.searchParams.set('limit', String(params.limit));
-    if (params.cursor) url.searchParams.set('cursor', params.cursor);
     const res = await this.get(url, requestId);
     const body = parseJson(res.text);
-    if (res.status === 400 && params.cursor) return { students: [], invalidCursor: true };
     if (res.status !== 200 || !Array.isArray(body)) throw new ApiUnavailableError(`GET answered ${res.status}`);
-    const next = headerOf(res, NEXT_CURSOR_HEADER);
-    return { students: body as Student[], ...(next ? { nextCursor: next } : {}) };
+    return { students: body as Student[] };
   }
 
   async directory(query: DirectoryQuery, requestId?: string): Promise<DirectoryPage> {

@@ -18,10 +18,10 @@ import {
   type FunctionName,
 } from '../../lambdas/shared/contract';
 import { LOCAL_AWS_ENV } from './data-tier';
+import { assertObjectModels, objectBodyProblem } from './request-model';
 import { authorizationProblem, MISSING_TOKEN, verifySignature } from './sigv4-check';
 import { gatewayReply, MISSING_ROUTE, mapProxyResult, type Reply } from './gateway-replies';
 import { isJsonBody } from '../../lambdas/shared/http';
-import { validateAgainstSchema } from './json-schema';
 import { LambdaInvocationError } from './lambda-process';
 import { listen } from './net';
 import { buildProxyEvent } from './proxy-event';
@@ -97,6 +97,7 @@ function headerPairs(req: IncomingMessage): [string, string][] {
 
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const routes = options.routes ?? API_ROUTES;
+  assertObjectModels(routes);
   const resourcePath = `/${API_RESOURCE}`;
   const stagePath = `/${API_STAGE}${resourcePath}`;
   const timeoutMs = options.integrationTimeoutMs ?? 29_000;
@@ -142,14 +143,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     }
 
     if (route.bodySchema && isJsonBody(req.headers['content-type'])) {
-      // The deployed request validator checks a JSON body against the model; any other body goes
-      // to the function, which refuses it (415).
-      let problem: string | undefined;
-      try {
-        problem = validateAgainstSchema(route.bodySchema as Record<string, unknown>, JSON.parse(body.toString('utf8')));
-      } catch {
-        problem = 'Invalid JSON in request body';
-      }
+      // The deployed request validator checks a JSON body against the model, which asks for a
+      // JSON object only; any other body goes to the function, which refuses it (415).
+      const problem = objectBodyProblem(body.toString('utf8'));
       if (problem) return { reply: gatewayReply(400, `${INVALID_BODY_PREFIX}: [${problem}]`, 'BadRequestException') };
     }
 

@@ -22,7 +22,8 @@ import { directoryAttributes } from '../../lambdas/shared/directory';
 import { sameStudent, type Student, validateStudent } from '../../lambdas/shared/student';
 import { loadConfig } from '../../stacks/config';
 import { lockEnvironment } from './env-lock';
-import { EXIT, runMain, UsageError } from './cli';
+import { EXIT, runMain } from './cli';
+import { strictArgs } from '../args';
 
 const KEY = STUDENTS_TABLE.partitionKey;
 export const USAGE = 'usage: npm run backfill -- [--dry-run] [--table <name>] [--endpoint <url>]';
@@ -131,17 +132,14 @@ export function renderReport(r: MigrationReport, dryRun: boolean): string {
 }
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  let dryRun = false;
-  let table: string | undefined;
-  let endpoint: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--dry-run') dryRun = true;
-    else if (a === '--table' && argv[i + 1]) table = argv[++i];
-    else if (a === '--endpoint' && argv[i + 1]) endpoint = argv[++i];
-    else throw new UsageError(`unknown option ${a}\n${USAGE}`);
-  }
+  const { values } = strictArgs(
+    process.argv.slice(2),
+    { 'dry-run': { type: 'boolean' }, table: { type: 'string' }, endpoint: { type: 'string' } },
+    USAGE,
+  );
+  const dryRun = values['dry-run'] === true;
+  const table = values.table as string | undefined;
+  const endpoint = values.endpoint as string | undefined;
   const config = loadConfig(process.env);
   // The deployed table: one run per environment, beside plan, deploy and destroy (a local endpoint is no environment's).
   if (!endpoint) lockEnvironment(config.environment, 'npm run backfill');

@@ -5,7 +5,9 @@
 import { createInterface } from 'node:readline';
 import { ConfigError, type DeploymentConfig, loadConfig, SETTING_VARIABLES } from '../../stacks/config';
 import { EnvironmentLocked } from './env-lock';
-import { parseGuardFlag } from './plan-check';
+import { GUARD_OPTIONS, guardLists, strictArgs, UsageError } from '../args';
+
+export { UsageError } from '../args';
 
 /** Exit codes of every ops command, documented in the README. */
 export const EXIT = {
@@ -25,8 +27,6 @@ export const EXIT = {
   /** Ctrl-C or SIGTERM */
   interrupted: 130,
 } as const;
-
-export class UsageError extends Error {}
 
 export interface OpsOptions {
   readonly allowDestroy: string[];
@@ -54,47 +54,34 @@ type Flag =
   | 'from'
   | 'replan-consumers';
 
-/** The value after the flag at `i`, or a usage error naming the flag. */
-export function flagValue(argv: readonly string[], i: number, usage: string): string {
-  const v = argv[i + 1];
-  if (!v || v.startsWith('--')) throw new UsageError(`${argv[i]} needs a value\n${usage}`);
-  return v;
-}
+/** The `node:util` options of each flag a command may accept. */
+const FLAG_OPTIONS = {
+  'auto-approve': { 'auto-approve': { type: 'boolean' } },
+  'local-state': { 'local-state': { type: 'boolean' } },
+  'update-ami': { 'update-ami': { type: 'boolean' } },
+  plan: { plan: { type: 'boolean' } },
+  format: { json: { type: 'boolean' }, markdown: { type: 'boolean' } },
+  confirm: { confirm: { type: 'string' } },
+  guard: GUARD_OPTIONS,
+  from: { from: { type: 'string' } },
+  'replan-consumers': { 'replan-consumers': { type: 'boolean' } },
+} as const;
 
 /** Parses the flags a command accepts; anything else throws a UsageError with the usage line. */
 export function parseOps(argv: readonly string[], accepted: readonly Flag[], usage: string): OpsOptions {
-  const lists = { allowDestroy: [] as string[], allowUnprotect: [] as string[] };
-  const out = {
-    autoApprove: false,
-    localState: false,
-    updateAmi: false,
-    plan: false,
-    format: 'text' as OpsOptions['format'],
-    confirm: undefined as string | undefined,
-    from: undefined as string | undefined,
-    replanConsumers: false,
+  const { values } = strictArgs(argv, Object.assign({}, ...accepted.map((f) => FLAG_OPTIONS[f])), usage);
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    ...guardLists(values),
+    autoApprove: values['auto-approve'] === true,
+    localState: values['local-state'] === true,
+    updateAmi: values['update-ami'] === true,
+    plan: values.plan === true,
+    format: values.json ? 'json' : values.markdown ? 'markdown' : 'text',
+    confirm: text(values.confirm),
+    from: text(values.from),
+    replanConsumers: values['replan-consumers'] === true,
   };
-  const ok = (f: Flag) => accepted.includes(f);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    let used = -1;
-    try {
-      used = ok('guard') ? parseGuardFlag(argv, i, lists) : -1;
-    } catch (err) {
-      throw new UsageError(`${(err as Error).message}\n${usage}`);
-    }
-    if (used >= 0) i = used;
-    else if (a === '--auto-approve' && ok('auto-approve')) out.autoApprove = true;
-    else if (a === '--local-state' && ok('local-state')) out.localState = true;
-    else if (a === '--update-ami' && ok('update-ami')) out.updateAmi = true;
-    else if (a === '--plan' && ok('plan')) out.plan = true;
-    else if ((a === '--json' || a === '--markdown') && ok('format')) out.format = a === '--json' ? 'json' : 'markdown';
-    else if (a === '--confirm' && ok('confirm') && argv[i + 1]) out.confirm = argv[++i];
-    else if (a === '--from' && ok('from')) out.from = flagValue(argv, i++, usage);
-    else if (a === '--replan-consumers' && ok('replan-consumers')) out.replanConsumers = true;
-    else throw new UsageError(`unknown option ${a}\n${usage}`);
-  }
-  return { ...lists, ...out };
 }
 
 /**

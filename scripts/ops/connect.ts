@@ -16,8 +16,9 @@ import path from 'node:path';
 import { loadConfig, nameOf } from '../../stacks/config';
 import { APP_PORT } from '../../stacks/frontend-stack';
 import { AwsCliError, awsJson, checkAwsCli } from './aws';
-import { EXIT, flagValue, runMain, UsageError } from './cli';
+import { EXIT, runMain, UsageError } from './cli';
 import { findInstance } from './instances';
+import { strictArgs } from '../args';
 
 /** Clear of `npm start`'s ports (3000, 3001), so a forward and the local stack can run side by side. */
 export const DEFAULT_FORWARD_PORT = 8080;
@@ -33,22 +34,33 @@ export interface ConnectOptions {
 }
 
 export function parseConnectArgs(argv: readonly string[]): ConnectOptions {
-  const o: ConnectOptions = { mode: 'ssm', user: 'ec2-user', localPort: DEFAULT_FORWARD_PORT };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const value = () => flagValue(argv, i++, USAGE);
-    if (a === '--ssh') o.mode = 'ssh';
-    else if (a === '--port-forward') {
-      o.mode = 'port-forward';
-      const next = argv[i + 1];
-      if (next && /^\d+$/.test(next)) o.localPort = Number(argv[++i]);
-    } else if (a === '--instance') {
-      o.instance = value();
-      if (!/^i-[0-9a-f]{8,17}$/.test(o.instance))
-        throw new UsageError(`--instance: "${o.instance}" is not an instance id like i-0123456789abcdef0`);
-    } else if (a === '--key') o.key = value();
-    else if (a === '--user') o.user = value();
-    else throw new UsageError(`unknown option ${a}\n${USAGE}`);
+  const { values, positionals } = strictArgs(
+    argv,
+    {
+      ssh: { type: 'boolean' },
+      'port-forward': { type: 'boolean' },
+      instance: { type: 'string' },
+      key: { type: 'string' },
+      user: { type: 'string' },
+    },
+    USAGE,
+    true,
+  );
+  const o: ConnectOptions = {
+    mode: values['port-forward'] ? 'port-forward' : values.ssh ? 'ssh' : 'ssm',
+    user: typeof values.user === 'string' ? values.user : 'ec2-user',
+    localPort: DEFAULT_FORWARD_PORT,
+    ...(typeof values.key === 'string' ? { key: values.key } : {}),
+  };
+  // The one argument a flag may be followed by: --port-forward's local port.
+  const [port, ...rest] = positionals;
+  if (rest.length > 0 || (port !== undefined && (o.mode !== 'port-forward' || !/^\d+$/.test(port))))
+    throw new UsageError(`unexpected argument ${rest[0] ?? port}\n${USAGE}`);
+  if (port !== undefined) o.localPort = Number(port);
+  if (typeof values.instance === 'string') {
+    o.instance = values.instance;
+    if (!/^i-[0-9a-f]{8,17}$/.test(o.instance))
+      throw new UsageError(`--instance: "${o.instance}" is not an instance id like i-0123456789abcdef0`);
   }
   if (o.localPort < 1 || o.localPort > 65535) throw new UsageError(`--port-forward: ${o.localPort} is not a port`);
   return o;

@@ -14,7 +14,8 @@ import { createInterface } from 'node:readline';
 import { FUNCTION_NAMES, type FunctionName } from '../../lambdas/shared/contract';
 import { loadConfig, nameOf, prefixOf } from '../../stacks/config';
 import { AwsCliError, checkAwsCli } from './aws';
-import { EXIT, flagValue, runMain, UsageError } from './cli';
+import { strictArgs } from '../args';
+import { EXIT, runMain, UsageError } from './cli';
 
 export const USAGE =
   'usage: npm run logs -- [--lambda <list-students|signup-students> | --api | --frontend [--instance i-…]] [--since <10m|1h|…>]';
@@ -27,25 +28,26 @@ export interface LogArgs {
 }
 
 export function parseLogArgs(argv: readonly string[]): LogArgs {
-  let source: LogArgs['source'] = 'lambdas';
-  let fn: FunctionName | undefined;
-  let instance: string | undefined;
-  let since = '10m';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const value = () => flagValue(argv, i++, USAGE);
-    if (a === '--lambda') {
-      const v = value() as FunctionName;
-      if (!FUNCTION_NAMES.includes(v)) throw new UsageError(`--lambda takes one of ${FUNCTION_NAMES.join(', ')}`);
-      [source, fn] = ['lambda', v];
-    } else if (a === '--api') source = 'api';
-    else if (a === '--frontend') source = 'frontend';
-    else if (a === '--instance') instance = value();
-    else if (a === '--since') {
-      since = value();
-      if (!/^\d+[smhdw]$/.test(since)) throw new UsageError(`--since takes a duration like 10m, 2h or 1d`);
-    } else throw new UsageError(`unknown option ${a}\n${USAGE}`);
+  const { values } = strictArgs(
+    argv,
+    {
+      lambda: { type: 'string' },
+      api: { type: 'boolean' },
+      frontend: { type: 'boolean' },
+      instance: { type: 'string' },
+      since: { type: 'string', default: '10m' },
+    },
+    USAGE,
+  );
+  let source: LogArgs['source'] = values.api ? 'api' : values.frontend ? 'frontend' : 'lambdas';
+  const fn = values.lambda as FunctionName | undefined;
+  if (fn !== undefined) {
+    if (!FUNCTION_NAMES.includes(fn)) throw new UsageError(`--lambda takes one of ${FUNCTION_NAMES.join(', ')}`);
+    source = 'lambda';
   }
+  const since = String(values.since);
+  if (!/^\d+[smhdw]$/.test(since)) throw new UsageError(`--since takes a duration like 10m, 2h or 1d`);
+  const instance = values.instance as string | undefined;
   if (instance && source !== 'frontend') throw new UsageError(`--instance goes with --frontend\n${USAGE}`);
   return { source, ...(fn ? { fn } : {}), ...(instance ? { instance } : {}), since };
 }

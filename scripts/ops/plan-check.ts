@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { analyse, blocking, type GuardOptions, type PlanJson, type PlanReport, stackNameOf } from './plan-guard';
 import { renderJson, renderMarkdown, renderText } from './plan-report';
+import { GUARD_OPTIONS, guardLists, strictArgs, UsageError } from '../args';
 
 export const EXIT = { passed: 0, refused: 3, usage: 2 } as const;
 export const USAGE =
@@ -21,45 +22,16 @@ export interface CheckArgs extends GuardOptions {
   readonly format: Format;
 }
 
-/** Options shared with plan, deploy and destroy; unknown flags are an error. */
-export function parseGuardFlag(
-  argv: readonly string[],
-  i: number,
-  into: { allowDestroy: string[]; allowUnprotect: string[] },
-): number {
-  const a = argv[i] as string;
-  for (const [flag, list] of [
-    ['--allow-destroy', into.allowDestroy],
-    ['--allow-unprotect', into.allowUnprotect],
-  ] as const) {
-    if (a === flag) {
-      const v = argv[i + 1];
-      if (!v || v.startsWith('-')) throw new Error(`${flag} needs an address, e.g. aws_dynamodb_table.students-table`);
-      list.push(v);
-      return i + 1;
-    }
-    if (a.startsWith(`${flag}=`)) {
-      list.push(a.slice(flag.length + 1));
-      return i;
-    }
-  }
-  return -1;
-}
-
-export function parseArgs(argv: readonly string[]): CheckArgs {
-  const files: string[] = [];
-  const lists = { allowDestroy: [] as string[], allowUnprotect: [] as string[] };
-  let format: Format = 'text';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const used = parseGuardFlag(argv, i, lists);
-    if (used >= 0) i = used;
-    else if (a === '--json' || a === '--markdown') format = a === '--json' ? 'json' : 'markdown';
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${USAGE}`);
-    else files.push(a);
-  }
-  if (files.length === 0) throw new Error(USAGE);
-  return { files, format, ...lists };
+export function parseCheckArgs(argv: readonly string[]): CheckArgs {
+  const { values, positionals } = strictArgs(
+    argv,
+    { json: { type: 'boolean' }, markdown: { type: 'boolean' }, ...GUARD_OPTIONS },
+    USAGE,
+    true,
+  );
+  if (positionals.length === 0) throw new UsageError(USAGE);
+  const format: Format = values.json ? 'json' : values.markdown ? 'markdown' : 'text';
+  return { files: positionals, format, ...guardLists(values) };
 }
 
 export function readPlan(file: string): PlanJson {
@@ -86,7 +58,7 @@ export function render(reports: readonly PlanReport[], format: Format): string {
 /** Runs the guard as the CLI does; the output goes to stdout, or stderr for usage errors. */
 export function checkFiles(argv: readonly string[]): { output: string; exitCode: number; reports: PlanReport[] } {
   try {
-    const args = parseArgs(argv);
+    const args = parseCheckArgs(argv);
     const reports = args.files.map((f) => analyse(stackNameOf(f), readPlan(f), args));
     return {
       output: render(reports, args.format),

@@ -12,6 +12,7 @@ import { loadConfig, nameOf } from '../../stacks/config';
 import { EXIT, runMain, UsageError } from './cli';
 import { stackDir, synthesize, terraform } from './terraform';
 import { startLocalStack } from '../local/stack';
+import { strictArgs } from '../args';
 
 export interface SmokeResult {
   name: string;
@@ -101,18 +102,24 @@ export async function outputs(): Promise<{ siteUrl: string; apiUrl: string }> {
 export const USAGE = 'usage: npm run smoke -- [--post] [--local | --site-url <url> --api-url <url>]';
 
 function parseSmokeArgs(argv: readonly string[]): { post: boolean; local: boolean; siteUrl?: string; apiUrl?: string } {
-  const out: { post: boolean; local: boolean; siteUrl?: string; apiUrl?: string } = { post: false, local: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--post') out.post = true;
-    else if (a === '--local') out.local = true;
-    else if ((a === '--site-url' || a === '--api-url') && argv[i + 1])
-      out[a === '--site-url' ? 'siteUrl' : 'apiUrl'] = argv[++i];
-    else throw new UsageError(`unknown option ${a}\n${USAGE}`);
-  }
-  if (Boolean(out.siteUrl) !== Boolean(out.apiUrl))
-    throw new UsageError(`--site-url and --api-url go together\n${USAGE}`);
-  return out;
+  const { values } = strictArgs(
+    argv,
+    {
+      post: { type: 'boolean' },
+      local: { type: 'boolean' },
+      'site-url': { type: 'string' },
+      'api-url': { type: 'string' },
+    },
+    USAGE,
+  );
+  const [siteUrl, apiUrl] = [values['site-url'], values['api-url']] as (string | undefined)[];
+  if (Boolean(siteUrl) !== Boolean(apiUrl)) throw new UsageError(`--site-url and --api-url go together\n${USAGE}`);
+  return {
+    post: values.post === true,
+    local: values.local === true,
+    ...(siteUrl ? { siteUrl } : {}),
+    ...(apiUrl ? { apiUrl } : {}),
+  };
 }
 
 async function main(): Promise<number> {

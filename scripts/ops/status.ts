@@ -7,9 +7,10 @@
  */
 import { loadConfig, nameOf, prefixOf } from '../../stacks/config';
 import { AwsCliError, awsJson, checkAwsCli } from './aws';
-import { EXIT, runMain, UsageError } from './cli';
+import { EXIT, runMain } from './cli';
 import type { AsgDescription } from './instances';
 import { outputs } from './smoke';
+import { strictArgs } from '../args';
 
 export const USAGE = 'usage: npm run status -- [--json]';
 
@@ -103,12 +104,11 @@ export function renderStatus(s: Status): string {
 }
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  for (const a of argv) if (a !== '--json') throw new UsageError(`unknown option ${a}\n${USAGE}`);
+  const { values } = strictArgs(process.argv.slice(2), { json: { type: 'boolean' } }, USAGE);
   try {
     checkAwsCli();
     const status = await gather();
-    console.log(argv.includes('--json') ? JSON.stringify(status, null, 2) : renderStatus(status));
+    console.log(values.json ? JSON.stringify(status, null, 2) : renderStatus(status));
     return status.inAlarm > 0 ? EXIT.failed : EXIT.ok;
   } catch (err) {
     if (!(err instanceof AwsCliError)) throw err;

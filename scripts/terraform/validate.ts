@@ -15,6 +15,7 @@ import { CONFIGURATIONS, type NamedConfiguration } from './configurations';
 import { mockPlanTest } from './mock-plans';
 import { checkStack, formatResult, type Job, type StackResult, seedProviders } from './stack-check';
 import { applyProxyVersion, mapLimit, prepareToolchain, runTerraform, type Toolchain } from './toolchain';
+import { strictArgs } from '../args';
 
 export { checkStack, formatResult, type Job, type StackResult } from './stack-check';
 
@@ -123,21 +124,20 @@ export function passed(report: ValidationReport): boolean {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const names: string[] = [];
-  let tests = true;
-  let keep = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--config' && argv[i + 1]) names.push(argv[++i] as string);
-    else if (arg === '--no-tests') tests = false;
-    else if (arg === '--keep') keep = true;
-    else {
-      console.error(
-        `unknown option ${arg}\nusage: npm run validate -- [--config ${CONFIGURATIONS.map((c) => c.name).join('|')}]... [--no-tests] [--keep]`,
-      );
-      return 2;
-    }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = strictArgs(
+      argv,
+      { config: { type: 'string', multiple: true }, 'no-tests': { type: 'boolean' }, keep: { type: 'boolean' } },
+      `usage: npm run validate -- [--config ${CONFIGURATIONS.map((c) => c.name).join('|')}]... [--no-tests] [--keep]`,
+    ));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
   }
+  const names = (values.config as string[] | undefined) ?? [];
+  const tests = values['no-tests'] !== true;
+  const keep = values.keep === true;
   const unknown = names.filter((n) => !CONFIGURATIONS.some((c) => c.name === n));
   if (unknown.length) {
     console.error(
