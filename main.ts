@@ -5,8 +5,7 @@
 import { App } from 'cdktf';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { FUNCTION_NAMES, type FunctionName } from './lambdas/shared/contract';
-import { DIST } from './scripts/dist';
+import { FUNCTION_NAMES, type FunctionName } from './core/contract';
 import { AccountStack } from './stacks/account-stack';
 import { ApiStack } from './stacks/api-stack';
 import { ConfigError, loadConfig, type DeploymentConfig } from './stacks/config';
@@ -19,8 +18,8 @@ import type { StudentsStack } from './stacks/students-stack';
 export interface BuildOptions {
   /** Where the synthesized stacks go. @default 'cdktf.out' */
   readonly outdir?: string;
-  /** Built artifacts (`lambdas/<fn>.zip`, `frontend.zip`, from `npm run build`). @default dist/, or STUDENTS_DIST_DIR */
-  readonly distDir?: string;
+  /** Built artifacts (`lambdas/<fn>.zip`, `frontend.zip`): the folder `npm run build` wrote. */
+  readonly distDir: string;
 }
 
 export interface StudentsApp {
@@ -37,8 +36,8 @@ export interface StudentsApp {
 }
 
 /** Builds the app for one validated configuration; stacks reference each other through cdktf. */
-export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): StudentsApp {
-  const distDir = options.distDir ?? DIST;
+export function buildApp(config: DeploymentConfig, options: BuildOptions): StudentsApp {
+  const distDir = options.distDir;
   const outdir = options.outdir ?? 'cdktf.out';
   mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, skipValidation: false });
@@ -82,6 +81,7 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions = {}): 
       stageName: api.stageName,
       functionNames: api.functionNames,
       functionTimeoutSeconds: api.functionTimeoutSeconds,
+      functionReservedConcurrency: config.edge.reservedConcurrency,
       tableName: data.tableName,
       natGatewayIds: network.natGatewayIds,
     },
@@ -101,5 +101,7 @@ if (require.main === module) {
     }
     throw err;
   }
-  buildApp(config).app.synth();
+  // `tsx main.ts [build folder]`: the folder npm run build wrote (dist/, or STUDENTS_DIST_DIR).
+  const distDir = path.resolve(process.argv[2] ?? process.env.STUDENTS_DIST_DIR ?? path.join(__dirname, 'dist'));
+  buildApp(config, { distDir }).app.synth();
 }

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { foldName } from '../lambdas/shared/directory';
+import { foldName } from '../core/directory';
 import { generatedStudent, seedStudents } from '../scripts/local/seed';
 import { type LocalStack, startLocalStack } from '../scripts/local/stack';
 import { launchBrowser } from './helpers/browser';

@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FUNCTION_NAMES } from '../lambdas/shared/contract';
+import { FUNCTION_NAMES } from '../core/contract';
 import { buildAll, frontendDir, frontendZipPath, lambdaBundleDir, lambdaZipPath } from '../scripts/build';
 import { listFiles, zipDirectory } from '../scripts/zip';
 import { buildApp } from '../main';

@@ -4,7 +4,7 @@
  * list with a notice. Switched off by configuration on the real local stack; a backfilling index,
  * which dynalite cannot produce, from a stand-in answering DynamoDB's documented error.
  */
-import { DIRECTORY_NOT_READY } from '../lambdas/shared/contract';
+import { DIRECTORY_NOT_READY } from '../core/contract';
 import { buildProxyEvent } from '../scripts/local/proxy-event';
 import { type LocalStack, startLocalStack } from '../scripts/local/stack';
 import { dynamoErrorServer } from './helpers/net';

@@ -2,9 +2,9 @@
  * The ordered reads of `GET /student?order=name` through the real local stack (local API Gateway,
  * the built Lambdas, dynalite with the name index created from the data stack's definition).
  */
-import { COUNT_ESTIMATE_HEADER, NEXT_CURSOR_HEADER, PREV_CURSOR_HEADER } from '../lambdas/shared/contract';
-import { decodePosition, foldName, POSITION_PATTERN, positionOf } from '../lambdas/shared/directory';
-import type { Student } from '../lambdas/shared/student';
+import { COUNT_ESTIMATE_HEADER, NEXT_CURSOR_HEADER, PREV_CURSOR_HEADER } from '../core/contract';
+import { decodePosition, foldName, POSITION_PATTERN, positionOf } from '../core/directory';
+import type { Student } from '../core/student';
 import { generatedStudent, seedStudents } from '../scripts/local/seed';
 import { startBackend, type LocalBackend } from '../scripts/local/stack';
 import { signedFetch } from '../scripts/local/signed-fetch';

@@ -12,8 +12,8 @@ import {
   POSITION_PATTERN,
   parseSearch,
   positionOf,
-} from '../lambdas/shared/directory';
-import { LIMITS } from '../lambdas/shared/student';
+} from '../core/directory';
+import { LIMITS } from '../core/student';
 
 test.each([
   ['Émile Zola', 'emile zola'],
@@ -54,7 +54,9 @@ test("a position is the exact sort key, within DynamoDB's 1,024-byte limit for a
         expect(key.endsWith(`\u0001${email}`)).toBe(true);
         const token = encodePosition(positionOf({ name, email }));
         expect(POSITION_PATTERN.test(token)).toBe(true);
-        if (foldName(name) !== '') expect(decodePosition(token)).toEqual(positionOf({ name, email }));
+        // A name the model accepts (no control or format characters) decodes back to its position.
+        if (foldName(name) !== '' && !/[\p{Cc}\p{Cf}]/u.test(name))
+          expect(decodePosition(token)).toEqual(positionOf({ name, email }));
       },
     ),
     { numRuns: 300 },

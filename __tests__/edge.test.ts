@@ -118,3 +118,14 @@ test('the sealing key is a KMS HMAC key the instances may only MAC with; its gen
   expect(userData).toContain("SEAL_KMS_KEY_ID='${aws_kms_key.seal-key.arn}'");
   expect(userData).toContain("API_ACCESS='iam'");
 });
+
+test("each function's concurrency alarm warns at 80 % of its reserved concurrency", () => {
+  for (const [env, threshold] of [
+    [{}, 80],
+    [{ STUDENTS_API_BURST_LIMIT: '300' }, 240],
+  ] as const) {
+    const monitoring = synth(env).stacks['students-dev-monitoring']!;
+    for (const fn of ['list-students', 'signup-students'])
+      expect(resource(monitoring, 'aws_cloudwatch_metric_alarm', `${fn}-concurrency`).threshold).toBe(threshold);
+  }
+});

@@ -3,7 +3,7 @@
  * DynamoDB-protocol server (dynalite). The full contract runs on the TypeScript sources; the
  * built bundles (what Lambda runs) get one smoke test per handler.
  */
-import { CORS_HEADERS, SIGNUP_SUCCESS_MESSAGE, NEXT_CURSOR_HEADER, MAX_BODY_BYTES } from '../lambdas/shared/contract';
+import { CORS_HEADERS, SIGNUP_SUCCESS_MESSAGE, NEXT_CURSOR_HEADER, MAX_BODY_BYTES } from '../core/contract';
 import { buildProxyEvent } from '../scripts/local/proxy-event';
 import type { DataTier } from '../scripts/local/data-tier';
 import {

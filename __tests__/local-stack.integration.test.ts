@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SIGNUP_SUCCESS_MESSAGE } from '../lambdas/shared/contract';
+import { SIGNUP_SUCCESS_MESSAGE } from '../core/contract';
 import { startLocalStack, type LocalStack } from '../scripts/local/stack';
 import { signedFetch } from '../scripts/local/signed-fetch';
 

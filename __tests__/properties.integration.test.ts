@@ -4,12 +4,12 @@
  * own processes, against dynalite) and the UI: never a 5xx, never an invalid record stored,
  * whatever is stored lists back exactly as stored, and the page always escapes.
  */
-import { directoryAttributes } from '../lambdas/shared/directory';
+import { directoryAttributes } from '../core/directory';
 import fc from 'fast-check';
 import request from 'supertest';
 import { createApp } from '../ec2-frontend/src/app';
 import { loadFrontendConfig } from '../ec2-frontend/src/config';
-import { LIMITS, STUDENT_FIELDS, validateStudent, type Student } from '../lambdas/shared/student';
+import { LIMITS, STUDENT_FIELDS, validateStudent, type Student } from '../core/student';
 import { buildProxyEvent } from '../scripts/local/proxy-event';
 import { startBackend, type LocalBackend } from '../scripts/local/stack';
 import { clearTable, loadHandler, scanAll, stopHandlers, type Handler } from './helpers/store';

@@ -32,9 +32,9 @@ test('every configuration variable is in the configuration table', () => {
   expect(missing).toEqual([]);
 });
 
-test('every file under stacks/, lambdas/, ec2-frontend/src/ and scripts/ is in the layout table', () => {
+test('every file under core/, stacks/, lambdas/, ec2-frontend/src/ and scripts/ is in the layout table', () => {
   const layout = section('Layout');
-  const files = ['stacks', 'lambdas', path.join('ec2-frontend', 'src'), 'scripts'].flatMap(sources);
+  const files = ['core', 'stacks', 'lambdas', path.join('ec2-frontend', 'src'), 'scripts'].flatMap(sources);
   expect(files.length).toBeGreaterThan(40);
   // A file is named by its path, or by its last one or two segments (`index.ts` needs its folder).
   const named = (f: string) => {

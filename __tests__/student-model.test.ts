@@ -1,7 +1,7 @@
 /** Unit tests of the shared student model (no network). */
-import { API_ROUTES } from '../lambdas/shared/contract';
+import { API_ROUTES } from '../core/contract';
 import { assertObjectModels, objectBodyProblem } from '../scripts/local/request-model';
-import { LIMITS, STUDENT_REQUEST_SCHEMA, validateStudent } from '../lambdas/shared/student';
+import { LIMITS, STUDENT_REQUEST_SCHEMA, validateStudent } from '../core/student';
 
 const valid = { name: 'Ada', age: '22', email: 'ada@example.com', country: 'UK' };
 

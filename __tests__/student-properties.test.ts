@@ -4,7 +4,7 @@
  * accepted value submits again successfully. PROPERTY_RUNS sets the number of runs.
  */
 import fc from 'fast-check';
-import { canonicalEmail, STUDENT_FIELDS, validateStudent } from '../lambdas/shared/student';
+import { canonicalEmail, STUDENT_FIELDS, validateStudent } from '../core/student';
 
 const runs = Number(process.env.PROPERTY_RUNS ?? 300);
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;

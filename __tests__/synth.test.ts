@@ -2,14 +2,8 @@
  * The synthesized Terraform: the architecture and its wiring, pinned addresses, no machine
  * paths, backends, and configuration errors. No AWS and no `terraform init`.
  */
-import {
-  API_RESOURCE,
-  API_STAGE,
-  CORS_HEADERS,
-  FUNCTION_TABLE_ACTIONS,
-  STUDENTS_TABLE,
-} from '../lambdas/shared/contract';
-import { STUDENT_REQUEST_SCHEMA } from '../lambdas/shared/student';
+import { API_RESOURCE, API_STAGE, CORS_HEADERS, FUNCTION_TABLE_ACTIONS, STUDENTS_TABLE } from '../core/contract';
+import { STUDENT_REQUEST_SCHEMA } from '../core/student';
 import { ConfigError, loadConfig } from '../stacks/config';
 import { LAMBDA_RUNTIME } from '../stacks/node-function';
 import { plainUserData } from '../stacks/user-data';
@@ -22,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../main';
 import { block, cleanupSynth, resource, synth, type Json } from './helpers/synth';
+import { DIST } from '../scripts/dist';
 
 Testing.setupJest();
 afterAll(cleanupSynth);
@@ -30,7 +25,7 @@ describe("cdktf's own matchers", () => {
   test('the data and API stacks hold their key resources', () => {
     const outdir = mkdtempSync(path.join(os.tmpdir(), 'students-matchers-'));
     try {
-      const { data, api } = buildApp(loadConfig({}), { outdir });
+      const { data, api } = buildApp(loadConfig({}), { outdir, distDir: DIST });
       expect(Testing.synth(data)).toHaveResourceWithProperties(DynamodbTable, {
         hash_key: 'email',
         billing_mode: 'PAY_PER_REQUEST',
@@ -62,7 +57,7 @@ const STACKS = [
 function triggerAfter(change: (resources: Map<string, TerraformResource>) => void): string {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'students-trigger-'));
   try {
-    const { app, api } = buildApp(loadConfig({}), { outdir });
+    const { app, api } = buildApp(loadConfig({}), { outdir, distDir: DIST });
     const byId = new Map(
       api.node
         .findAll()
@@ -604,6 +599,7 @@ describe('account', () => {
   test('the API stage deploys after the account stack', () => {
     const { api, account: acct } = buildApp(loadConfig(WITH_ACCOUNT), {
       outdir: mkdtempSync(path.join(os.tmpdir(), 'students-deps-')),
+      distDir: DIST,
     });
     expect(api.dependencies).toContain(acct);
   });

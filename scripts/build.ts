@@ -7,7 +7,7 @@
 import { build, type BuildOptions } from 'esbuild';
 import { cpSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FUNCTION_NAMES, NODE_MAJOR } from '../lambdas/shared/contract';
+import { FUNCTION_NAMES, NODE_MAJOR } from '../core/contract';
 import { DIST, ROOT } from './dist';
 import { zipDirectory } from './zip';
 import { strictArgs } from './args';

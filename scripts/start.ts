@@ -6,6 +6,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { PORTS } from '../core/contract';
 import { buildFrontend, buildLambdas, DIST, ROOT } from './build';
 import { type LocalStack, startLocalStack } from './local/stack';
 
@@ -39,7 +40,8 @@ function port(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const shared = newest(path.join(ROOT, 'lambdas'));
+  // The domain module is in both bundles.
+  const shared = Math.max(newest(path.join(ROOT, 'lambdas')), newest(path.join(ROOT, 'core')));
   const lambdasStale =
     Math.max(shared, mtime(path.join(ROOT, 'scripts', 'build.ts'))) >
     Math.min(
@@ -63,8 +65,8 @@ async function main(): Promise<void> {
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
-      webPort: port('PORT', 3000),
-      apiPort: port('API_PORT', 3001),
+      webPort: port('PORT', PORTS.frontend),
+      apiPort: port('API_PORT', PORTS.localApi),
       dataDir: process.env.STUDENTS_LOCAL_DATA_DIR ?? path.join(ROOT, '.local-data', 'dynalite'),
       fresh,
       log: (line) => console.log(line),

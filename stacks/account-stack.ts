@@ -2,7 +2,7 @@ import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROJECT } from '../lambdas/shared/contract';
+import { PROJECT } from '../core/contract';
 import type { DeploymentConfig } from './config';
 import { ServiceRole } from './service-role';
 import { StudentsStack } from './students-stack';

@@ -3,7 +3,7 @@
  * The alarms of one environment, tier by tier, from the references the stacks expose. Each says
  * what it means, what to check first, and which runbook section follows.
  */
-import { FUNCTION_INDEX_ACTIONS, FUNCTION_TABLE_ACTIONS, type FunctionName } from '../lambdas/shared/contract';
+import { FUNCTION_INDEX_ACTIONS, FUNCTION_TABLE_ACTIONS, type FunctionName } from '../core/contract';
 import type { AlarmThresholds } from './alarm-thresholds';
 import type { AlarmSpec } from './metric-alarms';
 
@@ -17,6 +17,8 @@ export interface AlarmTargets {
   readonly stageName: string;
   readonly functionNames: Readonly<Record<FunctionName, string>>;
   readonly functionTimeoutSeconds: number;
+  /** Each function's reserved concurrency: its ceiling, which the concurrency alarm warns before. */
+  readonly functionReservedConcurrency: number;
   readonly tableName: string;
   readonly natGatewayIds: readonly string[];
 }
@@ -49,7 +51,7 @@ export function alarmSpecs(t: AlarmTargets, th: AlarmThresholds): AlarmSpec[] {
       { slug: `${fn}-errors`, namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: dims, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, runbook: 'api-5xx-and-throttling', check: `${fn} failed invocations (crashes or timeouts, not 4xx answers). Check its log: npm run logs -- --lambda ${fn}.` },
       { slug: `${fn}-throttles`, namespace: 'AWS/Lambda', metricName: 'Throttles', dimensions: dims, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, runbook: 'api-5xx-and-throttling', check: `${fn} was throttled: the account or function concurrency limit was reached.` },
       { slug: `${fn}-duration-p99`, namespace: 'AWS/Lambda', metricName: 'Duration', dimensions: dims, statistic: 'p99', comparison: 'GreaterThanThreshold', threshold: Math.round(t.functionTimeoutSeconds * 1000 * th.lambdaDurationRatio), evaluationPeriods: sustained, runbook: 'alarm-latency', check: `${fn} runs close to its ${t.functionTimeoutSeconds} s timeout (p99). Check DynamoDB latency and throttling.` },
-      { slug: `${fn}-concurrency`, namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', dimensions: dims, statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: th.lambdaConcurrency, evaluationPeriods: 1, runbook: 'api-5xx-and-throttling', check: `${fn} nears the concurrency limit; throttling follows. Check for a traffic burst in the API access log.` },
+      { slug: `${fn}-concurrency`, namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', dimensions: dims, statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: Math.min(th.lambdaConcurrency, Math.floor(t.functionReservedConcurrency * 0.8)), evaluationPeriods: 1, runbook: 'api-5xx-and-throttling', check: `${fn} nears its concurrency limit (${t.functionReservedConcurrency} reserved); throttling follows. Check for a traffic burst in the API access log.` },
     );
   }
   for (const op of tableOperations()) {

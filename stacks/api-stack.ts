@@ -19,9 +19,10 @@ import {
   FUNCTION_INDEX_ACTIONS,
   FUNCTION_TABLE_ACTIONS,
   TABLE_NAME_VARIABLE,
+  TIME_BUDGETS,
   DIRECTORY_ORDER_VARIABLE,
   type FunctionName,
-} from '../lambdas/shared/contract';
+} from '../core/contract';
 import { nameOf } from './config';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
 import { CorsPreflight } from './cors-preflight';
@@ -31,8 +32,8 @@ import { NodeFunction } from './node-function';
 import { WebFirewall } from './web-firewall';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
-/** Each function's timeout: well under API Gateway's 29 s integration timeout. */
-export const FUNCTION_TIMEOUT_SECONDS = 10;
+/** Each function's timeout, in seconds (TIME_BUDGETS: inside the gateway's, around the store's). */
+export const FUNCTION_TIMEOUT_SECONDS = TIME_BUDGETS.functionMs / 1000;
 
 /** Props of the API stack. */
 export interface ApiStackProps extends StudentsStackProps {
@@ -147,7 +148,7 @@ export class ApiStack extends EnvironmentStack {
         type: 'AWS_PROXY',
         integrationHttpMethod: 'POST',
         uri: fn.invokeArn,
-        timeoutMilliseconds: 29000,
+        timeoutMilliseconds: TIME_BUDGETS.integrationMs,
       });
       fn.allowApiGateway(route.method, `${api.executionArn}/*/${route.method}/${API_RESOURCE}`);
       definitions.push(method, integration);

@@ -1,5 +1,7 @@
 /** The parsers the configuration is read with: each failure names its setting and says why. */
-import type { Architecture } from './config';
+
+/** The instances' CPU architecture. */
+export type Architecture = 'arm64' | 'x86_64';
 
 export class ConfigError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { Construct } from 'constructs';
-import { tableNameFor } from '../lambdas/shared/contract';
-import { NAME_INDEX, TABLE_DEFINITION } from '../lambdas/shared/directory';
+import { tableNameFor } from '../core/contract';
+import { NAME_INDEX, TABLE_DEFINITION } from '../core/directory';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the data stack. */

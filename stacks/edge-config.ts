@@ -3,7 +3,7 @@
  * access, the WAF thresholds, the sealing key's generation, and the rate checks that keep the
  * stage throttle within what the functions and the name index can absorb.
  */
-import { API_ACCESS_MODES, type ApiAccess } from '../lambdas/shared/contract';
+import { API_ACCESS_MODES, type ApiAccess } from '../core/contract';
 import { ConfigError, int } from './config-parsers';
 
 /**

@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { AssetType, Fn, TerraformAsset, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { NODE_MAJOR } from '../lambdas/shared/contract';
+import { NODE_MAJOR, PORTS } from '../core/contract';
 import { nameOf, prefixOf } from './config';
 import { InstanceFleet } from './instance-fleet';
 import { LoadBalancer } from './load-balancer';
@@ -13,7 +13,7 @@ import { SealKey } from './seal-key';
 import { WebFirewall } from './web-firewall';
 
 /** Port the Express server listens on, behind the load balancer. */
-export const APP_PORT = 3000;
+export const APP_PORT = PORTS.frontend;
 /** Liveness path: it never calls the API, so an API outage does not cycle healthy instances. */
 export const HEALTH_PATH = '/healthz';
 /** Prefix of the artifact keys; the instances may read any version under it (rollbacks). */

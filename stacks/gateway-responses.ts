@@ -1,7 +1,7 @@
 import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import type { TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
-import { gatewayAllowedOrigin, INVALID_BODY_PREFIX } from '../lambdas/shared/contract';
+import { gatewayAllowedOrigin, INVALID_BODY_PREFIX } from '../core/contract';
 import { quoted } from './cors-preflight';
 
 /**

@@ -1,6 +1,6 @@
 /** What an environment name selects before any variable overrides a setting. */
 import { DEFAULT_ALARM_THRESHOLDS } from './alarm-thresholds';
-import type { DeploymentConfig } from './config';
+import type { DeploymentConfig } from './deployment-config';
 
 export type Preset = Omit<DeploymentConfig, 'environment' | 'manageApiGatewayAccount' | 'directoryOrder' | 'edge'>;
 

@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROJECT } from '../lambdas/shared/contract';
+import { PROJECT } from '../core/contract';
 import { nameOf, type DeploymentConfig } from './config';
 
 /** Terraform releases the stacks accept: S3-native state locking (`use_lockfile`) arrived in 1.10. */

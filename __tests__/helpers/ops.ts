@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DIST } from '../../scripts/dist';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, '__tests__', 'fixtures');
@@ -76,7 +77,7 @@ export function synthesizedOnce(): { dir: string } {
     root = mkdtempSync(path.join(os.tmpdir(), 'ops-ready-'));
     const { buildApp } = await import('../../main');
     const { loadConfig } = await import('../../stacks/config');
-    const built = buildApp(loadConfig({ STUDENTS_ENV: 'dev' }), { outdir: root });
+    const built = buildApp(loadConfig({ STUDENTS_ENV: 'dev' }), { outdir: root, distDir: DIST });
     built.app.synth();
     ready.dir = path.join(root, 'stacks');
     writeFileSync(path.join(ready.dir, 'deploy-order.json'), JSON.stringify(built.stacks.map((st) => st.stackName)));

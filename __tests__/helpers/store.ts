@@ -7,8 +7,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type FunctionName, TABLE_NAME_VARIABLE } from '../../lambdas/shared/contract';
-import { directoryAttributes } from '../../lambdas/shared/directory';
+import { type FunctionName, TABLE_NAME_VARIABLE } from '../../core/contract';
+import { directoryAttributes } from '../../core/directory';
 import { lambdaBundlePath } from '../../scripts/build';
 import { LambdaProcess } from '../../scripts/local/lambda-process';
 import {

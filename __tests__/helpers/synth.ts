@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../main';
 import { loadConfig } from '../../stacks/config';
+import { DIST } from '../../scripts/dist';
 
 export type Json = Record<string, any>;
 
@@ -22,7 +23,7 @@ export function synth(env: Record<string, string> = {}): Synthesized {
   const hit = cache.get(key);
   if (hit) return hit;
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'students-synth-'));
-  buildApp(loadConfig(env), { outdir }).app.synth();
+  buildApp(loadConfig(env), { outdir, distDir: DIST }).app.synth();
   const stacks: Record<string, Json> = {};
   const raw: Record<string, string> = {};
   for (const name of readdirSync(path.join(outdir, 'stacks'))) {

@@ -8,8 +8,8 @@ import {
   NEXT_CURSOR_HEADER,
   ORDER_BY_NAME,
   PREV_CURSOR_HEADER,
-} from '../../lambdas/shared/contract';
-import type { FieldError, Student } from '../../lambdas/shared/student';
+} from '../../core/contract';
+import type { FieldError, Student } from '../../core/student';
 import type { SignCall } from './api-signer';
 import { type CallReply, call } from './http-call';
 

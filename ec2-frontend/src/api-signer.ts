@@ -6,8 +6,8 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { EXECUTE_API_SERVICE } from '../../lambdas/shared/contract';
-import { signableQuery } from '../../lambdas/shared/http';
+import { EXECUTE_API_SERVICE } from '../../core/contract';
+import { signableQuery } from '../../core/signable-query';
 
 /** Signs one call: the headers to send, the signature's among them. */
 export type SignCall = (

@@ -1,6 +1,6 @@
 /** The frontend's configuration, read and validated once from the environment. */
 import { availableParallelism } from 'node:os';
-import { API_ACCESS_MODES, type ApiAccess } from '../../lambdas/shared/contract';
+import { API_ACCESS_MODES, type ApiAccess, PORTS } from '../../core/contract';
 import type { SealKey } from './seal';
 
 /** More workers than this would only add memory: a page is CPU work of well under a millisecond. */
@@ -45,7 +45,7 @@ export interface FrontendConfig {
 export class FrontendConfigError extends Error {}
 
 export function loadFrontendConfig(env: Record<string, string | undefined>): FrontendConfig {
-  const port = Number(env.PORT ?? '3000');
+  const port = Number(env.PORT ?? PORTS.frontend);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new FrontendConfigError(`PORT: "${env.PORT}" is not a port number`);
   const apiEndpoint = env.API_ENDPOINT ?? '';

@@ -6,7 +6,7 @@
  * SameSite=Lax, and scoped to `/registered`.
  */
 import type { Request, Response } from 'express';
-import { validateStudent } from '../../lambdas/shared/student';
+import { validateStudent } from '../../core/student';
 import type { Sealer } from './seal';
 
 export const CONFIRMATION_COOKIE = 'registration';

@@ -6,7 +6,7 @@
  * crashes; and on SIGTERM has every worker drain before it exits 0.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { errorFields, log, setLogLevel } from '../../lambdas/shared/log';
+import { errorFields, log, setLogLevel } from '../../core/log';
 import type { FrontendConfig } from './config';
 
 /** More crashes than this within the window stop the service: systemd restarts it, and it shows. */

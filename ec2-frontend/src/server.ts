@@ -6,7 +6,7 @@
  */
 import cluster from 'node:cluster';
 import type { Server, ServerResponse } from 'node:http';
-import { log } from '../../lambdas/shared/log';
+import { log } from '../../core/log';
 import { createApp } from './app';
 import { FrontendConfigError, loadFrontendConfig, type FrontendConfig } from './config';
 import { runPrimary } from './primary';

@@ -5,9 +5,9 @@
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { STUDENTS_TABLE } from '../shared/contract';
-import { NAME_INDEX, type Position, positionAt } from '../shared/directory';
-import { STUDENT_FIELDS, type Student } from '../shared/student';
+import { STUDENTS_TABLE } from '../../core/contract';
+import { NAME_INDEX, type Position, positionAt } from '../../core/directory';
+import { STUDENT_FIELDS, type Student } from '../../core/student';
 
 export interface DirectoryPage {
   readonly students: Student[];

@@ -10,12 +10,13 @@ import {
   ORDER_BY_NAME,
   PREV_CURSOR_HEADER,
   STUDENTS_TABLE,
-} from '../shared/contract';
-import { decodePosition, encodePosition, parseSearch, type Position } from '../shared/directory';
+} from '../../core/contract';
+import { decodePosition, encodePosition, parseSearch, type Position } from '../../core/directory';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { queryParam, respond, respondError, withCors } from '../shared/http';
-import { log, logContext } from '../shared/log';
-import { STUDENT_FIELDS, type Student } from '../shared/student';
+import { log } from '../../core/log';
+import { logContext } from '../shared/log-context';
+import { STUDENT_FIELDS, type Student } from '../../core/student';
 import { Directory } from './directory-read';
 
 const db = createDocumentClient();

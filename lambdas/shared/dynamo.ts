@@ -1,19 +1,21 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { TABLE_NAME_VARIABLE } from './contract';
+import { TABLE_NAME_VARIABLE, TIME_BUDGETS } from '../../core/contract';
 import { respondError } from './http';
-import { errorFields, log } from './log';
+import { errorFields, log } from '../../core/log';
 
 /**
  * One document client per module, reused across invocations. Endpoint, region and
  * credentials come from the SDK's standard environment (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION).
- * Short timeouts make an unreachable store an error well inside the API's 29 s budget.
+ * Its attempts and deadlines (TIME_BUDGETS) make an unreachable store a clean 503 well before
+ * the function's own timeout would cut the answer off.
  */
 export function createDocumentClient(): DynamoDBDocumentClient {
+  const { maxAttempts, connectionTimeoutMs, requestTimeoutMs } = TIME_BUDGETS.store;
   const client = new DynamoDBClient({
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
+    maxAttempts,
+    requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { CORS_ORIGINS_VARIABLE, corsHeadersFor, parseOrigins } from './contract';
+import { CORS_ORIGINS_VARIABLE, corsHeadersFor, parseOrigins } from '../../core/contract';
 
 /** The origins CORS lets call the API (public access only); none by default. */
 const ORIGINS = parseOrigins(process.env[CORS_ORIGINS_VARIABLE]);
@@ -57,19 +57,4 @@ export function withCors(
 ): APIGatewayProxyResult {
   const cors = corsHeadersFor(ORIGINS, headerOf(event, 'origin'));
   return Object.keys(cors).length === 0 ? result : { ...result, headers: { ...result.headers, ...cors } };
-}
-
-/** A URL's query as SigV4 signs it (the signer and the local gateway's check): repeated names as lists. */
-export function signableQuery(url: URL): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    const seen = query[name];
-    query[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  return query;
-}
-
-/** `application/json`, with or without parameters such as charset: the only body a signup takes. */
-export function isJsonBody(contentType: string | undefined): boolean {
-  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }

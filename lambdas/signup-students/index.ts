@@ -1,12 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../shared/contract';
-import { directoryAttributes } from '../shared/directory';
+import { isJsonBody, MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../../core/contract';
+import { directoryAttributes } from '../../core/directory';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
-import { bodyText, headerOf, isJsonBody, respond, respondError, withCors } from '../shared/http';
-import { log, logContext } from '../shared/log';
-import { type Student, sameStudent, validateStudent } from '../shared/student';
+import { bodyText, headerOf, respond, respondError, withCors } from '../shared/http';
+import { log } from '../../core/log';
+import { logContext } from '../shared/log-context';
+import { type Student, sameStudent, validateStudent } from '../../core/student';
 
 const db = createDocumentClient();
 const TABLE_NAME = requireTableName();

@@ -12,7 +12,7 @@
  * page's p50 within 1.5× of page 1's at 50,000. `npm run bench:directory`.
  */
 import autocannon from 'autocannon';
-import { encodePosition, nameKeyOf, positionOf } from '../../lambdas/shared/directory';
+import { encodePosition, nameKeyOf, positionOf } from '../../core/directory';
 import { PAGE_SIZE } from '../../ec2-frontend/src/config';
 import { listHref } from '../../ec2-frontend/src/pagination';
 import { Sealer } from '../../ec2-frontend/src/seal';

@@ -1,5 +1,20 @@
 /** The requests of the end-to-end benchmark: signups through the UI and the API, with malformed ones and duplicates mixed in. */
-import type { E2eOptions } from './e2e';
+
+/** How many requests of each kind, and the faults a soak run adds. */
+export interface E2eOptions {
+  signups: number;
+  malformed: number;
+  connections: number;
+  /** Stop the data tier for this many ms in the middle of the run (soak). */
+  outageMs?: number;
+  /**
+   * Pause the signup function's worker (SIGSTOP) for this many ms at three quarters of the run
+   * (soak): the frontend cannot confirm those signups and says the outcome is unknown.
+   */
+  apiPauseMs?: number;
+  /** Resubmit a request refused with 5xx after a pause, up to this many times, as a patient user would. @default 0 */
+  retries?: number;
+}
 
 export type Job = {
   kind: 'ui' | 'api' | 'bad-json' | 'bad-field' | 'bad-ui' | 'duplicate';

@@ -8,27 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NEXT_CURSOR_HEADER } from '../../lambdas/shared/contract';
+import { NEXT_CURSOR_HEADER } from '../../core/contract';
 import { startDataTier, type DataTier } from '../local/data-tier';
 import { startLocalStack } from '../local/stack';
-import { type Job, jobs } from './e2e-jobs';
+import { type E2eOptions, type Job, jobs } from './e2e-jobs';
+
+export type { E2eOptions } from './e2e-jobs';
 import { machineFacts, summarize, table, writeResultIfAsked } from './stats';
 import { signedFetch } from '../local/signed-fetch';
-
-export interface E2eOptions {
-  signups: number;
-  malformed: number;
-  connections: number;
-  /** Stop the data tier for this many ms in the middle of the run (soak). */
-  outageMs?: number;
-  /**
-   * Pause the signup function's worker (SIGSTOP) for this many ms at three quarters of the run
-   * (soak): the frontend cannot confirm those signups and says the outcome is unknown.
-   */
-  apiPauseMs?: number;
-  /** Resubmit a request refused with 5xx after a pause, up to this many times, as a patient user would. @default 0 */
-  retries?: number;
-}
 
 export interface E2eResult {
   options: E2eOptions;

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { FUNCTION_NAMES, type FunctionName, TABLE_NAME_VARIABLE } from '../../lambdas/shared/contract';
+import { FUNCTION_NAMES, type FunctionName, TABLE_NAME_VARIABLE } from '../../core/contract';
 import { lambdaBundlePath } from '../build';
 import { ensureStudentsTable, LOCAL_AWS_ENV, startDataTier } from '../local/data-tier';
 import { buildProxyEvent } from '../local/proxy-event';

@@ -14,14 +14,15 @@ import {
   corsHeadersFor,
   gatewayAllowedOrigin,
   INVALID_BODY_PREFIX,
+  isJsonBody,
+  TIME_BUDGETS,
   type ApiRoute,
   type FunctionName,
-} from '../../lambdas/shared/contract';
+} from '../../core/contract';
 import { LOCAL_AWS_ENV } from './data-tier';
 import { assertObjectModels, objectBodyProblem } from './request-model';
 import { authorizationProblem, MISSING_TOKEN, verifySignature } from './sigv4-check';
 import { gatewayReply, MISSING_ROUTE, mapProxyResult, type Reply } from './gateway-replies';
-import { isJsonBody } from '../../lambdas/shared/http';
 import { LambdaInvocationError } from './lambda-process';
 import { listen } from './net';
 import { buildProxyEvent } from './proxy-event';
@@ -36,7 +37,7 @@ export interface LocalApiOptions {
   readonly invoke: Invoke;
   /** Receives one line per request. */
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number; fn?: FunctionName }) => void;
-  /** API Gateway's integration timeout. @default 29000 */
+  /** API Gateway's integration timeout. @default TIME_BUDGETS.integrationMs */
   readonly integrationTimeoutMs?: number;
   /** Routes served. @default API_ROUTES */
   readonly routes?: readonly ApiRoute[];
@@ -100,7 +101,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   assertObjectModels(routes);
   const resourcePath = `/${API_RESOURCE}`;
   const stagePath = `/${API_STAGE}${resourcePath}`;
-  const timeoutMs = options.integrationTimeoutMs ?? 29_000;
+  const timeoutMs = options.integrationTimeoutMs ?? TIME_BUDGETS.integrationMs;
   const concurrency = options.functionConcurrency ?? 100;
   const inFlight = new Map<FunctionName, number>();
 

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { TABLE_DEFINITION } from '../../lambdas/shared/directory';
+import { TABLE_DEFINITION } from '../../core/directory';
 
 export interface DataTierOptions {
   /** Port to listen on; 0 picks a free one. */

@@ -1,4 +1,4 @@
-import type { Server } from 'node:net';
+import net, { type Server } from 'node:net';
 
 /** Listens, turning "port in use" into an error that names the tier and the port. */
 export function listen(server: Server, port: number, host: string, tier: string): Promise<void> {
@@ -19,4 +19,12 @@ export function listen(server: Server, port: number, host: string, tier: string)
     server.once('listening', onListening);
     server.listen(port, host);
   });
+}
+
+/** Fails early, with the tier's name, when a fixed port is taken. */
+export async function ensurePortFree(port: number, host: string, tier: string): Promise<void> {
+  if (port === 0) return;
+  const probe = net.createServer();
+  await listen(probe, port, host, tier);
+  await new Promise<void>((r) => probe.close(() => r()));
 }

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { API_STAGE } from '../../lambdas/shared/contract';
+import { API_STAGE } from '../../core/contract';
 
 export interface ProxyRequest {
   method: string;

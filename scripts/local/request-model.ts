@@ -4,7 +4,7 @@
  * local gateway checks exactly that, and refuses to start on a model that asks for more, rather
  * than silently letting through what API Gateway would refuse.
  */
-import type { ApiRoute } from '../../lambdas/shared/contract';
+import type { ApiRoute } from '../../core/contract';
 
 /** Keywords that describe a model without constraining it. */
 const DESCRIPTIVE = new Set(['$schema', 'title', 'description']);

@@ -4,8 +4,8 @@
  */
 import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { directoryAttributes } from '../../lambdas/shared/directory';
-import type { Student } from '../../lambdas/shared/student';
+import { directoryAttributes } from '../../core/directory';
+import type { Student } from '../../core/student';
 import { localClient } from './data-tier';
 
 const FIRST = ['Ada', 'Émile', 'grace', 'Zoë', 'Alan', 'Óscar', 'Mary', 'Chen', 'Amara', 'Ivan', 'Noor', 'Lucía'];

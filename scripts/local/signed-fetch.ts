@@ -5,8 +5,8 @@
  */
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { EXECUTE_API_SERVICE } from '../../lambdas/shared/contract';
-import { signableQuery } from '../../lambdas/shared/http';
+import { EXECUTE_API_SERVICE } from '../../core/contract';
+import { signableQuery } from '../../core/signable-query';
 import { LOCAL_AWS_ENV } from './data-tier';
 
 const signer = new SignatureV4({

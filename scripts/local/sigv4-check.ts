@@ -7,8 +7,8 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { EXECUTE_API_SERVICE } from '../../lambdas/shared/contract';
-import { signableQuery } from '../../lambdas/shared/http';
+import { EXECUTE_API_SERVICE } from '../../core/contract';
+import { signableQuery } from '../../core/signable-query';
 
 export interface Credentials {
   readonly accessKeyId: string;

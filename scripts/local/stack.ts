@@ -6,7 +6,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {
   type ApiAccess,
@@ -14,22 +13,24 @@ import {
   DIRECTORY_ORDER_VARIABLE,
   FUNCTION_NAMES,
   type FunctionName,
+  PORTS,
   TABLE_NAME_VARIABLE,
+  TIME_BUDGETS,
   tableNameFor,
-} from '../../lambdas/shared/contract';
+} from '../../core/contract';
 import { DIST } from '../dist';
 import { startLocalApi, type LocalApi } from './api-gateway';
 import { spawnFrontend } from './frontend-process';
 import { ensureStudentsTable, LOCAL_AWS_ENV, startDataTier, type DataTier } from './data-tier';
 import { LambdaProcess } from './lambda-process';
-import { listen } from './net';
+import { ensurePortFree } from './net';
 
 export const LOCAL_ENVIRONMENT = 'local';
 
 export interface LocalStackOptions {
-  /** Frontend port; 0 picks a free one. @default 3000 */
+  /** Frontend port; 0 picks a free one. @default PORTS.frontend (3000) */
   readonly webPort?: number;
-  /** API port; 0 picks a free one. @default 3001 */
+  /** API port; 0 picks a free one. @default PORTS.localApi (3001) */
   readonly apiPort?: number;
   /** dynalite port; 0 picks a free one. @default 0 */
   readonly dataPort?: number;
@@ -75,14 +76,6 @@ export interface LocalStack {
   /** The frontend's sealing secret (a random one per start), for tests that must seal as it does. */
   readonly sealSecret: string;
   stop(): Promise<void>;
-}
-
-/** Fails early, with the tier's name, when a fixed port is taken. */
-async function ensurePortFree(port: number, host: string, tier: string): Promise<void> {
-  if (port === 0) return;
-  const probe = net.createServer();
-  await listen(probe, port, host, tier);
-  await new Promise<void>((r) => probe.close(() => r()));
 }
 
 /** The environment the API stack gives each function, pointed at the local store. */
@@ -135,7 +128,7 @@ export interface LocalBackend {
 /** The data and logic tiers: dynalite with the table, the functions, and the local API Gateway. */
 export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> = {}): Promise<LocalBackend> {
   const host = options.host ?? '127.0.0.1';
-  const apiPort = options.apiPort ?? 3001;
+  const apiPort = options.apiPort ?? PORTS.localApi;
   const distDir = options.distDir ?? DIST;
   const log = options.log ?? (() => {});
   await ensurePortFree(apiPort, host, 'logic tier (local API Gateway)');
@@ -162,7 +155,7 @@ export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> =
             ? { [DIRECTORY_ORDER_VARIABLE]: options.directoryOrder === false ? 'off' : 'on' }
             : {}),
         },
-        timeoutMs: 10_000,
+        timeoutMs: TIME_BUDGETS.functionMs,
         onLine: (line) => log(`fn    ${fn}: ${line}`),
       }),
     ]),
@@ -195,7 +188,7 @@ export async function startBackend(options: Omit<LocalStackOptions, 'webPort'> =
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
-  const webPort = options.webPort ?? 3000;
+  const webPort = options.webPort ?? PORTS.frontend;
   const distDir = options.distDir ?? DIST;
   const log = options.log ?? (() => {});
   await ensurePortFree(webPort, host, 'presentation tier (frontend)');

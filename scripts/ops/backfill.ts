@@ -17,9 +17,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { STUDENTS_TABLE, tableNameFor } from '../../lambdas/shared/contract';
-import { directoryAttributes } from '../../lambdas/shared/directory';
-import { sameStudent, type Student, validateStudent } from '../../lambdas/shared/student';
+import { STUDENTS_TABLE, tableNameFor } from '../../core/contract';
+import { directoryAttributes } from '../../core/directory';
+import { sameStudent, type Student, validateStudent } from '../../core/student';
 import { loadConfig } from '../../stacks/config';
 import { lockEnvironment } from './env-lock';
 import { EXIT, runMain } from './cli';

@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { FUNCTION_NAMES, type FunctionName } from '../../lambdas/shared/contract';
+import { FUNCTION_NAMES, type FunctionName } from '../../core/contract';
 import { loadConfig, nameOf, prefixOf } from '../../stacks/config';
 import { AwsCliError, checkAwsCli } from './aws';
 import { strictArgs } from '../args';

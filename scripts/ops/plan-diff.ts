@@ -1,5 +1,22 @@
 /** What changed in one resource: leaf attributes before → after, sensitive values masked, unknown ones named. */
-import type { ResourceChangeJson } from './plan-guard';
+
+/** One resource's entry in `terraform show -json`'s resource_changes (or resource_drift). */
+export interface ResourceChangeJson {
+  address: string;
+  mode?: 'managed' | 'data';
+  type?: string;
+  action_reason?: string;
+  change: {
+    actions: string[];
+    before?: unknown;
+    after?: unknown;
+    after_unknown?: unknown;
+    before_sensitive?: unknown;
+    after_sensitive?: unknown;
+    replace_paths?: unknown[][];
+    importing?: { id?: string } | null;
+  };
+}
 
 type Json = Record<string, unknown>;
 

@@ -6,27 +6,11 @@
  */
 import path from 'node:path';
 import { PROTECTIONS, statefulRuleFor } from '../../stacks/stateful';
-import { type AttributeChange, at, attributeChanges, show } from './plan-diff';
+import { type AttributeChange, at, attributeChanges, type ResourceChangeJson, show } from './plan-diff';
 
-export type { AttributeChange } from './plan-diff';
+export type { AttributeChange, ResourceChangeJson } from './plan-diff';
 
 /** The parts of Terraform's JSON plan format the guard reads. */
-export interface ResourceChangeJson {
-  address: string;
-  mode?: 'managed' | 'data';
-  type?: string;
-  action_reason?: string;
-  change: {
-    actions: string[];
-    before?: unknown;
-    after?: unknown;
-    after_unknown?: unknown;
-    before_sensitive?: unknown;
-    after_sensitive?: unknown;
-    replace_paths?: unknown[][];
-    importing?: { id?: string } | null;
-  };
-}
 export interface PlanJson {
   format_version?: string;
   terraform_version?: string;

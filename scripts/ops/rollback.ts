@@ -7,7 +7,7 @@
  *   npm run rollback -- --function list-students|signup-students [--to <version>] [--auto-approve]
  */
 import { parseArgs } from 'node:util';
-import { FUNCTION_NAMES, type FunctionName, LIVE_ALIAS } from '../../lambdas/shared/contract';
+import { FUNCTION_NAMES, type FunctionName, LIVE_ALIAS } from '../../core/contract';
 import { loadConfig, nameOf } from '../../stacks/config';
 import { AwsCliError, awsJson, checkAwsCli } from './aws';
 import { confirm, EXIT, runMain, UsageError } from './cli';

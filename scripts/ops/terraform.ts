@@ -38,9 +38,9 @@ export async function synthesize(config: DeploymentConfig): Promise<Synthesized>
     return { stacks, environmentStacks: stacks.filter((s) => !s.includes('-account-')) };
   }
   // Loaded here, not at the top: commands that only apply saved plans load neither esbuild nor cdktf.
-  const [{ buildAll }, { buildApp }] = await Promise.all([import('../build'), import('../../main')]);
+  const [{ buildAll, DIST }, { buildApp }] = await Promise.all([import('../build'), import('../../main')]);
   await buildAll();
-  const built = buildApp(config, { outdir: OUTDIR });
+  const built = buildApp(config, { outdir: OUTDIR, distDir: DIST });
   built.app.synth();
   const stacks = built.stacks.map((s) => s.stackName);
   // The deploy order, for `npm run deploy` to apply saved plans in without synthesizing again.

@@ -1,5 +1,5 @@
 /** The frontend stack's mock plan: the user data as decoded, the fleet's wiring, the configuration's extras. */
-import { NODE_MAJOR } from '../../lambdas/shared/contract';
+import { NODE_MAJOR } from '../../core/contract';
 import type { DeploymentConfig } from '../../stacks/config';
 import { APP_PORT, ARTIFACT_PREFIX } from '../../stacks/frontend-stack';
 import { ELB_ACCOUNT_REGIONS } from '../../stacks/load-balancer';

@@ -4,7 +4,7 @@
  * assertions over expressions as Terraform evaluates them: the user data decoded, cross-stack
  * values where they belong, and the resources each configuration switches on.
  */
-import { API_STAGE } from '../../lambdas/shared/contract';
+import { API_STAGE } from '../../core/contract';
 import type { DeploymentConfig } from '../../stacks/config';
 import { crossStack, hclString, type Json, known, remoteStateOverrides, run } from './hcl';
 import { frontendRuns } from './mock-plan-frontend';

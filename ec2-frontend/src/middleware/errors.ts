@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { log } from '../../../lambdas/shared/log';
+import { log } from '../../../core/log';
 
 /** Any path no route answered. */
 export function notFound(): RequestHandler {

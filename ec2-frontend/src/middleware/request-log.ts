@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
-import { log } from '../../../lambdas/shared/log';
+import { log } from '../../../core/log';
 
 const INCOMING_ID = /^[\w=;.:-]{1,200}$/;
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { log } from '../../../lambdas/shared/log';
+import { log } from '../../../core/log';
 
 /**
  * Refuses a form post that another site made the browser send (cross-site request forgery):

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, Router } from 'express';
-import { encodePosition, parseSearch, positionOf } from '../../../lambdas/shared/directory';
-import { log } from '../../../lambdas/shared/log';
-import { type FieldError, STUDENT_FIELDS, type StudentField, validateStudent } from '../../../lambdas/shared/student';
+import { encodePosition, parseSearch, positionOf } from '../../../core/directory';
+import { log } from '../../../core/log';
+import { type FieldError, STUDENT_FIELDS, type StudentField, validateStudent } from '../../../core/student';
 import type { DirectoryPage, StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
 import type { Sealer } from '../seal';

@@ -115,7 +115,8 @@ export interface Position {
 }
 
 export function positionOf(student: Pick<Student, 'name' | 'email'>): Position {
-  return positionAt(nameKeyOf(student)) as Position;
+  const key = nameKeyOf(student);
+  return { key, fold: key.slice(0, key.indexOf(SEPARATOR)) };
 }
 
 /** The position of a stored sort key, or undefined when it is not one. */

@@ -7,6 +7,12 @@ import { STUDENT_REQUEST_SCHEMA } from './student';
 /** The Node.js major the Lambdas, the instances and the bundles' target share. */
 export const NODE_MAJOR = 22;
 
+/**
+ * Ports: the frontend's (on the instances behind the load balancer, and under `npm start`), and
+ * the local API Gateway's.
+ */
+export const PORTS = { frontend: 3000, localApi: 3001 } as const;
+
 /** Prefix of every stack and physical name: `students-<environment>-…`. */
 export const PROJECT = 'students';
 
@@ -67,6 +73,42 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   { method: 'POST', functionName: 'signup-students', bodySchema: STUDENT_REQUEST_SCHEMA },
 ];
+
+/**
+ * Time budgets, each inside the one that waits for it: API Gateway waits for the function, the
+ * function for its calls to the store. `worstStoreCallMs` bounds one call, every attempt timing
+ * out and the longest back-off between; signup makes up to three in a row (the legacy spellings,
+ * the conditional write, the stored record on a conflict), and all of them fit inside the
+ * function's timeout, which fits inside the gateway's (checked in the unit tests).
+ */
+export const TIME_BUDGETS = {
+  /** API Gateway's REST integration timeout (its default and, without a quota raise, its maximum). */
+  integrationMs: 29_000,
+  /** Each function's timeout. */
+  functionMs: 15_000,
+  /** The store client: attempts per call, and each attempt's connect and answer deadlines. */
+  store: { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 1_000 },
+  /** The SDK's longest back-off before a retry (a throttled first attempt: 500 ms × 2). */
+  retryDelayMaxMs: 1_000,
+  /** The most store calls one invocation makes one after another (signup). */
+  storeCallsInSequence: 3,
+} as const;
+
+/** What `worstStoreCallMs` reads of the budgets. */
+export interface StoreBudget {
+  readonly store: {
+    readonly maxAttempts: number;
+    readonly connectionTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+  };
+  readonly retryDelayMaxMs: number;
+}
+
+/** The longest one store call can take: every attempt timing out, and the back-off between them. */
+export function worstStoreCallMs(budgets: StoreBudget = TIME_BUDGETS): number {
+  const { maxAttempts, connectionTimeoutMs, requestTimeoutMs } = budgets.store;
+  return maxAttempts * (connectionTimeoutMs + requestTimeoutMs) + (maxAttempts - 1) * budgets.retryDelayMaxMs;
+}
 
 /** The environment variable that names the table to each function (the stack sets it, the local stack too). */
 export const TABLE_NAME_VARIABLE = 'TABLE_NAME';
@@ -154,6 +196,11 @@ export function parseOrigins(raw: string | undefined): string[] {
 
 /** Body of the gateway's answer when the request model rejects a body. */
 export const INVALID_BODY_PREFIX = 'Invalid request body';
+
+/** `application/json`, with or without parameters such as charset: the only body a signup takes (else 415). */
+export function isJsonBody(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
 
 /** The success body existing clients depend on. */
 export const SIGNUP_SUCCESS_MESSAGE = 'Student signed up successfully';

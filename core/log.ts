@@ -19,16 +19,11 @@ export function setLogLevel(level: LogLevel): void {
   configured = thresholdOf(level);
 }
 
-/** What every line of the current invocation carries, as Powertools' logger adds with `addContext`. */
+/** What every line carries until it is set again (a Lambda invocation's ids: see lambdas/shared/log-context.ts). */
 let invocation: Record<string, unknown> = {};
-let invocations = 0;
 
-/** Call first in a handler: the invocation's Lambda request id, the function's name, and whether this is a cold start. */
-export function logContext(context: { awsRequestId?: string; functionName?: string } | undefined): void {
-  invocations++;
-  invocation = context
-    ? { lambdaRequestId: context.awsRequestId, functionName: context.functionName, coldStart: invocations === 1 }
-    : {};
+export function setLogFields(fields: Record<string, unknown>): void {
+  invocation = fields;
 }
 
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
