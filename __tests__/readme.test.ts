@@ -1,20 +1,16 @@
 /**
- * The README stays true to the code: every setting `stacks/config.ts` reads is in its
- * configuration table, and every source file is in its layout table.
+ * The README and docs/ stay true to the code: every setting `stacks/config.ts` reads is in the
+ * configuration table (docs/DEPLOYING.md), every source file is in the layout (docs/LAYOUT.md),
+ * every relative link resolves, and the README stays a one-sitting read.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SETTING_VARIABLES } from '../stacks/config';
 
 const ROOT = path.resolve(__dirname, '..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-
-function section(title: string): string {
-  const start = README.indexOf(`\n## ${title}`);
-  const rest = README.slice(start + 1);
-  const end = rest.indexOf('\n## ', 3);
-  return end === -1 ? rest : rest.slice(0, end);
-}
+const DEPLOYING = readFileSync(path.join(ROOT, 'docs', 'DEPLOYING.md'), 'utf8');
+const LAYOUT = readFileSync(path.join(ROOT, 'docs', 'LAYOUT.md'), 'utf8');
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
@@ -23,7 +19,7 @@ function sources(dir: string): string[] {
 }
 
 test('every configuration variable is in the configuration table', () => {
-  const table = README.slice(README.indexOf('### Configuration'));
+  const table = DEPLOYING.slice(DEPLOYING.indexOf('## Configuration'));
   const missing = Object.values(SETTING_VARIABLES).filter((v) => {
     // `STUDENTS_ASG_MIN` / `_DESIRED` / `_MAX` rows name their siblings by a suffix.
     const suffixes = [...v.matchAll(/_/g)].map((m) => v.slice(m.index));
@@ -33,7 +29,7 @@ test('every configuration variable is in the configuration table', () => {
 });
 
 test('every file under core/, stacks/, lambdas/, ec2-frontend/src/ and scripts/ is in the layout table', () => {
-  const layout = section('Layout');
+  const layout = LAYOUT;
   const files = ['core', 'stacks', 'lambdas', path.join('ec2-frontend', 'src'), 'scripts'].flatMap(sources);
   expect(files.length).toBeGreaterThan(40);
   // A file is named by its path, or by its last one or two segments (`index.ts` needs its folder).
@@ -43,4 +39,23 @@ test('every file under core/, stacks/, lambdas/, ec2-frontend/src/ and scripts/ 
     return [f, last === 'index.ts' ? `${beforeLast}/${last}` : last].some((name) => layout.includes(`\`${name}\``));
   };
   expect(files.filter((f) => !named(f))).toEqual([]);
+});
+
+test('the README is a one-sitting read, and every relative link in it and in docs/ resolves', () => {
+  expect(README.split('\n').length).toBeLessThanOrEqual(250);
+  const documents = [
+    'README.md',
+    ...readdirSync(path.join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+  const broken: string[] = [];
+  for (const doc of documents) {
+    const text = readFileSync(path.join(ROOT, doc), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)#\s]+)[^)]*\)/g)) {
+      if (/^[a-z]+:/.test(target as string)) continue;
+      if (!existsSync(path.join(ROOT, path.dirname(doc), target as string))) broken.push(`${doc} → ${target}`);
+    }
+  }
+  expect(broken).toEqual([]);
 });
