@@ -4,7 +4,7 @@
  * sealing key.
  */
 import { ConfigError, loadConfig } from '../stacks/config';
-import { MANAGED_RULE_GROUPS } from '../stacks/web-firewall';
+import { MANAGED_RULE_GROUPS } from '../stacks/constructs/web-firewall';
 import { block, type Json, resource, synth } from './helpers/synth';
 
 const frontend = (env: Record<string, string> = {}) => synth(env).stacks['students-dev-frontend']!;

@@ -1,5 +1,5 @@
 /**
- * The README and docs/ stay true to the code: every setting `stacks/config.ts` reads is in the
+ * The README and docs/ stay true to the code: every setting `stacks/config/` reads is in the
  * configuration table (docs/DEPLOYING.md), every source file is in the layout (docs/LAYOUT.md),
  * every relative link resolves, and the README stays a one-sitting read.
  */

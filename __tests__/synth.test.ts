@@ -5,7 +5,7 @@
 import { API_RESOURCE, API_STAGE, CORS_HEADERS, FUNCTION_TABLE_ACTIONS, STUDENTS_TABLE } from '../core/contract';
 import { STUDENT_REQUEST_SCHEMA } from '../core/student';
 import { ConfigError, loadConfig } from '../stacks/config';
-import { LAMBDA_RUNTIME } from '../stacks/node-function';
+import { LAMBDA_RUNTIME } from '../stacks/constructs/node-function';
 import { plainUserData } from '../stacks/user-data';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';

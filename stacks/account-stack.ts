@@ -4,7 +4,7 @@ import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { PROJECT } from '../core/contract';
 import type { DeploymentConfig } from './config';
-import { ServiceRole } from './service-role';
+import { ServiceRole } from './constructs/service-role';
 import { StudentsStack } from './students-stack';
 
 /** Props of the account stack. */

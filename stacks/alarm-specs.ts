@@ -4,8 +4,8 @@
  * what it means, what to check first, and which runbook section follows.
  */
 import { FUNCTION_INDEX_ACTIONS, FUNCTION_TABLE_ACTIONS, type FunctionName } from '../core/contract';
-import type { AlarmThresholds } from './alarm-thresholds';
-import type { AlarmSpec } from './metric-alarms';
+import type { AlarmThresholds } from './config/alarm-thresholds';
+import type { AlarmSpec } from './constructs/metric-alarms';
 
 /** What the alarms watch: every value a Terraform reference of the resource it names. */
 export interface AlarmTargets {

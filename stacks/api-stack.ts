@@ -25,11 +25,11 @@ import {
 } from '../core/contract';
 import { nameOf } from './config';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
-import { CorsPreflight } from './cors-preflight';
+import { CorsPreflight } from './constructs/cors-preflight';
 import { gatewayResponses } from './gateway-responses';
 import { definitionHash } from './deployment-trigger';
-import { NodeFunction } from './node-function';
-import { WebFirewall } from './web-firewall';
+import { NodeFunction } from './constructs/node-function';
+import { WebFirewall } from './constructs/web-firewall';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Each function's timeout, in seconds (TIME_BUDGETS: inside the gateway's, around the store's). */

@@ -4,13 +4,13 @@ import { AssetType, Fn, TerraformAsset, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { NODE_MAJOR, PORTS } from '../core/contract';
 import { nameOf, prefixOf } from './config';
-import { InstanceFleet } from './instance-fleet';
-import { LoadBalancer } from './load-balancer';
-import { PrivateBucket } from './private-bucket';
+import { InstanceFleet } from './constructs/instance-fleet';
+import { LoadBalancer } from './constructs/load-balancer';
+import { PrivateBucket } from './constructs/private-bucket';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 import { renderUserData } from './user-data';
-import { SealKey } from './seal-key';
-import { WebFirewall } from './web-firewall';
+import { SealKey } from './constructs/seal-key';
+import { WebFirewall } from './constructs/web-firewall';
 
 /** Port the Express server listens on, behind the load balancer. */
 export const APP_PORT = PORTS.frontend;

@@ -2,7 +2,7 @@ import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-g
 import type { TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import { gatewayAllowedOrigin, INVALID_BODY_PREFIX } from '../core/contract';
-import { quoted } from './cors-preflight';
+import { quoted } from './constructs/cors-preflight';
 
 /**
  * The answers API Gateway gives itself (a refused body, any other 4xx or 5xx): a `{"message"}`

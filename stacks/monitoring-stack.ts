@@ -2,10 +2,10 @@ import { AutoscalingNotification } from '@cdktf/provider-aws/lib/autoscaling-not
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { type AlarmTargets, alarmSpecs } from './alarm-specs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { prefixOf } from './config';
-import { Dashboard } from './dashboard';
-import { MetricAlarms } from './metric-alarms';
+import { Dashboard } from './constructs/dashboard';
+import { MetricAlarms } from './constructs/metric-alarms';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Where alarm descriptions point (the runbook in this repository). */

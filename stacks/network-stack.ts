@@ -15,7 +15,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { nameOf, SETTING_VARIABLES } from './config';
-import { ServiceRole } from './service-role';
+import { ServiceRole } from './constructs/service-role';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the network stack. */

@@ -2,7 +2,7 @@
 import { NODE_MAJOR } from '../../core/contract';
 import type { DeploymentConfig } from '../../stacks/config';
 import { APP_PORT, ARTIFACT_PREFIX } from '../../stacks/frontend-stack';
-import { ELB_ACCOUNT_REGIONS } from '../../stacks/load-balancer';
+import { ELB_ACCOUNT_REGIONS } from '../../stacks/constructs/load-balancer';
 import { plainUserData } from '../../stacks/user-data';
 import { crossStack, hclString, type Json, known, run, standIn } from './hcl';
 

@@ -1,6 +1,6 @@
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { Construct } from 'constructs';
-import type { AlarmTargets } from './alarm-specs';
+import type { AlarmTargets } from '../alarm-specs';
 
 /** Props of the environment's dashboard. */
 export interface DashboardProps {

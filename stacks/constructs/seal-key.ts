@@ -2,7 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { type PolicyStatement, policyDocument } from './iam';
+import { type PolicyStatement, policyDocument } from '../iam';
 
 /** Props of the portal's sealing key. */
 export interface SealKeyProps {

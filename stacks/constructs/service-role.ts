@@ -3,7 +3,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, trustPolicy, type PolicyStatement } from './iam';
+import { policyDocument, trustPolicy, type PolicyStatement } from '../iam';
 
 /** Props of a role that one AWS service assumes. */
 export interface ServiceRoleProps {

@@ -2,7 +2,7 @@
  * The monitoring stack's alarm thresholds: sensible defaults, a preset per environment, and
  * STUDENTS_ALARM_THRESHOLDS (a JSON object of any of these keys) to override them.
  */
-import { ConfigError } from './config-parsers';
+import { ConfigError } from './parsers';
 
 export interface AlarmThresholds {
   /** Seconds in one evaluation period. */

@@ -1,13 +1,13 @@
-import { PROJECT } from '../core/contract';
-import { architectureOf, awsAccountId, bool, ConfigError, int, parseSsh, RETENTION_DAYS } from './config-parsers';
+import { PROJECT } from '../../core/contract';
+import { architectureOf, awsAccountId, bool, ConfigError, int, parseSsh, RETENTION_DAYS } from './parsers';
 import { parseAlarmThresholds } from './alarm-thresholds';
 import type { Architecture, DeploymentConfig, NatMode } from './deployment-config';
 
 export type { Architecture, DeploymentConfig, NatMode } from './deployment-config';
 import { DEV, PRESETS } from './presets';
-import { EDGE_VARIABLES, parseEdge } from './edge-config';
+import { EDGE_VARIABLES, parseEdge } from './edge';
 
-export { architectureOf, ConfigError } from './config-parsers';
+export { architectureOf, ConfigError } from './parsers';
 
 /**
  * Deployment settings: an environment name selects a preset, environment variables may

@@ -6,7 +6,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { policyDocument, type PolicyStatement } from './iam';
+import { policyDocument, type PolicyStatement } from '../iam';
 
 /** Props of a private, encrypted, versioned bucket. */
 export interface PrivateBucketProps {

@@ -4,7 +4,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { LIVE_ALIAS, NODE_MAJOR } from '../core/contract';
+import { LIVE_ALIAS, NODE_MAJOR } from '../../core/contract';
 import { ServiceRole } from './service-role';
 
 /** The Lambda runtime; the tests and scripts run on the same Node major. */

@@ -7,8 +7,8 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Architecture } from './config';
-import type { PolicyStatement } from './iam';
+import type { Architecture } from '../config';
+import type { PolicyStatement } from '../iam';
 import { FleetImage } from './fleet-image';
 import { InstanceConnect } from './instance-connect';
 import { ServiceRole } from './service-role';

@@ -8,7 +8,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import type { PolicyStatement } from './iam';
+import type { PolicyStatement } from '../iam';
 import { PrivateBucket } from './private-bucket';
 
 /** TLS policy for the HTTPS listener: TLS 1.3, and 1.2 with forward secrecy. */

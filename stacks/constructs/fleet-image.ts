@@ -2,7 +2,7 @@ import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { DataResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Architecture } from './config';
+import type { Architecture } from '../config';
 
 /** Props of the fleet's image. */
 export interface FleetImageProps {

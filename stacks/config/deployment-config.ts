@@ -1,9 +1,9 @@
 /** The shape of the validated configuration (`loadConfig` in config.ts reads it). */
 import type { AlarmThresholds } from './alarm-thresholds';
-import type { Architecture } from './config-parsers';
-import type { EdgeConfig } from './edge-config';
+import type { Architecture } from './parsers';
+import type { EdgeConfig } from './edge';
 
-export type { Architecture } from './config-parsers';
+export type { Architecture } from './parsers';
 
 /** How private instances reach the internet (package installs, SSM, the API). */
 export type NatMode = 'single' | 'per-az' | 'none';

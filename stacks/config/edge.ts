@@ -3,8 +3,8 @@
  * access, the WAF thresholds, the sealing key's generation, and the rate checks that keep the
  * stage throttle within what the functions and the name index can absorb.
  */
-import { API_ACCESS_MODES, type ApiAccess } from '../core/contract';
-import { ConfigError, int } from './config-parsers';
+import { API_ACCESS_MODES, type ApiAccess } from '../../core/contract';
+import { ConfigError, int } from './parsers';
 
 /**
  * Writes per second one partition of the name index absorbs: every student shares the index's

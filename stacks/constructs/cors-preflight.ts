@@ -4,7 +4,7 @@ import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
 import type { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { gatewayAllowedOrigin } from '../core/contract';
+import { gatewayAllowedOrigin } from '../../core/contract';
 
 /** Header mapping value for a static string, as API Gateway writes it: `'value'`. */
 export const quoted = (value: string) => `'${value}'`;
