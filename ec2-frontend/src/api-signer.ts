@@ -12,17 +12,23 @@ import { signableQuery } from '../../core/signable-query';
 /** Signs one call: the headers to send, the signature's among them. */
 export type SignCall = (
   url: URL,
-  method: 'GET' | 'POST',
+  method: string,
   headers: Readonly<Record<string, string>>,
   body?: string,
 ) => Promise<Record<string, string>>;
 
-export function iamSigner(region: string): SignCall {
+/**
+ * `credentials`: fixed keys (the local stack's, for its tests and tools). @default the SDK's chain,
+ * resolved on the first call and refreshed before it expires (the instance role rotates them)
+ */
+export function iamSigner(
+  region: string,
+  credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined = undefined,
+): SignCall {
   const signer = new SignatureV4({
     service: EXECUTE_API_SERVICE,
     region,
-    // Resolved on the first call and refreshed before it expires (the instance role rotates them).
-    credentials: defaultProvider(),
+    credentials: credentials ?? defaultProvider(),
     sha256: Hash.bind(null, 'sha256'),
   });
   return async (url, method, headers, body) => {

@@ -19,7 +19,7 @@ import {
   type ApiRoute,
   type FunctionName,
 } from '../../core/contract';
-import { LOCAL_AWS_ENV } from './data-tier';
+import { LOCAL_AWS_ENV, LOCAL_CREDENTIALS } from './data-tier';
 import { assertObjectModels, objectBodyProblem } from './request-model';
 import { authorizationProblem, MISSING_TOKEN, verifySignature } from './sigv4-check';
 import { gatewayReply, MISSING_ROUTE, mapProxyResult, type Reply } from './gateway-replies';
@@ -107,10 +107,6 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
 
   const access = options.access ?? 'iam';
   const origins = access === 'public' ? (options.corsOrigins ?? []) : [];
-  const credentials = {
-    accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
-    secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
-  };
   const denied = (message: string) => ({ reply: gatewayReply(403, message, 'AccessDeniedException') });
 
   // The route, the declared size and the signature's presence are checked before any body is read.
@@ -139,7 +135,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const body = await readBody(req);
     if (body === 'too-large') return { reply: gatewayReply(413, 'Request Too Long', 'RequestTooLongException') };
     if (access === 'iam') {
-      const problem = await verifySignature(req, body, credentials, LOCAL_AWS_ENV.AWS_REGION);
+      const problem = await verifySignature(req, body, LOCAL_CREDENTIALS, LOCAL_AWS_ENV.AWS_REGION);
       if (problem) return denied(problem);
     }
 

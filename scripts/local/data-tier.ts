@@ -43,6 +43,12 @@ export const LOCAL_AWS_ENV = {
   AWS_SECRET_ACCESS_KEY: 'local',
 } as const;
 
+/** The same keys in the SDK's shape: what the local tiers sign with and check against. */
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+  secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+} as const;
+
 const HOST = path.join(__dirname, 'dynalite-host.cjs');
 
 /**
@@ -96,7 +102,7 @@ export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: LOCAL_AWS_ENV.AWS_REGION,
-    credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+    credentials: LOCAL_CREDENTIALS,
   });
 }
 

@@ -3,7 +3,7 @@
  * access, the WAF thresholds, the sealing key's generation, and the rate checks that keep the
  * stage throttle within what the functions and the name index can absorb.
  */
-import { API_ACCESS_MODES, type ApiAccess } from '../../core/contract';
+import { API_ACCESS_MODES, type ApiAccess, parseOrigins } from '../../core/contract';
 import { ConfigError, int } from './parsers';
 
 /**
@@ -56,10 +56,7 @@ export function parseEdge(env: Record<string, string | undefined>, rate: StageTh
   const apiAccess = (env[v.apiAccess]?.trim() || 'iam') as ApiAccess;
   if (!API_ACCESS_MODES.includes(apiAccess))
     throw new ConfigError(v.apiAccess, `"${apiAccess}" must be ${API_ACCESS_MODES.join(' or ')}`);
-  const corsOrigins = (env[v.corsOrigins] ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
+  const corsOrigins = parseOrigins(env[v.corsOrigins]);
   if (corsOrigins.length > 0 && apiAccess !== 'public')
     throw new ConfigError(
       v.corsOrigins,
