@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { foldName } from '../core/directory';
+import { foldName, nameKeyOf } from '../core/directory';
 import { generatedStudent, seedStudents } from '../scripts/local/seed';
 import { type LocalStack, startLocalStack } from '../scripts/local/stack';
 import { launchBrowser } from './helpers/browser';
@@ -92,7 +92,7 @@ function rows(p: Page): Promise<Row[]> {
     })),
   );
 }
-const orderKey = (r: Row) => Buffer.from(`${foldName(r.name)}\u0001${r.email}`);
+const orderKey = (r: Row) => Buffer.from(nameKeyOf(r));
 function expectInOrder(list: Row[]): void {
   for (let i = 1; i < list.length; i++)
     expect([list[i - 1], Buffer.compare(orderKey(list[i - 1]!), orderKey(list[i]!))]).toEqual([list[i - 1], -1]);

@@ -20,9 +20,72 @@ test.each([
   ['ZOË  KRAUS', 'zoe kraus'],
   ['Straße', 'strasse'],
   ['Ｆｕｌｌ Width', 'full width'],
-  ['  Łukasz\tNowak ', 'łukasz nowak'],
+  ['  Łukasz\tNowak ', 'lukasz nowak'],
+  ['Øyvind Ægir', 'oyvind aegir'],
+  ['Đorđe Œdipe', 'dorde oedipe'],
+  ['ẞTRASSE Þórr', 'sstrasse thorr'],
+  ['d’Arcy ʻIolani', "d'arcy 'iolani"],
+  ['Jean‐Luc', 'jean-luc'],
+  ['علی\u200Cرضا', 'علیرضا'],
 ])('foldName(%j) is %j', (name, folded) => {
   expect(foldName(name)).toBe(folded);
+});
+
+/** Each letter Unicode does not decompose, with the ASCII it is compared as (CLDR's Latin-ASCII). */
+const SPELLINGS: readonly [string, string][] = [
+  ['Ø', 'O'],
+  ['ø', 'o'],
+  ['Ł', 'L'],
+  ['ł', 'l'],
+  ['Đ', 'D'],
+  ['đ', 'd'],
+  ['Ð', 'D'],
+  ['ð', 'd'],
+  ['Æ', 'AE'],
+  ['æ', 'ae'],
+  ['Œ', 'OE'],
+  ['œ', 'oe'],
+  ['ß', 'ss'],
+  ['Þ', 'TH'],
+  ['þ', 'th'],
+  ['Ħ', 'H'],
+  ['ħ', 'h'],
+  ['ı', 'i'],
+  ['Ŧ', 'T'],
+  ['ŧ', 't'],
+  ['Ŋ', 'N'],
+  ['ŋ', 'n'],
+  ['’', "'"],
+];
+
+test('every name sorts and searches as its ASCII spelling (property: letters swapped for ones that do not decompose)', () => {
+  const ascii = fc.stringMatching(/^[A-Za-z' -]{1,30}$/).filter((s) => /[A-Za-z]/.test(s));
+  fc.assert(
+    fc.property(ascii, fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), (plain, picks) => {
+      // Replace some ASCII spellings in the plain name with the letters they stand for.
+      let special = plain;
+      for (const pick of picks) {
+        const [letter, spelling] = SPELLINGS[pick % SPELLINGS.length] as [string, string];
+        special = special.replace(spelling, letter);
+      }
+      expect(foldName(special)).toBe(foldName(plain));
+      const email = 'a@x.org';
+      expect(nameKeyOf({ name: special, email })).toBe(nameKeyOf({ name: plain, email }));
+      const search = parseSearch(plain.slice(0, 3).trim() || 'a');
+      const prefix = typeof search === 'string' ? undefined : (search as { prefix: string }).prefix;
+      if (prefix) expect(foldName(special).startsWith(prefix)).toBe(foldName(plain).startsWith(prefix));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('students who share a name are ordered by email, folded alike, with the @ before every other character', () => {
+  const emails = ['ann.19@x.org', 'ann.1@x.org', 'ann.2@x.org', 'ånn@x.org', 'anna@x.org', 'ann@x.org'];
+  const sorted = emails
+    .map((email) => nameKeyOf({ name: 'Ann Lee', email }))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map((k) => k.split('\u0001')[2]);
+  expect(sorted).toEqual(['ann@x.org', 'ånn@x.org', 'ann.1@x.org', 'ann.19@x.org', 'ann.2@x.org', 'anna@x.org']);
 });
 
 test('the sort key orders by folded name, then by email; a shorter name sorts before its extensions', () => {
@@ -33,10 +96,10 @@ test('the sort key orders by folded name, then by email; a shorter name sorts be
     { name: 'Ánn', email: 'a@x.org' },
   ].map(nameKeyOf);
   const sorted = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  expect(sorted.map((k) => k.split('\u0001')[1])).toEqual(['a@x.org', 'b@x.org', 'z@x.org', 'a@x.org']);
-  expect(directoryAttributes({ name: 'Ann', email: 'b@x.org' })).toEqual({
+  expect(sorted.map((k) => k.split('\u0001')[2])).toEqual(['a@x.org', 'b@x.org', 'z@x.org', 'a@x.org']);
+  expect(directoryAttributes({ name: 'Ann', email: 'B.ø@x.org' })).toEqual({
     directory: 'students',
-    nameKey: 'ann\u0001b@x.org',
+    nameKey: 'ann\u0001b.o x.org\u0001B.ø@x.org',
   });
 });
 
@@ -52,6 +115,7 @@ test("a position is the exact sort key, within DynamoDB's 1,024-byte limit for a
         const key = nameKeyOf({ name, email });
         expect(Buffer.byteLength(key)).toBeLessThanOrEqual(KEY_BYTES.sort);
         expect(key.endsWith(`\u0001${email}`)).toBe(true);
+        expect(key.split('\u0001')).toHaveLength(3);
         const token = encodePosition(positionOf({ name, email }));
         expect(POSITION_PATTERN.test(token)).toBe(true);
         // A name the model accepts (no control or format characters) decodes back to its position.
@@ -72,7 +136,8 @@ test.each([
   ['no separator', b64('ann')],
   ['an empty name', b64('\u0001a@b.co')],
   ['an empty email', b64('ann\u0001')],
-  ['two separators', b64('a\u0001b\u0001c@d.co')],
+  ['three separators', b64('a\u0001b\u0001c\u0001c@d.co')],
+  ['an empty email order', b64('a\u0001\u0001c@d.co')],
   ['a control character', b64('an\u0002n\u0001a@b.co')],
   ['a key over 1,024 bytes', b64(`${'ж'.repeat(600)}\u0001a@b.co`)],
   ['bytes that are not UTF-8', Buffer.from([0x61, 0xff, 0x01, 0x62]).toString('base64url')],
@@ -81,10 +146,18 @@ test.each([
   expect(decodePosition(token)).toBeUndefined();
 });
 
+test('a key written before the email order was part of it (name, separator, email) is still a position', () => {
+  expect(decodePosition(b64('ann\u0001a@b.co'))).toEqual({ key: 'ann\u0001a@b.co', fold: 'ann' });
+});
+
 test('parseSearch: an @ means one email (canonical), else a folded name prefix; nonsense is refused with a reason', () => {
   expect(parseSearch('  ADA@Example.COM ')).toEqual({ kind: 'email', email: 'ada@example.com' });
   expect(parseSearch('Émi')).toEqual({ kind: 'name', prefix: 'emi' });
   expect(parseSearch('??')).toMatch(/^Search for a name/);
+  expect(parseSearch('Łuk')).toEqual({ kind: 'name', prefix: 'luk' });
+  expect(parseSearch('d’Ar')).toEqual({ kind: 'name', prefix: "d'ar" });
+  expect(parseSearch('علی\u200Cر')).toEqual({ kind: 'name', prefix: 'علیر' });
+  expect(parseSearch('an\u200Bn')).toBe('Search text must not contain the zero-width space (U+200B) at character 3');
   expect(parseSearch('a'.repeat(MAX_SEARCH_LENGTH + 1))).toMatch(/characters or fewer/);
 });
 

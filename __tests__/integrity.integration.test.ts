@@ -18,6 +18,7 @@ import { migrate } from '../scripts/ops/backfill';
 import { listenAsStudentApi, type StandIn, TEST_FRONTEND_ENV } from './helpers/net';
 import { clearTable, indexedItem, putRaw, scanAll } from './helpers/store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { localClient } from '../scripts/local/data-tier';
 import { signedFetch } from '../scripts/local/signed-fetch';
 
@@ -223,26 +224,48 @@ describe('npm run backfill', () => {
     { email: { S: 'ok@example.com' }, name: { S: 'Already Fine' }, age: { S: '40' }, country: { S: 'NO' } },
     { email: { S: 'broken@example.com' }, name: { S: '\u200B' }, age: { S: '40' }, country: { S: 'NO' } },
   ];
+  /** Indexed under an earlier fold (Ø kept as itself), with attributes another tool added. */
+  const refolded = {
+    email: { S: 'extra@example.com' },
+    name: { S: 'Øyvind Extra' },
+    age: { S: '22' },
+    country: { S: 'NO' },
+    phone: { S: '+47 5555 0000' },
+    consentAt: { N: '1700000000' },
+    tags: { SS: ['a', 'b'] },
+    directory: { S: 'students' },
+    nameKey: { S: 'øyvind extra\u0001extra@example.com' },
+  };
 
-  test('rewrites legacy keys, indexes records from before the name index, keeps both sides of a conflict, is idempotent and resumes', async () => {
-    await putRaw(backend.data, backend.tableName, [...legacy, indexedItem(indexed)]);
+  test('rewrites legacy keys, indexes records from before the name index or its fold (keeping attributes it does not own), keeps both sides of a conflict, is idempotent and resumes', async () => {
+    await putRaw(backend.data, backend.tableName, [...legacy, refolded, indexedItem(indexed)]);
     const dry = await migrate(db(), backend.tableName, { dryRun: true });
-    expect(dry).toMatchObject({ scanned: 6, alreadyNormal: 1, rewritten: ['LEGACY-UPPER@EXAMPLE.COM'] });
-    expect(await scanAll(backend.data, backend.tableName, { raw: true })).toHaveLength(6);
+    expect(dry).toMatchObject({ scanned: 7, alreadyNormal: 1, rewritten: ['LEGACY-UPPER@EXAMPLE.COM'] });
+    expect(await scanAll(backend.data, backend.tableName, { raw: true })).toHaveLength(7);
     const first = await migrate(db(), backend.tableName, { dryRun: false });
     expect(first).toMatchObject({
-      scanned: 6,
+      scanned: 7,
       alreadyNormal: 1,
       rewritten: ['LEGACY-UPPER@EXAMPLE.COM'],
       conflicts: [{ from: 'Twin@Example.com', to: 'twin@example.com' }],
     });
-    expect([...first.indexed].sort()).toEqual(['ok@example.com', 'twin@example.com']);
+    expect([...first.indexed].sort()).toEqual(['extra@example.com', 'ok@example.com', 'twin@example.com']);
+    // Re-indexed under the current fold, with every attribute it does not own kept as it was.
+    const [extra] = (await scanAll(backend.data, backend.tableName, { raw: true })).filter(
+      (i) => i.email === 'extra@example.com',
+    );
+    expect(extra).toEqual({
+      ...unmarshall(refolded),
+      nameKey: 'oyvind extra\u0001extra example.com\u0001extra@example.com',
+    });
+    expect(extra?.consentAt).toBe(1700000000);
     // Every normalisable record is now in the name order (the directory lists it).
     const listed = (await (await signedFetch(`${backend.api.studentUrl}?order=name`)).json()) as { email: string }[];
     expect(listed.map((s) => s.email)).toEqual([
       'ok@example.com',
       'indexed@example.com',
       'legacy-upper@example.com',
+      'extra@example.com',
       'twin@example.com',
     ]);
     expect(first.unfixable.map((u) => u.key)).toEqual(['broken@example.com']);
@@ -250,13 +273,14 @@ describe('npm run backfill', () => {
     expect(emails).toEqual([
       'Twin@Example.com',
       'broken@example.com',
+      'extra@example.com',
       'indexed@example.com',
       'legacy-upper@example.com',
       'ok@example.com',
       'twin@example.com',
     ]);
     const second = await migrate(db(), backend.tableName, { dryRun: false });
-    expect(second).toMatchObject({ alreadyNormal: 4, rewritten: [], indexed: [] });
+    expect(second).toMatchObject({ alreadyNormal: 5, rewritten: [], indexed: [] });
     // An interrupted run: the new record written, the old one not yet deleted.
     await putRaw(backend.data, backend.tableName, [legacy[0]!]);
     const resumed = await migrate(db(), backend.tableName, { dryRun: false });

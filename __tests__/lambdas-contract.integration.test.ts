@@ -336,7 +336,7 @@ describe('handlers (the full contract, on the TypeScript sources)', () => {
       [
         'a control character in the name',
         JSON.stringify({ ...valid, name: 'Ada\u0000' }),
-        /name: Name must not contain invisible or control characters/,
+        /name: Name must not contain invisible characters: remove an invisible character \(U\+0000\) at character 4/,
       ],
     ];
     test.each(bad)(

@@ -4,6 +4,8 @@
  * The data stack, the local data tier, the Lambdas, the backfill and the frontend read it here.
  */
 import { STUDENTS_TABLE } from './contract';
+import { foldText } from './fold';
+import { findInvisible } from './invisible';
 import { canonicalEmail, type Student } from './student';
 
 /** The global secondary index that orders students by name. */
@@ -15,7 +17,7 @@ export const NAME_INDEX = {
    */
   partitionKey: 'directory',
   partitionValue: 'students',
-  /** Sort key: the folded name, a separator, then the email (see `nameKeyOf`). */
+  /** Sort key: the folded name, then the email as it sorts, then the email (see `nameKeyOf`). */
   sortKey: 'nameKey',
   /** Attributes the index carries besides its keys: a page is read from the index alone. */
   projected: ['name', 'age', 'country'],
@@ -42,26 +44,31 @@ export const MAX_SEARCH_LENGTH = 100;
 export const MAX_FOLD_LENGTH = 200;
 
 /**
- * A name as the order compares it: compatibility forms unified, accents dropped, case folded,
- * runs of space made one. "Émile", "EMILE" and "emile" fold alike.
+ * A name as the order compares it (see `foldText`): "Émile", "EMILE" and "emile" fold alike, and
+ * so do "Øyvind" and "Oyvind", "d’Arcy" and "d'Arcy".
  */
 export function foldName(name: string): string {
-  const folded = name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toUpperCase()
-    .toLowerCase()
-    .replace(/\s+/gu, ' ')
-    .trim()
-    .normalize('NFC');
+  const folded = foldText(name);
   return folded.length <= MAX_FOLD_LENGTH ? folded : [...folded].slice(0, MAX_FOLD_LENGTH).join('').trimEnd();
 }
 
-/** The sort key of a student: unique, since the email is. */
+/**
+ * An email as students who share a name are ordered by it: folded like a name, with the @ as a
+ * space, so that it sorts before every character an email may hold ("a.1@x" before "a.19@x").
+ */
+function emailOrder(email: string): string {
+  return foldText(email.replace('@', ' '));
+}
+
+/**
+ * The sort key of a student: the folded name, the email as it sorts, then the email itself,
+ * which makes the key unique.
+ */
 export function nameKeyOf(student: Pick<Student, 'name' | 'email'>): string {
-  // The key must fit DynamoDB's sort-key limit: the fold gives way to the email (which is unique).
-  const room = KEY_BYTES.sort - 1 - Buffer.byteLength(student.email);
-  return `${truncateBytes(foldName(student.name), room)}${SEPARATOR}${student.email}`;
+  const order = emailOrder(student.email);
+  // The key must fit DynamoDB's sort-key limit: the fold gives way to the emails (the last one is unique).
+  const room = KEY_BYTES.sort - 2 - Buffer.byteLength(order) - Buffer.byteLength(student.email);
+  return `${truncateBytes(foldName(student.name), room)}${SEPARATOR}${order}${SEPARATOR}${student.email}`;
 }
 
 /** The longest start of `text`, whole code points, of at most `max` UTF-8 bytes. */
@@ -119,10 +126,15 @@ export function positionOf(student: Pick<Student, 'name' | 'email'>): Position {
   return { key, fold: key.slice(0, key.indexOf(SEPARATOR)) };
 }
 
-/** The position of a stored sort key, or undefined when it is not one. */
+/**
+ * The position of a stored sort key, or undefined when it is not one. A key written before the
+ * email's order was part of it (name, separator, email) is still a position until the backfill
+ * rewrites it.
+ */
 export function positionAt(key: string): Position | undefined {
   const at = key.indexOf(SEPARATOR);
-  if (at <= 0 || key.indexOf(SEPARATOR, at + 1) !== -1 || key.length === at + 1) return undefined;
+  const parts = key.split(SEPARATOR);
+  if (at <= 0 || parts.length > 3 || parts.slice(1).some((p) => p === '')) return undefined;
   if (Buffer.byteLength(key) > KEY_BYTES.sort || /[\p{Cc}\p{Cf}]/u.test(key.replaceAll(SEPARATOR, '')))
     return undefined;
   return { key, fold: key.slice(0, at) };
@@ -160,7 +172,8 @@ export function parseSearch(text: string): Search | string {
   const trimmed = text.normalize('NFC').trim();
   if (trimmed.length > MAX_SEARCH_LENGTH) return `Search for ${MAX_SEARCH_LENGTH} characters or fewer`;
   // Names and emails refuse them too; U+0001 would also reach past a name into the emails.
-  if (/[\p{Cc}\p{Cf}]/u.test(trimmed)) return 'Search text must not contain control or formatting characters';
+  const invisible = findInvisible(trimmed, true);
+  if (invisible) return `Search text must not contain ${invisible}`;
   if (trimmed.includes('@')) {
     const email = canonicalEmail(trimmed);
     // Compatibility forms can grow many-fold (U+FDFA is 18 letters); no student's email is this long.

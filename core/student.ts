@@ -5,10 +5,14 @@
  * One identity per email: an email is NFKC-normalised and case-folded, so two spellings that
  * differ only in case or compatibility form (fullwidth letters, ligatures, final sigma) are one
  * student. Invisible characters (Unicode Cc and Cf: zero-width, bidi controls, soft hyphen,
- * tags; and variation selectors) are refused in every field, and a local part may not mix
+ * tags; and variation selectors) are refused in every field, naming the character and where it
+ * is, except the zero-width non-joiner and joiner between two letters of a name or country, which
+ * Persian and Indic scripts need inside words ("علی‌رضا"). A local part may not mix
  * alphabets (a Cyrillic "а" among Latin letters). Domains are ASCII: an internationalised domain
  * is accepted in its punycode form (`xn--…`). Every limit applies to the normalised value.
  */
+
+import { findInvisible } from './invisible';
 
 export const STUDENT_FIELDS = ['name', 'age', 'email', 'country'] as const;
 export type StudentField = (typeof STUDENT_FIELDS)[number];
@@ -52,8 +56,6 @@ export type ValidationResult =
 
 export const NOT_AN_OBJECT_MESSAGE = 'The request body must be a JSON object with name, age, email and country';
 
-/** Control and format characters, the line and paragraph separators, and variation selectors. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Variation_Selector}\u2028\u2029]/u;
 /** Letters that render as blank space (Hangul fillers) and the blank braille pattern. */
 const BLANK_LOOKING = /[\u115F\u1160\u3164\uFFA0\u2800]/gu;
 const VISIBLE = /[\p{L}\p{N}]/u;
@@ -93,7 +95,8 @@ function readString(field: StudentField, raw: unknown): string | FieldError {
   if (!raw.isWellFormed()) return { field, message: `${label} contains characters that are not text` };
   const value = raw.normalize('NFC').trim();
   if (value === '') return { field, message: `Enter ${article(field)}` };
-  if (INVISIBLE.test(value)) return { field, message: `${label} must not contain invisible or control characters` };
+  const invisible = findInvisible(value, field === 'name' || field === 'country');
+  if (invisible) return { field, message: `${label} must not contain invisible characters: remove ${invisible}` };
   return value;
 }
 
@@ -176,8 +179,8 @@ function readEmail(raw: unknown): string | FieldError {
   const value = readString('email', raw);
   if (typeof value !== 'string') return value;
   const email = canonicalEmail(value);
-  if (INVISIBLE.test(email))
-    return { field: 'email', message: 'Email must not contain invisible or control characters' };
+  const invisible = findInvisible(email);
+  if (invisible) return { field: 'email', message: `Email must not contain invisible characters: remove ${invisible}` };
   if (/\s/u.test(email)) return { field: 'email', message: 'Email must not contain spaces' };
   if (codePoints(email) > LIMITS.email)
     return { field: 'email', message: `Email must be ${LIMITS.email} characters or fewer` };

@@ -2,8 +2,9 @@
  * `npm run backfill`: brings every record to the form the current code writes: the normalised
  * student, keyed by the normalised email, with the name index's keys. Records stored before
  * normalisation (the Python handlers stored what was sent: `GRACE@EXAMPLE.COM`, a Number age,
- * untrimmed names) are rewritten; records from before the name index get its keys, so they
- * appear in the ordered list. It never loses a record:
+ * untrimmed names) are rewritten; records from before the name index, or from before a change of
+ * its fold, get its current keys, so they appear in the ordered list where they belong.
+ * Attributes it does not own are kept. It never loses a record:
  * - two records that normalise to one email are a conflict: both are kept as they are, and listed;
  * - a record that cannot be normalised (invalid data) is kept and listed;
  * - a rewrite writes the new record first (only if its key is free), then deletes the old one.
@@ -71,7 +72,8 @@ export async function migrate(
         continue;
       }
       const student: Student = checked.student;
-      const stored = { ...student, ...directoryAttributes(student) };
+      // Attributes the model does not own (added by other tools) are kept as they are.
+      const stored: Record<string, unknown> = { ...item, ...student, ...directoryAttributes(student) };
       const fieldsNormal = student.email === key && sameStudent(student, item as Student);
       if (fieldsNormal && sameRecord(item, stored)) {
         report.alreadyNormal++;
@@ -112,7 +114,7 @@ export async function migrate(
 }
 
 /** Whether a stored item is exactly this record: the same attributes with the same values. */
-function sameRecord(item: Record<string, unknown>, record: Record<string, string>): boolean {
+function sameRecord(item: Record<string, unknown>, record: Record<string, unknown>): boolean {
   const keys = Object.keys(item);
   return keys.length === Object.keys(record).length && keys.every((k) => item[k] === record[k]);
 }
