@@ -6,12 +6,13 @@ const SECRET = Buffer.alloc(32, 7).toString('base64url');
 const API = { API_ENDPOINT: 'https://abc.execute-api.eu-west-1.amazonaws.com/dev/student/', SEAL_SECRET: SECRET };
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000000';
 
-test('defaults: port 3000 on every address, a 3 s API timeout, one worker per vCPU', () => {
+test('defaults: port 3000 on every address, a 3 s API timeout, 1.5 s for the list, one worker per vCPU', () => {
   expect(loadFrontendConfig(API)).toEqual({
     port: 3000,
     host: '0.0.0.0',
     apiEndpoint: 'https://abc.execute-api.eu-west-1.amazonaws.com/dev/student',
     apiTimeoutMs: 3000,
+    listTimeoutMs: 1500,
     logLevel: 'info',
     pageSize: 50,
     trustProxy: 1,
@@ -31,6 +32,9 @@ test('defaults: port 3000 on every address, a 3 s API timeout, one worker per vC
       .apiRegion,
   ).toBe('us-east-1');
   expect(loadFrontendConfig({ ...API, FRONTEND_WORKERS: '3' }).workers).toBe(3);
+  // The list's budget follows a shorter API timeout down, and may be set on its own.
+  expect(loadFrontendConfig({ ...API, API_TIMEOUT_MS: '800' }).listTimeoutMs).toBe(800);
+  expect(loadFrontendConfig({ ...API, LIST_TIMEOUT_MS: '900' }).listTimeoutMs).toBe(900);
 });
 
 test.each([
@@ -39,6 +43,7 @@ test.each([
   [{ API_ENDPOINT: 'ftp://example.com/dev/student' }, /^API_ENDPOINT: must be http or https/],
   [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" must be/],
   [{ API_TIMEOUT_MS: '50' }, /^API_TIMEOUT_MS: must be 100\.\.28000/],
+  [{ LIST_TIMEOUT_MS: '5000' }, /^LIST_TIMEOUT_MS: "5000" must be 100\.\.API_TIMEOUT_MS \(3000\)/],
   [{ FRONTEND_WORKERS: '0' }, /^FRONTEND_WORKERS: "0" must be a whole number from 1 to 16/],
   [{ FRONTEND_WORKERS: '2.5' }, /^FRONTEND_WORKERS: "2\.5" must be a whole number/],
   [{ FRONTEND_WORKERS: String(MAX_WORKERS + 1) }, /^FRONTEND_WORKERS: "17" must be/],

@@ -6,7 +6,7 @@
 import { STUDENTS_TABLE } from './contract';
 import { foldText } from './fold';
 import { findInvisible } from './invisible';
-import { canonicalEmail, type Student } from './student';
+import { canonicalEmail, LIMITS, type Student } from './student';
 
 /** The global secondary index that orders students by name. */
 export const NAME_INDEX = {
@@ -35,8 +35,8 @@ export const KEY_BYTES = { partition: 2048, sort: 1024 } as const;
  */
 const SEPARATOR = '\u0001';
 
-/** Search text is at most this long. */
-export const MAX_SEARCH_LENGTH = 100;
+/** Search text is at most this long: a whole email address of the longest kind. */
+export const MAX_SEARCH_LENGTH = LIMITS.email;
 /**
  * Code points of a folded name the order compares. Folding can outgrow a name (U+FDFA becomes 18
  * characters); names alike for this long are ordered by email, and every token stays bounded.
@@ -125,6 +125,12 @@ export function positionOf(student: Pick<Student, 'name' | 'email'>): Position {
   const key = nameKeyOf(student);
   return { key, fold: key.slice(0, key.indexOf(SEPARATOR)) };
 }
+
+/**
+ * A position after every student (U+10FFFF sorts after every character, and the model refuses
+ * noncharacters in names): the last page of the list is the page before it.
+ */
+export const END_POSITION: Position = { key: '\u{10FFFF}\u0001\u{10FFFF}\u0001\u{10FFFF}', fold: '\u{10FFFF}' };
 
 /**
  * The position of a stored sort key, or undefined when it is not one. A key written before the

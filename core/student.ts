@@ -92,7 +92,9 @@ function readString(field: StudentField, raw: unknown): string | FieldError {
   const label = FIELD_LABELS[field];
   if (raw === undefined || raw === null) return { field, message: `Enter ${article(field)}` };
   if (typeof raw !== 'string') return { field, message: `${label} must be text` };
-  if (!raw.isWellFormed()) return { field, message: `${label} contains characters that are not text` };
+  // Noncharacters (U+FFFF and kin) are for software's own use, never text a person types.
+  if (!raw.isWellFormed() || /\p{Noncharacter_Code_Point}/u.test(raw))
+    return { field, message: `${label} contains characters that are not text` };
   const value = raw.normalize('NFC').trim();
   if (value === '') return { field, message: `Enter ${article(field)}` };
   const invisible = findInvisible(value, field === 'name' || field === 'country');

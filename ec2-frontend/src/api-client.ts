@@ -44,7 +44,21 @@ export type SignupOutcome =
   | { readonly kind: 'ok' }
   | { readonly kind: 'invalid'; readonly message: string; readonly errors: readonly FieldError[] }
   | { readonly kind: 'duplicate'; readonly message: string }
-  | { readonly kind: 'unknown'; readonly reason: string };
+  /** The call may have reached the API: the signup may or may not be stored. */
+  | { readonly kind: 'unknown'; readonly reason: string }
+  /** The call never left (the connection was refused, the name did not resolve, signing failed): nothing was stored. */
+  | { readonly kind: 'not-sent'; readonly reason: string };
+
+/** Failures that happen before a request is sent: the API cannot have seen it. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'sign']);
+
+/** Deadlines of the API's calls, in ms. */
+export interface ApiTimeouts {
+  /** A signup, and any call not listed below. */
+  readonly callMs: number;
+  /** Reading the list for a page. @default callMs */
+  readonly listMs?: number;
+}
 
 /** The API could not be used: down, slow, or answering something unexpected. */
 export class ApiUnavailableError extends Error {
@@ -61,15 +75,21 @@ function describe(err: unknown): string {
 export class StudentsApi {
   constructor(
     private readonly endpoint: string,
-    private readonly timeoutMs: number,
+    private readonly timeouts: ApiTimeouts,
     /** Signs each call (IAM authorization); unsigned when undefined (public access). */
     private readonly sign?: SignCall,
   ) {}
 
   /** One call, signed when the API takes only signed calls; a failure to sign is a failed call. */
   private async send(url: URL, method: 'GET' | 'POST', headers: Record<string, string>, body?: string) {
-    const sent = this.sign ? await this.sign(url, method, headers, body) : headers;
-    return call(url, { method, headers: sent, ...(body === undefined ? {} : { body }), timeoutMs: this.timeoutMs });
+    let sent: Record<string, string>;
+    try {
+      sent = this.sign ? await this.sign(url, method, headers, body) : headers;
+    } catch (err) {
+      throw Object.assign(new Error(`signing failed: ${(err as Error).message}`), { reason: 'sign' });
+    }
+    const timeoutMs = method === 'GET' ? (this.timeouts.listMs ?? this.timeouts.callMs) : this.timeouts.callMs;
+    return call(url, { method, headers: sent, ...(body === undefined ? {} : { body }), timeoutMs });
   }
 
   async list(params: { limit: number }, requestId?: string): Promise<StudentPage> {
@@ -118,7 +138,8 @@ export class StudentsApi {
         JSON.stringify(student),
       );
     } catch (err) {
-      return { kind: 'unknown', reason: describe(err) };
+      const reason = describe(err);
+      return { kind: NOT_SENT.has(reason) ? 'not-sent' : 'unknown', reason };
     }
     const body = parseJson(res.text);
     const message =

@@ -8,6 +8,7 @@ import compression from 'compression';
 import express from 'express';
 import path from 'node:path';
 import { setLogLevel } from '../../core/log';
+import { MAX_SEARCH_LENGTH } from '../../core/directory';
 import { FIELD_LABELS, LIMITS, STUDENT_FIELDS } from '../../core/student';
 import { StudentsApi } from './api-client';
 import { COUNTRIES } from './countries';
@@ -47,7 +48,7 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
   const root = resolveRoot(options);
   const api = new StudentsApi(
     config.apiEndpoint,
-    config.apiTimeoutMs,
+    { callMs: config.apiTimeoutMs, listMs: config.listTimeoutMs },
     config.apiAccess === 'iam' ? iamSigner(config.apiRegion) : undefined,
   );
   const sealer = sealerOf(config, options);
@@ -70,6 +71,7 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
   Object.assign(app.locals, {
     labels: FIELD_LABELS,
     limits: LIMITS,
+    searchLimit: MAX_SEARCH_LENGTH,
     fields: STUDENT_FIELDS,
     countryOptions: views.partial('countries')({ countries: COUNTRIES }),
     partials: views.partials,

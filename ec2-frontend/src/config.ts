@@ -20,8 +20,13 @@ export interface FrontendConfig {
   readonly host: string;
   /** The API's `/student` URL, e.g. `https://abc.execute-api.us-east-1.amazonaws.com/dev/student`. */
   readonly apiEndpoint: string;
-  /** Timeout of each API call, in ms. */
+  /** Timeout of each API call, in ms (a signup's, and the most any call may take). */
   readonly apiTimeoutMs: number;
+  /**
+   * Timeout of reading the list for a page, in ms: a slow API never holds up the form, which is
+   * then shown with the list marked unavailable.
+   */
+  readonly listTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Students on one page of the list. */
   readonly pageSize: number;
@@ -63,6 +68,11 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
   const apiTimeoutMs = Number(env.API_TIMEOUT_MS ?? '3000');
   if (!Number.isInteger(apiTimeoutMs) || apiTimeoutMs < 100 || apiTimeoutMs > 28000)
     throw new FrontendConfigError(`API_TIMEOUT_MS: must be 100..28000`);
+  const listTimeoutMs = Number(env.LIST_TIMEOUT_MS ?? Math.min(1500, apiTimeoutMs));
+  if (!Number.isInteger(listTimeoutMs) || listTimeoutMs < 100 || listTimeoutMs > apiTimeoutMs)
+    throw new FrontendConfigError(
+      `LIST_TIMEOUT_MS: "${env.LIST_TIMEOUT_MS}" must be 100..API_TIMEOUT_MS (${apiTimeoutMs})`,
+    );
   const workers = Number(env.FRONTEND_WORKERS ?? defaultWorkers());
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
     throw new FrontendConfigError(
@@ -79,6 +89,7 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
     host: env.HOST ?? '0.0.0.0',
     apiEndpoint: url.toString().replace(/\/$/, ''),
     apiTimeoutMs,
+    listTimeoutMs,
     logLevel: logLevel as FrontendConfig['logLevel'],
     pageSize: PAGE_SIZE,
     trustProxy: 1,

@@ -1,9 +1,9 @@
 /**
  * The signup confirmation travels in a short-lived cookie, never in a URL: a shared or bookmarked
  * `/registered` link shows nothing personal, and only the browser that signed up sees who it
- * registered. The cookie is sealed (opaque, and forged or edited ones do not open), carries its
- * issue time, and is refused after ten minutes whatever the browser keeps; it is HttpOnly,
- * SameSite=Lax, and scoped to `/registered`.
+ * registered, or finds its row marked "You" in the list. The cookie is sealed (opaque, and forged
+ * or edited ones do not open), carries its issue time, and is refused after ten minutes whatever
+ * the browser keeps; it is HttpOnly and SameSite=Lax.
  */
 import type { Request, Response } from 'express';
 import { validateStudent } from '../../core/student';
@@ -23,18 +23,13 @@ export function setConfirmation(req: Request, res: Response, who: Confirmation, 
   const secure = req.secure ? '; Secure' : '';
   res.append(
     'Set-Cookie',
-    `${CONFIRMATION_COOKIE}=${value}; Max-Age=${MAX_AGE_SECONDS}; Path=${CONFIRMATION_PATH}; HttpOnly; SameSite=Lax${secure}`,
+    `${CONFIRMATION_COOKIE}=${value}; Max-Age=${MAX_AGE_SECONDS}; Path=/; HttpOnly; SameSite=Lax${secure}`,
   );
 }
 
 /** The confirmation this browser holds, if it holds a well-formed one. */
 export function readConfirmation(req: Request, sealer: Sealer): Confirmation | undefined {
-  const header = req.get('cookie') ?? '';
-  const raw = header
-    .split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${CONFIRMATION_COOKIE}=`))
-    ?.slice(CONFIRMATION_COOKIE.length + 1);
+  const raw = cookieOf(req, CONFIRMATION_COOKIE);
   if (!raw) return undefined;
   const parsed = sealer.open('confirmation', raw, MAX_AGE_SECONDS * 1000);
   if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
@@ -42,4 +37,14 @@ export function readConfirmation(req: Request, sealer: Sealer): Confirmation | u
   // Only what the model accepts is shown back (the values were valid when the cookie was set).
   const checked = validateStudent({ name, email, age: '1', country: 'x' });
   return checked.ok ? { name: checked.student.name, email: checked.student.email } : undefined;
+}
+
+/** The value of the request's cookie called `name`, if it sent one. */
+export function cookieOf(req: Request, name: string): string | undefined {
+  const header = req.get('cookie') ?? '';
+  return header
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 }

@@ -1,12 +1,16 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { log } from '../../../core/log';
+import { SERVICE_NAME } from '../home-page';
 
 /** Any path no route answered. */
 export function notFound(): RequestHandler {
   return (_req, res) => {
-    res
-      .status(404)
-      .render('error', { title: 'Page not found', status: 404, message: 'There is no page at this address.' });
+    res.status(404).render('error', {
+      title: `Page not found – ${SERVICE_NAME}`,
+      heading: 'Page not found',
+      status: 404,
+      message: 'There is no page at this address.',
+    });
   };
 }
 
@@ -27,11 +31,15 @@ export function errorPage(): ErrorRequestHandler {
         : status < 500
           ? 'The request could not be understood.'
           : 'Something went wrong on our side. Please try again.';
-    const title = status >= 500 ? 'Something went wrong' : 'Bad request';
-    res.status(status).render('error', { title, status, message }, (renderErr: Error | null, html?: string) => {
-      // Even a broken template must not leak a stack trace.
-      if (renderErr) res.type('text/plain').send(message);
-      else res.send(html);
-    });
+    const heading =
+      status >= 500 ? 'Sorry, there is a problem with the service' : status === 413 ? 'Form too large' : 'Bad request';
+    const title = `${heading} – ${SERVICE_NAME}`;
+    res
+      .status(status)
+      .render('error', { title, heading, status, message }, (renderErr: Error | null, html?: string) => {
+        // Even a broken template must not leak a stack trace.
+        if (renderErr) res.type('text/plain').send(message);
+        else res.send(html);
+      });
   };
 }

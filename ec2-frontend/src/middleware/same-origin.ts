@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { log } from '../../../core/log';
+import { SERVICE_NAME } from '../home-page';
 
 /**
  * Refuses a form post that another site made the browser send (cross-site request forgery):
@@ -24,7 +25,8 @@ export function sameOrigin(): RequestHandler {
     if (!foreign) return next();
     log('warn', 'cross-site post refused', { requestId: res.locals.requestId, site, origin });
     res.status(403).render('error', {
-      title: 'Not allowed',
+      title: `Not allowed – ${SERVICE_NAME}`,
+      heading: 'Not allowed',
       status: 403,
       message: 'This form can only be sent from the portal itself. Open the portal and sign up there.',
     });

@@ -1,0 +1,99 @@
+/**
+ * The home page's model: the signup form (perhaps with the errors of a failed submission), a page
+ * of the directory or of a search, its pagination, the row of the student this browser just
+ * registered, and a title that says where the reader is.
+ */
+import { parseSearch } from '../../core/directory';
+import { log } from '../../core/log';
+import type { DirectoryPage, StudentsApi } from './api-client';
+import type { Confirmation } from './confirmation';
+import type { FailedForm, FailedSignup } from './form-state';
+import { type ListQuery, type PageNav, pageNav } from './pagination';
+import type { Sealer } from './seal';
+
+/** The service's name, at the end of every title (GOV.UK's "Page – Service"). */
+export const SERVICE_NAME = 'Student Registration Portal';
+
+export type ListState =
+  | { state: 'ok'; page: DirectoryPage }
+  | { state: 'unavailable' }
+  | { state: 'refused'; message: string }
+  | { state: 'search-error'; message: string }
+  /** The name order is being prepared: the first page of the unordered list, or nothing for a search. */
+  | { state: 'unordered'; page: DirectoryPage }
+  | { state: 'not-ready' };
+
+export interface HomeModel {
+  readonly title: string;
+  readonly status: number;
+  readonly list: ListState;
+  readonly nav: PageNav;
+  readonly query: ListQuery;
+  /** Estimated pages of the whole list, when DynamoDB's count is known. */
+  readonly pages?: number;
+  /** The email of the student this browser registered, when it holds the confirmation. */
+  readonly youEmail?: string;
+  readonly signup: FailedSignup;
+}
+
+async function readList(api: StudentsApi, query: ListQuery, pageSize: number, requestId: string): Promise<ListState> {
+  if (query.badLink)
+    return { state: 'refused', message: 'That link is no longer valid: it has expired or was changed' };
+  if (query.q !== undefined) {
+    const search = parseSearch(query.q);
+    if (typeof search === 'string') return { state: 'search-error', message: search };
+  }
+  try {
+    const { q, from, before } = query;
+    const page = await api.directory({ limit: pageSize, q, from, before }, requestId);
+    if (page.notReady) {
+      if (q !== undefined || from !== undefined || before !== undefined) return { state: 'not-ready' };
+      const unordered = await api.list({ limit: pageSize }, requestId);
+      return { state: 'unordered', page: { students: unordered.students } };
+    }
+    return page.refused ? { state: 'refused', message: page.refused } : { state: 'ok', page };
+  } catch (err) {
+    log('warn', 'student list unavailable', { requestId, reason: (err as Error).message });
+    return { state: 'unavailable' };
+  }
+}
+
+function titleOf(model: Omit<HomeModel, 'title' | 'status'>, failed: FailedForm | undefined): string {
+  const { query, nav, pages, list } = model;
+  let where: string;
+  if (failed?.kind === 'signup' && failed.service) where = 'Sorry, there is a problem with the service';
+  else if (failed?.kind === 'signup') where = 'Error: Sign up';
+  else if (list.state === 'search-error') where = 'Error: Find a student';
+  else if (list.state === 'refused') where = 'Error: Students';
+  else {
+    const of = pages && query.q === undefined ? ` of about ${pages.toLocaleString('en')}` : '';
+    const page = nav.isLast ? ', last page' : nav.pageNumber ? `, page ${nav.pageNumber}${of}` : '';
+    if (query.q !== undefined) where = `Search results for “${query.q}”${page}`;
+    else if (query.you) where = `Your place in the list${page}`;
+    else if (nav.pageNumber === 1) where = 'Sign up, or find a student';
+    else where = `Students${page}`;
+  }
+  return `${where} – ${SERVICE_NAME}`;
+}
+
+/** Everything the home page shows for this request. */
+export async function homeModel(
+  api: StudentsApi,
+  sealer: Sealer,
+  input: { query: ListQuery; failed?: FailedForm; who?: Confirmation; pageSize: number; requestId: string },
+): Promise<HomeModel> {
+  const { failed, pageSize } = input;
+  const query: ListQuery = failed?.kind === 'search' ? { q: failed.q, page: 1, you: false } : input.query;
+  const list: ListState =
+    failed?.kind === 'search'
+      ? { state: 'search-error', message: failed.error }
+      : await readList(api, query, pageSize, input.requestId);
+  const page = list.state === 'ok' || list.state === 'unordered' ? list.page : undefined;
+  const pages =
+    page?.countEstimate && query.q === undefined ? Math.max(1, Math.ceil(page.countEstimate / pageSize)) : undefined;
+  const nav = pageNav(query, { next: page?.next, prev: page?.prev }, sealer, pages);
+  const signup: FailedSignup = failed?.kind === 'signup' ? failed : { kind: 'signup', values: {}, fieldErrors: {} };
+  const model = { list, nav, query, pages, signup, ...(input.who ? { youEmail: input.who.email } : {}) };
+  const status = list.state === 'refused' && query.badLink ? 400 : 200;
+  return { ...model, title: titleOf(model, failed), status };
+}
