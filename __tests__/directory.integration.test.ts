@@ -2,8 +2,8 @@
  * The ordered reads of `GET /student?order=name` through the real local stack (local API Gateway,
  * the built Lambdas, dynalite with the name index created from the data stack's definition).
  */
-import { COUNT_ESTIMATE_HEADER, NEXT_CURSOR_HEADER, PREV_CURSOR_HEADER } from '../core/contract';
-import { decodePosition, foldName, nameKeyOf, POSITION_PATTERN, positionOf } from '../core/directory';
+import { COUNT_ESTIMATE_HEADER, NEXT_CURSOR_HEADER, PREV_CURSOR_HEADER, RANK_HEADER } from '../core/contract';
+import { decodePosition, encodePosition, foldName, nameKeyOf, POSITION_PATTERN, positionOf } from '../core/directory';
 import type { Student } from '../core/student';
 import { generatedStudent, seedStudents } from '../scripts/local/seed';
 import { startBackend, type LocalBackend } from '../scripts/local/stack';
@@ -88,8 +88,24 @@ test("a token is the exact position (the next page's first sort key), bounded by
   expect(decodePosition(next!)).toEqual(positionOf(ordered[5]!));
 });
 
+test('rank=1 with a position: exactly how many students come before it, from which a page number follows', async () => {
+  for (const at of [0, 1, 137, COUNT - 1]) {
+    const token = encodePosition(positionOf(ordered[at]!));
+    const res = await signedFetch(`${backend.api.studentUrl}?order=name&limit=1&from=${token}&rank=1`);
+    expect([at, res.headers.get(RANK_HEADER)]).toEqual([at, String(at)]);
+  }
+  // Without rank=1, no counting (it reads every entry before the position).
+  const plain = await signedFetch(
+    `${backend.api.studentUrl}?order=name&limit=1&from=${encodePosition(positionOf(ordered[9]!))}`,
+  );
+  expect(plain.headers.get(RANK_HEADER)).toBeNull();
+});
+
 test.each([
   ['order=size', /^order must be name$/],
+  ['order=name&rank=1', /^rank: pass rank=1 with a from position/],
+  [`order=name&q=ann&rank=1&from=${Buffer.from('ann\u0001a@b.co').toString('base64url')}`, /^rank: pass rank=1/],
+  ['rank=1', /^rank needs order=name$/],
   ['order=name&from=bm90LWEtdG9rZW4', /^from is not valid/],
   ['order=name&q=ann%01ann2', /^q: Search text must not contain an invisible character \(U\+0001\) at character 4/],
   [

@@ -69,7 +69,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     functionName: 'list-students',
-    queryParameters: ['limit', 'cursor', 'order', 'q', 'from', 'before'],
+    queryParameters: ['limit', 'cursor', 'order', 'q', 'from', 'before', 'rank'],
   },
   { method: 'POST', functionName: 'signup-students', bodySchema: STUDENT_REQUEST_SCHEMA },
 ];
@@ -136,6 +136,11 @@ export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 export const PREV_CURSOR_HEADER = 'X-Prev-Cursor';
 /** Response header of an ordered read: DynamoDB's estimate of how many students there are. */
 export const COUNT_ESTIMATE_HEADER = 'X-Count-Estimate';
+/**
+ * Response header of an ordered read asked with `rank=1` and a `from`: how many students come
+ * before that position (exactly, not an estimate), from which a page's number follows.
+ */
+export const RANK_HEADER = 'X-Rank';
 
 /** `GET /student?order=name`: the list in name order, a page at a time (the directory). */
 export const ORDER_BY_NAME = 'name';
@@ -161,7 +166,9 @@ export const CORS_ORIGINS_VARIABLE = 'CORS_ORIGINS';
 export const CORS_HEADERS = {
   'Access-Control-Allow-Headers': 'Content-Type',
   'Access-Control-Allow-Methods': 'GET,POST,OPTIONS',
-  'Access-Control-Expose-Headers': [NEXT_CURSOR_HEADER, PREV_CURSOR_HEADER, COUNT_ESTIMATE_HEADER].join(', '),
+  'Access-Control-Expose-Headers': [NEXT_CURSOR_HEADER, PREV_CURSOR_HEADER, COUNT_ESTIMATE_HEADER, RANK_HEADER].join(
+    ', ',
+  ),
 } as const;
 
 /** The allowed origin to answer a request's `Origin` with, or undefined (no CORS header at all). */

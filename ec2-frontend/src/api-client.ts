@@ -8,6 +8,7 @@ import {
   NEXT_CURSOR_HEADER,
   ORDER_BY_NAME,
   PREV_CURSOR_HEADER,
+  RANK_HEADER,
 } from '../../core/contract';
 import type { FieldError, Student } from '../../core/student';
 import type { SignCall } from './api-signer';
@@ -27,6 +28,8 @@ export interface DirectoryPage {
   readonly prev?: string;
   /** DynamoDB's estimate of how many students there are, when it has one. */
   readonly countEstimate?: number;
+  /** How many students come before the page's first one (asked with `rank`). */
+  readonly rank?: number;
   /** The API refused the request (a stale or edited link, or a search it cannot run): its message. */
   readonly refused?: string;
   /** The name order cannot be read yet (a new index being filled); the unordered list can. */
@@ -38,6 +41,8 @@ export interface DirectoryQuery {
   readonly from?: string;
   readonly before?: string;
   readonly q?: string;
+  /** Ask how many students come before `from` (the whole list only). */
+  readonly rank?: boolean;
 }
 
 export type SignupOutcome =
@@ -109,6 +114,7 @@ export class StudentsApi {
       const value = query[name];
       if (value !== undefined) url.searchParams.set(name, value);
     }
+    if (query.rank) url.searchParams.set('rank', '1');
     const res = await this.get(url, requestId);
     const body = parseJson(res.text);
     if (res.status === 400) {
@@ -120,11 +126,13 @@ export class StudentsApi {
     if (res.status !== 200 || !Array.isArray(body)) throw new ApiUnavailableError(`GET answered ${res.status}`);
     const header = (name: string) => headerOf(res, name);
     const estimate = Number(header(COUNT_ESTIMATE_HEADER));
+    const rank = Number(header(RANK_HEADER) ?? Number.NaN);
     return {
       students: body as Student[],
       ...(header(NEXT_CURSOR_HEADER) ? { next: header(NEXT_CURSOR_HEADER) } : {}),
       ...(header(PREV_CURSOR_HEADER) ? { prev: header(PREV_CURSOR_HEADER) } : {}),
       ...(Number.isSafeInteger(estimate) && estimate > 0 ? { countEstimate: estimate } : {}),
+      ...(Number.isSafeInteger(rank) && rank >= 0 ? { rank } : {}),
     };
   }
 

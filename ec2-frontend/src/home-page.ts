@@ -45,7 +45,9 @@ async function readList(api: StudentsApi, query: ListQuery, pageSize: number, re
   }
   try {
     const { q, from, before } = query;
-    const page = await api.directory({ limit: pageSize, q, from, before }, requestId);
+    // "Your place": its number follows from how many students come before it.
+    const rank = query.you && from !== undefined && q === undefined && query.page === undefined;
+    const page = await api.directory({ limit: pageSize, q, from, before, rank }, requestId);
     if (page.notReady) {
       if (q !== undefined || from !== undefined || before !== undefined) return { state: 'not-ready' };
       const unordered = await api.list({ limit: pageSize }, requestId);
@@ -83,12 +85,13 @@ export async function homeModel(
   input: { query: ListQuery; failed?: FailedForm; who?: Confirmation; pageSize: number; requestId: string },
 ): Promise<HomeModel> {
   const { failed, pageSize } = input;
-  const query: ListQuery = failed?.kind === 'search' ? { q: failed.q, page: 1, you: false } : input.query;
+  let query: ListQuery = failed?.kind === 'search' ? { q: failed.q, page: 1, you: false } : input.query;
   const list: ListState =
     failed?.kind === 'search'
       ? { state: 'search-error', message: failed.error }
       : await readList(api, query, pageSize, input.requestId);
   const page = list.state === 'ok' || list.state === 'unordered' ? list.page : undefined;
+  if (page?.rank !== undefined) query = { ...query, page: Math.floor(page.rank / pageSize) + 1 };
   const pages =
     page?.countEstimate && query.q === undefined ? Math.max(1, Math.ceil(page.countEstimate / pageSize)) : undefined;
   const nav = pageNav(query, { next: page?.next, prev: page?.prev }, sealer, pages);

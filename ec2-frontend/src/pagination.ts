@@ -98,9 +98,10 @@ export function pageNav(
   const n = isLast ? undefined : query.page;
   const href = (p: ListState) => listHref(p, sealer);
   const first = href({ q: query.q });
-  // Page 2's previous page is the first page: link it as the first page.
+  // Page 2's previous page is the first page (and so is page 1's, when it was reached by a
+  // student's place rather than from the start): link it as the first page.
   const prevHref = tokens.prev
-    ? n === 2
+    ? n !== undefined && n <= 2
       ? first
       : href({ before: tokens.prev, q: query.q, page: n ? n - 1 : undefined })
     : undefined;

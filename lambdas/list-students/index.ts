@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { NumberValue, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import {
   COUNT_ESTIMATE_HEADER,
+  RANK_HEADER,
   CURSOR_PATTERN,
   DIRECTORY_NOT_READY,
   DIRECTORY_ORDER_VARIABLE,
@@ -124,6 +125,9 @@ async function orderedRead(
   const position = from ?? before;
   if (position && search?.kind === 'name' && !position.fold.startsWith(search.prefix))
     return respondError(400, 'The cursor belongs to another search');
+  const rank = queryParam(event, 'rank');
+  if (rank !== undefined && (rank !== '1' || !from || q !== undefined))
+    return respondError(400, 'rank: pass rank=1 with a from position of the whole list (not a search)');
   try {
     const estimate = await directory.countEstimate().catch((err: unknown) => {
       log('warn', 'count estimate unavailable', { requestId, reason: (err as Error).name });
@@ -139,6 +143,7 @@ async function orderedRead(
     log('info', 'listed directory', { requestId, count: page.students.length, search: Boolean(search) });
     if (page.next) headers[NEXT_CURSOR_HEADER] = encodePosition(page.next);
     if (page.prev) headers[PREV_CURSOR_HEADER] = encodePosition(page.prev);
+    if (rank !== undefined && from) headers[RANK_HEADER] = String(await directory.countBefore(from));
     return respond(200, page.students, headers);
   } catch (err) {
     if (isIndexBackfilling(err)) {
@@ -171,7 +176,7 @@ async function handle(event: APIGatewayProxyEvent, context?: Context): Promise<A
     if (order !== ORDER_BY_NAME) return respondError(400, `order must be ${ORDER_BY_NAME}`);
     return orderedRead(event, limit ?? DEFAULT_PAGE, requestId);
   }
-  for (const name of ['q', 'from', 'before'])
+  for (const name of ['q', 'from', 'before', 'rank'])
     if (queryParam(event, name) !== undefined) return respondError(400, `${name} needs order=${ORDER_BY_NAME}`);
   const rawCursor = queryParam(event, 'cursor');
   const startKey = rawCursor === undefined ? undefined : decodeCursor(rawCursor);
