@@ -296,6 +296,29 @@ test('with JavaScript, a summary link focuses its field with the label, hint and
   await expect(page.locator('#error-summary').count()).resolves.toBe(0);
 });
 
+test('in forced colours the buttons and the current page keep a visible border; focus on the header is white', async () => {
+  await page.goto(stack.webUrl);
+  const border = (selector: string) =>
+    page
+      .locator(selector)
+      .first()
+      .evaluate((el) => {
+        const style = el.ownerDocument.defaultView!.getComputedStyle(el);
+        return `${style.borderTopStyle} ${style.borderTopColor}`;
+      });
+  // Without forced colours the border is there but transparent; forced, it takes a system colour.
+  expect(await border('.signup .button')).toBe('solid rgba(0, 0, 0, 0)');
+  await page.emulateMedia({ forcedColors: 'active' });
+  for (const selector of ['.signup .button', '.search .button', '.pagination__item--current'])
+    expect([selector, await border(selector)]).toEqual([selector, expect.stringMatching(/^solid rgb\(/)]);
+  await page.emulateMedia({ forcedColors: 'none' });
+  // The header is dark blue: its link's focus ring is white (10.4:1), not the brand blue (1.55:1).
+  await page.locator('.brand').focus();
+  await expect(
+    page.locator('.brand').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).outlineColor),
+  ).resolves.toBe('rgb(255, 255, 255)');
+});
+
 test('a hostile name shows as text and does not run', async () => {
   const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
   await submit(page, { name: hostile, age: '20', email: 'mallory@example.com', country: 'Nowhere' });

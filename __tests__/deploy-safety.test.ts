@@ -24,6 +24,7 @@ test.each([
   const found = DATA_BEARING.flatMap((type) => resources(stacks, type));
   expect(found.map(([, address]) => address).sort()).toEqual(
     [
+      'aws_dynamodb_table.name-words-table',
       'aws_dynamodb_table.students-table',
       'aws_kms_key.alarm-key',
       'aws_kms_key.seal-key',

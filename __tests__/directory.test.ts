@@ -14,6 +14,7 @@ import {
   positionOf,
 } from '../core/directory';
 import { LIMITS } from '../core/student';
+import { MAX_WORD_STARTS, wordEntriesOf, wordKeysOf, wordStarts } from '../core/name-words';
 
 test.each([
   ['Émile Zola', 'emile zola'],
@@ -77,6 +78,22 @@ test('every name sorts and searches as its ASCII spelling (property: letters swa
     }),
     { numRuns: 300 },
   );
+});
+
+test('a name is entered in the name-words table from each of its words on (spaces, hyphens, apostrophes), ten at most', () => {
+  expect(wordStarts(foldName('María José García'))).toEqual(['maria jose garcia', 'jose garcia', 'garcia']);
+  expect(wordStarts(foldName('Jean-Luc d’Arcy'))).toEqual(["jean-luc d'arcy", "luc d'arcy", "d'arcy", 'arcy']);
+  expect(wordStarts(foldName('Ann Ann'))).toEqual(['ann ann', 'ann']);
+  expect(wordStarts(Array.from({ length: 14 }, (_, i) => `w${i}`).join(' '))).toHaveLength(MAX_WORD_STARTS);
+  const student = { name: 'Ada Lovelace', age: '36', email: 'ada@x.org', country: 'UK' };
+  expect(wordEntriesOf(student)).toEqual([
+    { directory: 'students', wordKey: nameKeyOf(student), ...student },
+    { directory: 'students', wordKey: 'lovelace\u0001ada x.org\u0001ada@x.org', ...student },
+  ]);
+  // Every key fits DynamoDB's limit, for the widest folds and the longest email.
+  const longest = `${'é'.repeat(32)}@${'d'.repeat(63)}.${'e'.repeat(63)}.${'f'.repeat(59)}.com`;
+  for (const key of wordKeysOf({ name: Array(10).fill('\uFDFA'.repeat(9)).join(' '), email: longest }))
+    expect(Buffer.byteLength(key)).toBeLessThanOrEqual(KEY_BYTES.sort);
 });
 
 test('students who share a name are ordered by email, folded alike, with the @ before every other character', () => {

@@ -259,4 +259,39 @@ describe('a page costs what a page costs, wherever it is', () => {
     expect(last!.cost).toBeLessThanOrEqual(2);
     for (const cost of costs) expect(cost).toBeLessThanOrEqual(2);
   });
+
+  test('a search by the start of any word ("garcia" in "Maria Garcia"): every page, forward and back, at most 2 requests', async () => {
+    await clearTable(backend.data, backend.tableName);
+    const garcias = Array.from({ length: 120 }, (_, i) => {
+      const n = String(i).padStart(3, '0');
+      // Last names, second of three, first names, hyphenated: a word of the name wherever it is.
+      const name = [`Maria ${n} Garcia`, `Ana Garcia Lopez ${n}`, `Garcia ${n}`, `Jean-Garcia ${n}`][i % 4] as string;
+      return indexedItem({ name, age: '20', email: `g${n}@x.org`, country: 'X' });
+    });
+    const others = Array.from({ length: 60 }, (_, i) =>
+      indexedItem({ name: `Garcon Other ${i}`, age: '20', email: `o${i}@x.org`, country: 'X' }),
+    );
+    await putRaw(backend.data, backend.tableName, [...garcias, ...others]);
+    const app = createApp(
+      loadFrontendConfig({ ...TEST_FRONTEND_ENV, API_ENDPOINT: backend.api.studentUrl, LOG_LEVEL: 'silent' }),
+    );
+    const posted = await request(app).post('/search').type('form').send({ q: 'GARCÍA' }).expect(303);
+    const seen: string[] = [];
+    const pages: string[] = [];
+    for (let href: string | undefined = String(posted.headers.location); href; ) {
+      const before = await backend.data.served();
+      const res: request.Response = await request(app).get(href).expect(200);
+      const after = await backend.data.served();
+      expect(Object.entries(after).reduce((n, [op, count]) => n + count - (before[op] ?? 0), 0)).toBeLessThanOrEqual(2);
+      seen.push(...rowsOf(res.text).map((r) => r.email));
+      pages.push(href);
+      href = pagerLink(res.text, 'next');
+    }
+    expect([...seen].sort()).toEqual(Array.from({ length: 120 }, (_, i) => `g${String(i).padStart(3, '0')}@x.org`));
+    // Back from the last page to the first, the same pages.
+    const back = await request(app).get(pages.at(-1)!).expect(200);
+    const prev = await request(app).get(pagerLink(back.text, 'prev')!).expect(200);
+    const second = await request(app).get(pages.at(-2)!).expect(200);
+    expect(rowsOf(prev.text)).toEqual(rowsOf(second.text));
+  });
 });

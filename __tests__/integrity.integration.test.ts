@@ -15,6 +15,7 @@ import { startLocalApi } from '../scripts/local/api-gateway';
 import { LambdaProcess } from '../scripts/local/lambda-process';
 import { type LocalBackend, startBackend } from '../scripts/local/stack';
 import { migrate } from '../scripts/ops/backfill';
+import { wordsTableOf } from '../core/name-words';
 import { listenAsStudentApi, type StandIn, TEST_FRONTEND_ENV } from './helpers/net';
 import { clearTable, indexedItem, putRaw, scanAll } from './helpers/store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -240,6 +241,9 @@ describe('npm run backfill', () => {
 
   test('rewrites legacy keys, indexes records from before the name index or its fold (keeping attributes it does not own), keeps both sides of a conflict, is idempotent and resumes', async () => {
     await putRaw(backend.data, backend.tableName, [...legacy, refolded, indexedItem(indexed)]);
+    // A name-words entry of the earlier fold, which no student calls for any more.
+    const stale = { directory: { S: 'students' }, wordKey: { S: 'øyvind extra\u0001extra@example.com' } };
+    await putRaw(backend.data, wordsTableOf(backend.tableName), [{ ...stale, email: { S: 'extra@example.com' } }]);
     const dry = await migrate(db(), backend.tableName, { dryRun: true });
     expect(dry).toMatchObject({ scanned: 7, alreadyNormal: 1, rewritten: ['LEGACY-UPPER@EXAMPLE.COM'] });
     expect(await scanAll(backend.data, backend.tableName, { raw: true })).toHaveLength(7);
@@ -281,7 +285,14 @@ describe('npm run backfill', () => {
       'twin@example.com',
     ]);
     const second = await migrate(db(), backend.tableName, { dryRun: false });
-    expect(second).toMatchObject({ alreadyNormal: 5, rewritten: [], indexed: [] });
+    expect(second).toMatchObject({ alreadyNormal: 5, rewritten: [], indexed: [], words: { added: 0, removed: 0 } });
+    // Every student in the order has its name-words entries, and the earlier fold's is gone:
+    // a search for the start of any word of a name finds it.
+    expect(first.words.removed).toBe(1);
+    const byWord = (await (await signedFetch(`${backend.api.studentUrl}?order=name&q=EXTRA`)).json()) as {
+      email: string;
+    }[];
+    expect(byWord.map((s) => s.email)).toEqual(['extra@example.com']);
     // An interrupted run: the new record written, the old one not yet deleted.
     await putRaw(backend.data, backend.tableName, [legacy[0]!]);
     const resumed = await migrate(db(), backend.tableName, { dryRun: false });

@@ -138,7 +138,7 @@ describe('stacks', () => {
         'aws_lambda_permission.signup-students-allow-apigateway-post',
         'data.terraform_remote_state.cross-stack-reference-input-students-dev-data',
       ],
-      'students-dev-data': ['aws_dynamodb_table.students-table'],
+      'students-dev-data': ['aws_dynamodb_table.name-words-table', 'aws_dynamodb_table.students-table'],
       'students-dev-frontend': [
         'aws_autoscaling_group.asg',
         'aws_autoscaling_policy.cpu-target-tracking',
@@ -512,6 +512,10 @@ describe('api', () => {
       } else {
         expect(index).toBeUndefined();
       }
+      // The name-words table: the list only queries it, the signup only writes its entries.
+      const words = policy.Statement.find((s: Json) => s.Sid === 'NameWords');
+      expect(words.Action).toEqual(name === 'list-students' ? ['dynamodb:Query'] : ['dynamodb:BatchWriteItem']);
+      expect(words.Resource).toMatch(/tablearn.*}-name-words$/);
       expect(policy.Statement.find((s: Json) => s.Sid === 'OwnLogs').Resource).toBe(
         `\${aws_cloudwatch_log_group.${name}-logs.arn}:*`,
       );

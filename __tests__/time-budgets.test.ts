@@ -16,7 +16,7 @@ test("the function's timeout ends well inside API Gateway's, so a slow answer is
   expect(TIME_BUDGETS.functionMs + 5_000).toBeLessThanOrEqual(TIME_BUDGETS.integrationMs);
 });
 
-test('the arithmetic catches a budget that does not fit: three attempts of 3 s, as before, overrun 15 s', () => {
+test('the arithmetic catches a budget that does not fit: three attempts of 3 s, as before, overrun the timeout', () => {
   const before = { ...TIME_BUDGETS, store: { maxAttempts: 3, connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 } };
   expect(TIME_BUDGETS.storeCallsInSequence * worstStoreCallMs(before)).toBeGreaterThan(TIME_BUDGETS.functionMs);
 });

@@ -48,6 +48,12 @@ export const FUNCTION_TABLE_ACTIONS: Readonly<Record<FunctionName, readonly stri
   'signup-students': ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
 };
 
+/** The actions each function needs on the name-words table (`<table ARN>-name-words`). */
+export const FUNCTION_WORDS_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
+  'list-students': ['dynamodb:Query'],
+  'signup-students': ['dynamodb:BatchWriteItem'],
+};
+
 /** The actions each function needs on the name index (`<table ARN>/index/by-name`). */
 export const FUNCTION_INDEX_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   'list-students': ['dynamodb:Query'],
@@ -77,21 +83,21 @@ export const API_ROUTES: readonly ApiRoute[] = [
 /**
  * Time budgets, each inside the one that waits for it: API Gateway waits for the function, the
  * function for its calls to the store. `worstStoreCallMs` bounds one call, every attempt timing
- * out and the longest back-off between; signup makes up to three in a row (the legacy spellings,
- * the conditional write, the stored record on a conflict), and all of them fit inside the
+ * out and the longest back-off between; signup makes up to four in a row (the legacy spellings,
+ * the conditional write, the stored record on a conflict, the name-words entries), and all of them fit inside the
  * function's timeout, which fits inside the gateway's (checked in the unit tests).
  */
 export const TIME_BUDGETS = {
   /** API Gateway's REST integration timeout (its default and, without a quota raise, its maximum). */
   integrationMs: 29_000,
   /** Each function's timeout. */
-  functionMs: 15_000,
+  functionMs: 20_000,
   /** The store client: attempts per call, and each attempt's connect and answer deadlines. */
   store: { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 1_000 },
   /** The SDK's longest back-off before a retry (a throttled first attempt: 500 ms × 2). */
   retryDelayMaxMs: 1_000,
   /** The most store calls one invocation makes one after another (signup). */
-  storeCallsInSequence: 3,
+  storeCallsInSequence: 4,
 } as const;
 
 /** What `worstStoreCallMs` reads of the budgets. */

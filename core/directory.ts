@@ -61,14 +61,19 @@ function emailOrder(email: string): string {
 }
 
 /**
- * The sort key of a student: the folded name, the email as it sorts, then the email itself,
- * which makes the key unique.
+ * A key of the name order: a fold (of a whole name, or of a name from one of its words on), the
+ * email as it sorts, then the email itself, which makes the key unique; within DynamoDB's
+ * sort-key limit, the fold giving way to the emails.
  */
+export function orderKey(fold: string, email: string): string {
+  const order = emailOrder(email);
+  const room = KEY_BYTES.sort - 2 - Buffer.byteLength(order) - Buffer.byteLength(email);
+  return `${truncateBytes(fold, room)}${SEPARATOR}${order}${SEPARATOR}${email}`;
+}
+
+/** The sort key of a student in the name order. */
 export function nameKeyOf(student: Pick<Student, 'name' | 'email'>): string {
-  const order = emailOrder(student.email);
-  // The key must fit DynamoDB's sort-key limit: the fold gives way to the emails (the last one is unique).
-  const room = KEY_BYTES.sort - 2 - Buffer.byteLength(order) - Buffer.byteLength(student.email);
-  return `${truncateBytes(foldName(student.name), room)}${SEPARATOR}${order}${SEPARATOR}${student.email}`;
+  return orderKey(foldName(student.name), student.email);
 }
 
 /** The longest start of `text`, whole code points, of at most `max` UTF-8 bytes. */

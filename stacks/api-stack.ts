@@ -18,6 +18,7 @@ import {
   CORS_ORIGINS_VARIABLE,
   FUNCTION_INDEX_ACTIONS,
   FUNCTION_TABLE_ACTIONS,
+  FUNCTION_WORDS_ACTIONS,
   TABLE_NAME_VARIABLE,
   TIME_BUDGETS,
   DIRECTORY_ORDER_VARIABLE,
@@ -99,6 +100,7 @@ export class ApiStack extends EnvironmentStack {
           tableArn: props.tableArn,
           indexActions: FUNCTION_INDEX_ACTIONS[name],
           indexArn: props.nameIndexArn,
+          wordsActions: FUNCTION_WORDS_ACTIONS[name],
           reservedConcurrency: config.edge.reservedConcurrency,
           environment: {
             [TABLE_NAME_VARIABLE]: props.tableName,

@@ -2,6 +2,7 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { Construct } from 'constructs';
 import { tableNameFor } from '../core/contract';
 import { NAME_INDEX, TABLE_DEFINITION } from '../core/directory';
+import { WORDS_TABLE_DEFINITION, wordsTableOf } from '../core/name-words';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the data stack. */
@@ -9,7 +10,9 @@ export type DataStackProps = StudentsStackProps;
 
 /**
  * The Students table: keyed by `email`, on-demand, with point-in-time recovery and
- * encryption. Deletion protection and `prevent_destroy` follow the configuration.
+ * encryption. Beside it, the name-words table that searches read: derived from the Students
+ * table (`npm run backfill` rebuilds it from it), with the same settings. Deletion protection and
+ * `prevent_destroy` follow the configuration on both.
  */
 export class DataStack extends EnvironmentStack {
   public readonly tableName: string;
@@ -37,6 +40,19 @@ export class DataStack extends EnvironmentStack {
       lifecycle: { preventDestroy: config.deletionProtection },
       // Adding an index to a table with data backfills it before the update completes: hours, for a large table.
       timeouts: { create: '30m', update: '4h', delete: '30m' },
+    });
+    new DynamodbTable(this, 'name-words-table', {
+      name: wordsTableOf(tableNameFor(config.environment)),
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: WORDS_TABLE_DEFINITION.hashKey,
+      rangeKey: WORDS_TABLE_DEFINITION.rangeKey,
+      attribute: WORDS_TABLE_DEFINITION.attributes.map((a) => ({ ...a })),
+      // It holds copies of names and emails: encrypted like the table it comes from, and
+      // recoverable to the same point in time, so a restore of both is consistent.
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: config.deletionProtection,
+      lifecycle: { preventDestroy: config.deletionProtection },
     });
     this.tableName = table.name;
     this.tableArn = table.arn;

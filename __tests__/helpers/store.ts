@@ -3,12 +3,14 @@
  * handlers as TypeScript sources or as the built bundles in dist/.
  */
 import { BatchWriteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type FunctionName, TABLE_NAME_VARIABLE } from '../../core/contract';
-import { directoryAttributes } from '../../core/directory';
+import { directoryAttributes, NAME_INDEX } from '../../core/directory';
+import { NAME_WORDS, wordEntriesOf, wordsTableOf } from '../../core/name-words';
+import { validateStudent } from '../../core/student';
 import { lambdaBundlePath } from '../../scripts/build';
 import { LambdaProcess } from '../../scripts/local/lambda-process';
 import {
@@ -80,15 +82,25 @@ export async function stopHandlers(): Promise<void> {
   await Promise.all(processes.splice(0).map((p) => p.stop()));
 }
 
-/** Deletes every item, so one table serves a whole test file. */
+/** Deletes every item (and every name-words entry), so one table serves a whole test file. */
 export async function clearTable(store: DataTier, tableName: string): Promise<void> {
-  const items = await scanAll(store, tableName);
   const client = localClient(store.endpoint);
-  for (let i = 0; i < items.length; i += 25) {
-    const batch = items
-      .slice(i, i + 25)
-      .map((item) => ({ DeleteRequest: { Key: { email: { S: String(item.email) } } } }));
-    await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }));
+  const words = wordsTableOf(tableName);
+  for (const [table, keys] of [
+    [tableName, ['email']],
+    [words, [NAME_WORDS.partitionKey, NAME_WORDS.sortKey]],
+  ] as const) {
+    // A scan answers 1 MB at most: scan again until the table is empty.
+    for (;;) {
+      const items = (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
+      if (items.length === 0) break;
+      for (let i = 0; i < items.length; i += 25) {
+        const batch = items
+          .slice(i, i + 25)
+          .map((item) => ({ DeleteRequest: { Key: Object.fromEntries(keys.map((k) => [k, item[k]!])) } }));
+        await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: batch } }));
+      }
+    }
   }
   client.destroy();
 }
@@ -124,19 +136,33 @@ export async function scanAll(
   });
 }
 
-/** Writes raw items, 25 to a request, as another system (e.g. the Python one) would have. */
+/**
+ * Writes raw items, 25 to a request, as another system (e.g. the Python one) would have; items
+ * with the name index's keys (as the signup Lambda writes them) get their name-words entries too.
+ */
 export async function putRaw(
   store: DataTier,
   tableName: string,
   items: Record<string, AttributeValue>[],
 ): Promise<void> {
   const client = localClient(store.endpoint);
-  for (let i = 0; i < items.length; i += 25) {
-    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    let pending: typeof batch | undefined = batch;
-    while (pending && pending.length > 0) {
-      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-      pending = out.UnprocessedItems?.[tableName] as typeof batch | undefined;
+  const entries = items
+    .filter((item) => item[NAME_INDEX.partitionKey] !== undefined)
+    .flatMap((item) => {
+      const checked = validateStudent(unmarshall(item));
+      return checked.ok ? wordEntriesOf(checked.student).map((e) => marshall(e)) : [];
+    });
+  for (const [table, list] of [
+    [tableName, items],
+    [wordsTableOf(tableName), entries],
+  ] as const) {
+    for (let i = 0; i < list.length; i += 25) {
+      const batch = list.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      let pending: typeof batch | undefined = batch;
+      while (pending && pending.length > 0) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+        pending = out.UnprocessedItems?.[table] as typeof batch | undefined;
+      }
     }
   }
   client.destroy();

@@ -1,12 +1,14 @@
 /**
  * Ordered reads of the directory: a page of students in name order from a position, or the page
- * before one, optionally within a name prefix. Each page is one Query on the name index of at most
- * a page and one more entry, whatever the table's size or how many students share a name.
+ * before one, optionally within a name prefix. Each page is one Query of at most a page and one
+ * more entry, whatever the table's size or how many students share a name: on the name index for
+ * the whole list, on the name-words table for a search by the start of any word of a name.
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { STUDENTS_TABLE } from '../../core/contract';
 import { NAME_INDEX, type Position, positionAt } from '../../core/directory';
+import { NAME_WORDS, wordsTableOf } from '../../core/name-words';
 import { STUDENT_FIELDS, type Student } from '../../core/student';
 
 export interface DirectoryPage {
@@ -28,17 +30,30 @@ export interface DirectoryRead {
 }
 
 type Item = Record<string, unknown>;
-const FIELDS = [...STUDENT_FIELDS, NAME_INDEX.sortKey];
-const PROJECTION = FIELDS.map((f) => `#${f}`).join(', ');
-const NAMES = Object.fromEntries(FIELDS.map((f) => [`#${f}`, f]));
-const SK = `#${NAME_INDEX.sortKey}`;
+
+/** Where ordered entries are read: the name index of the table, or the name-words table. */
+export type OrderSource = 'names' | 'words';
 
 export class Directory {
+  private readonly sortKey: string;
+  private readonly projection: string;
+  private readonly names: Record<string, string>;
+  /** The table (or index) a page is read from. */
+  private readonly target: { TableName: string; IndexName?: string };
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly toStudent: (item: Item) => Student,
-  ) {}
+    source: OrderSource = 'names',
+  ) {
+    this.sortKey = source === 'names' ? NAME_INDEX.sortKey : NAME_WORDS.sortKey;
+    const fields = [...STUDENT_FIELDS, this.sortKey];
+    this.projection = fields.map((f) => `#${f}`).join(', ');
+    this.names = Object.fromEntries(fields.map((f) => [`#${f}`, f]));
+    this.target =
+      source === 'names' ? { TableName: table, IndexName: NAME_INDEX.name } : { TableName: wordsTableOf(table) };
+  }
   private estimate?: { count: number; at: number };
 
   /**
@@ -50,6 +65,7 @@ export class Directory {
     const start = read.from ?? read.before;
     const bound = start ? start.key : read.prefix;
     const op = !start ? 'begins_with' : forward ? '>=' : '<';
+    const keyOf = (item: Item) => String(item[this.sortKey]);
     const within = (item: Item) => !read.prefix || keyOf(item).startsWith(read.prefix);
     const items: Item[] = [];
     for (const item of await this.query(op, bound, forward, read.limit + 1)) {
@@ -62,7 +78,9 @@ export class Directory {
     const first = shown[0];
     const at = (item: Item | undefined) => (item ? positionAt(keyOf(item)) : undefined);
     const beyond = more ? at(items[read.limit]) : undefined;
-    const students = shown.map(this.toStudent);
+    // A name with two words that match ("Ann Annabel" for "ann") has two entries: shown once.
+    const emails = new Set<unknown>();
+    const students = shown.filter((i) => !emails.has(i.email) && emails.add(i.email)).map(this.toStudent);
     if (forward) {
       const prev = read.from ? at(first) : undefined;
       return { students, ...(beyond ? { next: beyond } : {}), ...(prev ? { prev } : {}) };
@@ -82,10 +100,9 @@ export class Directory {
     do {
       const page = await this.db.send(
         new QueryCommand({
-          TableName: this.table,
-          IndexName: NAME_INDEX.name,
-          KeyConditionExpression: `#pk = :pk AND ${SK} < :bound`,
-          ExpressionAttributeNames: { '#pk': NAME_INDEX.partitionKey, [SK]: NAME_INDEX.sortKey },
+          ...this.target,
+          KeyConditionExpression: '#pk = :pk AND #sk < :bound',
+          ExpressionAttributeNames: { '#pk': NAME_INDEX.partitionKey, '#sk': this.sortKey },
           ExpressionAttributeValues: { ':pk': NAME_INDEX.partitionValue, ':bound': position.key },
           Select: 'COUNT',
           ...(start ? { ExclusiveStartKey: start } : {}),
@@ -103,8 +120,8 @@ export class Directory {
       new GetCommand({
         TableName: this.table,
         Key: { [STUDENTS_TABLE.partitionKey]: email },
-        ProjectionExpression: PROJECTION,
-        ExpressionAttributeNames: NAMES,
+        ProjectionExpression: STUDENT_FIELDS.map((f) => `#${f}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(STUDENT_FIELDS.map((f) => [`#${f}`, f])),
       }),
     );
     return found.Item ? this.toStudent(found.Item) : undefined;
@@ -122,34 +139,30 @@ export class Directory {
     return this.estimate.count > 0 ? this.estimate.count : undefined;
   }
 
-  /** One Query of the index in key order, of at most `limit` entries. */
+  /** One Query in key order, of at most `limit` entries. */
   private async query(
     op: 'begins_with' | '>=' | '<',
     bound: string | undefined,
     ascending: boolean,
     limit: number,
   ): Promise<Item[]> {
+    const sk = `#${this.sortKey}`;
     const sortCondition =
-      bound === undefined ? '' : op === 'begins_with' ? ` AND begins_with(${SK}, :bound)` : ` AND ${SK} ${op} :bound`;
+      bound === undefined ? '' : op === 'begins_with' ? ` AND begins_with(${sk}, :bound)` : ` AND ${sk} ${op} :bound`;
     const page = await this.db.send(
       new QueryCommand({
-        TableName: this.table,
-        IndexName: NAME_INDEX.name,
+        ...this.target,
         KeyConditionExpression: `#pk = :pk${sortCondition}`,
-        ExpressionAttributeNames: { ...NAMES, '#pk': NAME_INDEX.partitionKey },
+        ExpressionAttributeNames: { ...this.names, '#pk': NAME_INDEX.partitionKey },
         ExpressionAttributeValues: {
           ':pk': NAME_INDEX.partitionValue,
           ...(bound === undefined ? {} : { ':bound': bound }),
         },
-        ProjectionExpression: PROJECTION,
+        ProjectionExpression: this.projection,
         ScanIndexForward: ascending,
         Limit: limit,
       }),
     );
     return page.Items ?? [];
   }
-}
-
-function keyOf(item: Item): string {
-  return String(item[NAME_INDEX.sortKey]);
 }

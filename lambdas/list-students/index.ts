@@ -23,6 +23,8 @@ import { Directory } from './directory-read';
 const db = createDocumentClient();
 const TABLE_NAME = requireTableName();
 const directory = new Directory(db, TABLE_NAME, (item) => toStudent(item));
+/** Searches by the start of any word of a name: the name-words table. */
+const wordSearch = new Directory(db, TABLE_NAME, (item) => toStudent(item), 'words');
 /** Students on an ordered page when `limit` is not given. */
 const DEFAULT_PAGE = 50;
 
@@ -139,7 +141,7 @@ async function orderedRead(
       log('info', 'searched students', { requestId, by: 'email', count: found ? 1 : 0 });
       return respond(200, found ? [found] : [], headers);
     }
-    const page = await directory.page({ limit, from, before, prefix: search?.prefix });
+    const page = await (search ? wordSearch : directory).page({ limit, from, before, prefix: search?.prefix });
     log('info', 'listed directory', { requestId, count: page.students.length, search: Boolean(search) });
     if (page.next) headers[NEXT_CURSOR_HEADER] = encodePosition(page.next);
     if (page.prev) headers[PREV_CURSOR_HEADER] = encodePosition(page.prev);

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { isJsonBody, MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../../core/contract';
 import { directoryAttributes } from '../../core/directory';
+import { wordEntriesOf, wordsTableOf } from '../../core/name-words';
 import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { bodyText, headerOf, respond, respondError, withCors } from '../shared/http';
 import { log } from '../../core/log';
@@ -12,6 +13,22 @@ import { type Student, sameStudent, validateStudent } from '../../core/student';
 const db = createDocumentClient();
 const TABLE_NAME = requireTableName();
 const KEY = STUDENTS_TABLE.partitionKey;
+const WORDS_TABLE = wordsTableOf(TABLE_NAME);
+
+/**
+ * Writes the student's entries in the name-words table (a search by any word of the name finds
+ * them). Idempotent: a repeated signup writes them again, which mends a signup whose entries
+ * failed after its record was stored. One BatchWrite (at most ten entries); what DynamoDB leaves
+ * unprocessed is sent again, twice at most.
+ */
+async function writeWordEntries(student: Student): Promise<void> {
+  let pending = wordEntriesOf(student).map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === 3) throw new Error('name-words entries left unprocessed');
+    const out = await db.send(new BatchWriteCommand({ RequestItems: { [WORDS_TABLE]: pending } }));
+    pending = (out.UnprocessedItems?.[WORDS_TABLE] ?? []) as typeof pending;
+  }
+}
 
 /**
  * Spellings of the email that records written before normalisation (by the Python handlers,
@@ -33,15 +50,16 @@ function storedStudent(item: Record<string, unknown>): Student | undefined {
 
 /**
  * The answer when a registration for this email exists: the same values are a retry, answered
- * as the first signup was (no write); other values are a conflict.
+ * as the first signup was (its search entries written again); other values are a conflict.
  */
-function existing(
+async function existing(
   item: Record<string, unknown>,
   student: Student,
   requestId: string | undefined,
-): APIGatewayProxyResult {
+): Promise<APIGatewayProxyResult> {
   const stored = storedStudent(item);
   if (stored && sameStudent(stored, student)) {
+    if (item[KEY] === student.email) await writeWordEntries(student);
     log('info', 'signup repeated', { requestId });
     return respond(200, SIGNUP_SUCCESS_MESSAGE);
   }
@@ -100,7 +118,7 @@ async function handle(event: APIGatewayProxyEvent, context?: Context): Promise<A
         }),
       );
       const item = found.Responses?.[TABLE_NAME]?.[0];
-      if (item) return existing(item, student, requestId);
+      if (item) return await existing(item, student, requestId);
     }
     try {
       await db.send(
@@ -118,9 +136,10 @@ async function handle(event: APIGatewayProxyEvent, context?: Context): Promise<A
       const stored = await db.send(
         new GetCommand({ TableName: TABLE_NAME, Key: { [KEY]: student.email }, ConsistentRead: true }),
       );
-      if (stored.Item) return existing(stored.Item, student, requestId);
+      if (stored.Item) return await existing(stored.Item, student, requestId);
       throw err;
     }
+    await writeWordEntries(student);
   } catch (err) {
     return storeFailure(err, requestId, {
       logMessage: 'signup write failed',

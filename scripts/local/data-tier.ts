@@ -15,7 +15,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
+import { unmarshall, marshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_DEFINITION } from '../../core/directory';
+import { WORDS_TABLE_DEFINITION, wordEntriesOf, wordsTableOf } from '../../core/name-words';
+import { validateStudent } from '../../core/student';
 
 export interface DataTierOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -125,6 +128,52 @@ function createTable(client: DynamoDBClient, tableName: string): Promise<unknown
   );
 }
 
+/** Writes items to a table, 25 to a request, until none is left unprocessed. */
+async function writeAll(client: DynamoDBClient, tableName: string, items: Record<string, AttributeValue>[]) {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (pending.length > 0) {
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      pending = out.UnprocessedItems?.[tableName] ?? [];
+    }
+  }
+}
+
+/**
+ * Creates the name-words table unless it exists; a new one beside a table that holds students is
+ * filled from it at once (deployed, `npm run backfill` does this).
+ */
+async function ensureWordsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const words = wordsTableOf(tableName);
+  try {
+    await client.send(new DescribeTableCommand({ TableName: words }));
+    return;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: words,
+      AttributeDefinitions: WORDS_TABLE_DEFINITION.attributes.map((a) => ({
+        AttributeName: a.name,
+        AttributeType: a.type,
+      })),
+      KeySchema: [
+        { AttributeName: WORDS_TABLE_DEFINITION.hashKey, KeyType: 'HASH' },
+        { AttributeName: WORDS_TABLE_DEFINITION.rangeKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const entries: Record<string, AttributeValue>[] = [];
+  for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true }))
+    for (const item of page.Items ?? []) {
+      const checked = validateStudent(unmarshall(item));
+      if (checked.ok) entries.push(...wordEntriesOf(checked.student).map((e) => marshall(e)));
+    }
+  await writeAll(client, words, entries);
+}
+
 /**
  * dynalite cannot add an index to a table (DynamoDB builds one in place), so a local table from
  * before the name index is rebuilt: its items are read, the table made anew, and every item
@@ -136,31 +185,35 @@ async function rebuildWithIndexes(client: DynamoDBClient, tableName: string): Pr
     items.push(...(page.Items ?? []));
   await client.send(new DeleteTableCommand({ TableName: tableName }));
   await createTable(client, tableName);
-  for (let i = 0; i < items.length; i += 25) {
-    let pending: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (pending.length > 0) {
-      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-      pending = out.UnprocessedItems?.[tableName] ?? [];
-    }
-  }
+  await writeAll(client, tableName, items);
   return items.length;
 }
 
 export type TableState = 'created' | 'existing' | 'rebuilt';
 
-/** Creates the table unless it exists, and rebuilds one that lacks the name index. */
+/**
+ * Creates the table unless it exists, and rebuilds one that lacks the name index; then the
+ * name-words table beside it.
+ */
 export async function ensureStudentsTable(endpoint: string, tableName: string): Promise<TableState> {
   const client = localClient(endpoint);
   try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const indexes = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-    if (TABLE_DEFINITION.globalSecondaryIndexes.every((i) => indexes.has(i.name))) return 'existing';
-    await rebuildWithIndexes(client, tableName);
-    return 'rebuilt';
-  } catch (err) {
-    if (!(err instanceof ResourceNotFoundException)) throw err;
-    await createTable(client, tableName);
-    return 'created';
+    let state: TableState;
+    try {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const indexes = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+      if (TABLE_DEFINITION.globalSecondaryIndexes.every((i) => indexes.has(i.name))) state = 'existing';
+      else {
+        await rebuildWithIndexes(client, tableName);
+        state = 'rebuilt';
+      }
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+      await createTable(client, tableName);
+      state = 'created';
+    }
+    await ensureWordsTable(client, tableName);
+    return state;
   } finally {
     client.destroy();
   }

@@ -1,10 +1,12 @@
 /**
  * Seeds a local table with generated students in the form the signup Lambda writes (the four
- * fields and the name index's keys), 25 to a BatchWriteItem, unprocessed items retried.
+ * fields and the name index's keys, and their name-words entries), 25 to a BatchWriteItem,
+ * unprocessed items retried.
  */
 import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { directoryAttributes } from '../../core/directory';
+import { wordEntriesOf, wordsTableOf } from '../../core/name-words';
 import type { Student } from '../../core/student';
 import { localClient } from './data-tier';
 
@@ -32,24 +34,27 @@ export async function seedStudents(
   concurrency = 8,
 ): Promise<number> {
   const client = localClient(endpoint);
-  const batches: WriteRequest[][] = [];
-  let batch: WriteRequest[] = [];
+  const words = wordsTableOf(tableName);
+  const batches: { table: string; requests: WriteRequest[] }[] = [];
+  const pending = { [tableName]: [] as WriteRequest[], [words]: [] as WriteRequest[] };
+  const add = (table: string, item: Record<string, string>) => {
+    const list = pending[table] as WriteRequest[];
+    list.push({ PutRequest: { Item: marshall(item) } });
+    if (list.length === 25) batches.push({ table, requests: list.splice(0) });
+  };
   let count = 0;
   for (const s of students) {
-    batch.push({ PutRequest: { Item: marshall({ ...s, ...directoryAttributes(s) }) } });
+    add(tableName, { ...s, ...directoryAttributes(s) });
+    for (const entry of wordEntriesOf(s)) add(words, entry);
     count++;
-    if (batch.length === 25) {
-      batches.push(batch);
-      batch = [];
-    }
   }
-  if (batch.length > 0) batches.push(batch);
+  for (const [table, list] of Object.entries(pending)) if (list.length > 0) batches.push({ table, requests: list });
   const worker = async () => {
     for (let b = batches.pop(); b; b = batches.pop()) {
-      let pending = b;
-      while (pending.length > 0) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-        pending = out.UnprocessedItems?.[tableName] ?? [];
+      let left = b.requests;
+      while (left.length > 0) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [b.table]: left } }));
+        left = out.UnprocessedItems?.[b.table] ?? [];
       }
     }
   };

@@ -25,6 +25,7 @@ import { loadConfig } from '../../stacks/config';
 import { lockEnvironment } from './env-lock';
 import { EXIT, runMain } from './cli';
 import { strictArgs } from '../args';
+import { type WordsReport, WordsBackfill } from './backfill-words';
 
 const KEY = STUDENTS_TABLE.partitionKey;
 export const USAGE = 'usage: npm run backfill -- [--dry-run] [--table <name>] [--endpoint <url>]';
@@ -39,6 +40,8 @@ export interface MigrationReport {
   resumed: string[];
   conflicts: { from: string; to: string }[];
   unfixable: { key: string; reason: string }[];
+  /** The name-words table brought to match (see backfill-words.ts). */
+  words: WordsReport;
 }
 
 function asInput(item: Record<string, unknown>): Record<string, unknown> {
@@ -61,7 +64,9 @@ export async function migrate(
     resumed: [],
     conflicts: [],
     unfixable: [],
+    words: { added: 0, removed: 0 },
   };
+  const words = await WordsBackfill.start(db, table, options.dryRun);
   for await (const page of paginateScan({ client: db }, { TableName: table, ConsistentRead: true })) {
     for (const item of page.Items ?? []) {
       report.scanned++;
@@ -77,6 +82,7 @@ export async function migrate(
       const fieldsNormal = student.email === key && sameStudent(student, item as Student);
       if (fieldsNormal && sameRecord(item, stored)) {
         report.alreadyNormal++;
+        await words.student(student);
         continue;
       }
       if (student.email !== key) {
@@ -88,6 +94,7 @@ export async function migrate(
           if (other.ok && sameStudent(other.student, student)) {
             if (!options.dryRun) await db.send(new DeleteCommand({ TableName: table, Key: { [KEY]: key } }));
             report.resumed.push(key);
+            // Its record under the new key is (or will be) seen by the scan too: claimed there.
           } else {
             report.conflicts.push({ from: key, to: student.email });
           }
@@ -108,8 +115,10 @@ export async function migrate(
         if (student.email !== key) await db.send(new DeleteCommand({ TableName: table, Key: { [KEY]: key } }));
       }
       (fieldsNormal ? report.indexed : report.rewritten).push(key);
+      await words.student(student);
     }
   }
+  report.words = await words.finish();
   return report;
 }
 
@@ -124,6 +133,7 @@ export function renderReport(r: MigrationReport, dryRun: boolean): string {
   const index = dryRun ? 'would add index keys to' : 'added index keys to';
   const lines = [
     `scanned ${r.scanned}: ${r.alreadyNormal} already complete, ${verb} ${r.rewritten.length}, ${index} ${r.indexed.length}, ${r.resumed.length} finished from an interrupted run, ${r.conflicts.length} conflicts, ${r.unfixable.length} not normalisable`,
+    `name-words entries: ${dryRun ? 'would add' : 'added'} ${r.words.added}, ${dryRun ? 'would remove' : 'removed'} ${r.words.removed}`,
   ];
   for (const k of r.rewritten) lines.push(`  ${verb}: ${k}`);
   for (const k of r.indexed) lines.push(`  ${index}: ${k}`);

@@ -1,3 +1,4 @@
+import { wordsTableOf } from '../../core/name-words';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -30,6 +31,12 @@ export interface NodeFunctionProps {
    * @default none
    */
   readonly indexArn?: string;
+  /**
+   * DynamoDB actions the function may call on the name-words table (`<table ARN>-name-words`),
+   * and nothing else.
+   * @default none
+   */
+  readonly wordsActions?: readonly string[];
   /** Environment variables. */
   readonly environment: Record<string, string>;
   /** CloudWatch Logs retention of the function's log group. */
@@ -94,6 +101,16 @@ export class NodeFunction extends Construct {
         { Sid: 'Table', Effect: 'Allow', Action: [...props.tableActions], Resource: props.tableArn },
         ...(props.indexActions?.length
           ? [{ Sid: 'Index', Effect: 'Allow' as const, Action: [...props.indexActions], Resource: requireIndex(props) }]
+          : []),
+        ...(props.wordsActions?.length
+          ? [
+              {
+                Sid: 'NameWords',
+                Effect: 'Allow' as const,
+                Action: [...props.wordsActions],
+                Resource: wordsTableOf(props.tableArn),
+              },
+            ]
           : []),
         {
           Sid: 'OwnLogs',
