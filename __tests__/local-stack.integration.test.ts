@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { CreateTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SIGNUP_SUCCESS_MESSAGE } from '../core/contract';
+import { wordsTableOf } from '../core/name-words';
+import { ensureStudentsTable, localClient, startDataTier } from '../scripts/local/data-tier';
+import { indexedItem } from './helpers/store';
 import { startLocalStack, type LocalStack } from '../scripts/local/stack';
 import { signedFetch } from '../scripts/local/signed-fetch';
 
@@ -139,4 +143,37 @@ describe('local stack', () => {
     stack = await startLocalStack({ webPort: 0, apiPort: 0, dataDir, fresh: true });
     expect(await (await signedFetch(stack.studentUrl)).json()).toEqual([]);
   });
+});
+
+test('a local table from an earlier release (no name index, no name-words table) is rebuilt, and its students get their name-words entries', async () => {
+  const data = await startDataTier({ port: 0 });
+  const client = localClient(data.endpoint);
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'old',
+        AttributeDefinitions: [{ AttributeName: 'email', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await client.send(
+      new PutItemCommand({
+        TableName: 'old',
+        Item: indexedItem({ name: 'María José García', age: '30', email: 'm@x.org', country: 'ES' }),
+      }),
+    );
+    expect(await ensureStudentsTable(data.endpoint, 'old')).toBe('rebuilt');
+    const entries = (await client.send(new ScanCommand({ TableName: wordsTableOf('old') }))).Items ?? [];
+    expect(entries.map((e) => e.wordKey?.S?.split('\u0001')[0])).toEqual([
+      'garcia',
+      'jose garcia',
+      'maria jose garcia',
+    ]);
+    // A second start changes nothing.
+    expect(await ensureStudentsTable(data.endpoint, 'old')).toBe('existing');
+  } finally {
+    client.destroy();
+    await data.close();
+  }
 });

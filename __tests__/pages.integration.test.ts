@@ -203,8 +203,15 @@ test('a slow API never holds up the form: the page answers within the list budge
   }
 }, 5_000);
 
-test('the error pages: 404 and 413 are sound pages too', async () => {
+test('the error pages: 403, 404 and 413 are sound pages too', async () => {
   const app = createApp(config);
+  const foreign = await request(app)
+    .post('/students')
+    .set('Sec-Fetch-Site', 'cross-site')
+    .type('form')
+    .send(valid)
+    .expect(403);
+  await expectSound(foreign.text, 'Not allowed – Student Registration Portal');
   await expectSound((await request(app).get('/nope').expect(404)).text, /Page not found/);
   const big = await request(app)
     .post('/students')

@@ -16,7 +16,7 @@ import {
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { unmarshall, marshall } from '@aws-sdk/util-dynamodb';
-import { TABLE_DEFINITION } from '../../core/directory';
+import { NAME_INDEX, TABLE_DEFINITION } from '../../core/directory';
 import { WORDS_TABLE_DEFINITION, wordEntriesOf, wordsTableOf } from '../../core/name-words';
 import { validateStudent } from '../../core/student';
 
@@ -140,8 +140,8 @@ async function writeAll(client: DynamoDBClient, tableName: string, items: Record
 }
 
 /**
- * Creates the name-words table unless it exists; a new one beside a table that holds students is
- * filled from it at once (deployed, `npm run backfill` does this).
+ * Creates the name-words table unless it exists; a new one beside a table that holds students in
+ * the name order is filled from it at once (deployed, `npm run backfill` does this).
  */
 async function ensureWordsTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const words = wordsTableOf(tableName);
@@ -168,6 +168,8 @@ async function ensureWordsTable(client: DynamoDBClient, tableName: string): Prom
   const entries: Record<string, AttributeValue>[] = [];
   for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true }))
     for (const item of page.Items ?? []) {
+      // As deployed: a student in the name order has its entries; the backfill gives the others both.
+      if (item[NAME_INDEX.partitionKey] === undefined) continue;
       const checked = validateStudent(unmarshall(item));
       if (checked.ok) entries.push(...wordEntriesOf(checked.student).map((e) => marshall(e)));
     }
