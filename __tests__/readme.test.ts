@@ -1,11 +1,12 @@
 /**
  * The README and docs/ stay true to the code: the configuration table (docs/DEPLOYING.md) is what
- * `npm run docs` renders from the settings' definitions, every source file is in the layout (docs/LAYOUT.md),
+ * `npm run docs` renders from the settings' definitions, the list of source files (docs/LAYOUT.md) is
+ * what it renders from the tree and each file's doc comment,
  * every relative link resolves, and the README stays a one-sitting read.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { settingsTable, withSettingsTable } from '../scripts/docs';
+import { settingsTable, sourceFiles, summaryOf, withLayoutTable, withSettingsTable } from '../scripts/docs';
 import { SETTING_VARIABLES } from '../stacks/config';
 import { SETTING_DOCS } from '../stacks/config/settings';
 
@@ -13,12 +14,6 @@ const ROOT = path.resolve(__dirname, '..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const DEPLOYING = readFileSync(path.join(ROOT, 'docs', 'DEPLOYING.md'), 'utf8');
 const LAYOUT = readFileSync(path.join(ROOT, 'docs', 'LAYOUT.md'), 'utf8');
-
-function sources(dir: string): string[] {
-  return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.(ts|cjs)$/.test(e.name))
-    .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
-}
 
 test('the configuration table is what npm run docs renders: a row for each variable the configuration reads, once', () => {
   const documented = SETTING_DOCS.map((d) => d.variable);
@@ -28,17 +23,18 @@ test('the configuration table is what npm run docs renders: a row for each varia
   expect(settingsTable()).toContain('| `STUDENTS_NAT_MODE` | `single` (prod `per-az`) |');
 });
 
-test('every file under core/, stacks/, lambdas/, ec2-frontend/src/ and scripts/ is in the layout table', () => {
-  const layout = LAYOUT;
-  const files = ['core', 'stacks', 'lambdas', path.join('ec2-frontend', 'src'), 'scripts'].flatMap(sources);
-  expect(files.length).toBeGreaterThan(40);
-  // A file is named by its path, or by its last one or two segments (`index.ts` needs its folder).
-  const named = (f: string) => {
-    const parts = f.split(path.sep);
-    const [last = '', beforeLast = ''] = [parts.at(-1), parts.at(-2)];
-    return [f, last === 'index.ts' ? `${beforeLast}/${last}` : last].some((name) => layout.includes(`\`${name}\``));
-  };
-  expect(files.filter((f) => !named(f))).toEqual([]);
+test('the layout lists every source file under core/, stacks/, lambdas/, ec2-frontend/src/ and scripts/, each with its own doc comment', () => {
+  const files = sourceFiles();
+  expect(files.length).toBeGreaterThan(100);
+  expect(files).toContain(path.join('ec2-frontend', 'src', 'types', 'ejs.d.ts'));
+  // A file says what it is in a comment of its own; the layout is written from those comments.
+  const undocumented = files.filter((f) => summaryOf(readFileSync(path.join(ROOT, f), 'utf8')) === '');
+  expect(undocumented).toEqual([]);
+  expect(LAYOUT).toBe(withLayoutTable(LAYOUT));
+  expect(summaryOf("'use strict';\n// Runs a thing. More.\nrequire('x');")).toBe('Runs a thing.');
+  expect(
+    summaryOf('import x from "y";\n/** Props. */\nexport interface P {}\n/** The thing. */\nexport class T {}'),
+  ).toBe('The thing.');
 });
 
 test('the README is a one-sitting read, and every relative link in it and in docs/ resolves', () => {

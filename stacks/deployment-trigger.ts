@@ -1,3 +1,7 @@
+/**
+ * The API's redeployment trigger: a hash of every definition of the API, so any change redeploys
+ * the stage.
+ */
 import { Lazy, type TerraformResource } from 'cdktf';
 import { createHash } from 'node:crypto';
 

@@ -1,3 +1,6 @@
+/**
+ * API Gateway's own answers (a refused body, other 4xx and 5xx), shaped as the functions' are.
+ */
 import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import type { TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';

@@ -1,3 +1,6 @@
+/**
+ * The frontend instances' user data, rendered from `ec2-frontend/deploy/` with the stack's values.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

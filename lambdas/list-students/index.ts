@@ -1,3 +1,7 @@
+/**
+ * The list Lambda (`GET /student`): every student as the reference design lists them, or with
+ * `order=name` a page of the directory or of a search.
+ */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { NumberValue, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import {

@@ -1,3 +1,7 @@
+/**
+ * The functions' DynamoDB client (retries and timeouts within the time budgets), and what a store
+ * failure answers.
+ */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';

@@ -1,3 +1,7 @@
+/**
+ * The functions' HTTP answers: JSON bodies, error messages, CORS headers for allowed origins, and
+ * request parsing.
+ */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { CORS_ORIGINS_VARIABLE, corsHeadersFor, parseOrigins } from '../../core/contract';
 

@@ -1,3 +1,6 @@
+/**
+ * The Lambda context of a function's log lines: request id, function name, cold start.
+ */
 import { setLogFields } from '../../core/log';
 
 let invocations = 0;

@@ -1,3 +1,7 @@
+/**
+ * The signup Lambda (`POST /student`): validates, stores a student once (a repeat of the same
+ * details is a success, other details a 409), and writes its name-words entries.
+ */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';

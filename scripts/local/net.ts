@@ -1,3 +1,6 @@
+/**
+ * Listening for the local tiers: a port in use becomes an error that names the tier and the port.
+ */
 import net, { type Server } from 'node:net';
 
 /** Listens, turning "port in use" into an error that names the tier and the port. */

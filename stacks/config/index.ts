@@ -1,3 +1,7 @@
+/**
+ * The deployment configuration: `loadConfig` reads the environment's preset and the variables that
+ * override it, validated once.
+ */
 import { PROJECT } from '../../core/contract';
 import { architectureOf, awsAccountId, bool, ConfigError, int, parseSsh, RETENTION_DAYS } from './parsers';
 import { parseAlarmThresholds } from './alarm-thresholds';

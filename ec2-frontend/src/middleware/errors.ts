@@ -1,3 +1,7 @@
+/**
+ * The answers to what no route handled: a 404 page for an unknown path, and for a thrown error a
+ * page (413, 4xx or 500) that never shows a stack trace.
+ */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { log } from '../../../core/log';
 import { SERVICE_NAME } from '../home-page';

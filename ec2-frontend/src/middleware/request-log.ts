@@ -1,3 +1,7 @@
+/**
+ * Request ids and request logs: the load balancer's trace id (or a new one) on every answer, and
+ * one JSON line per request.
+ */
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import { log } from '../../../core/log';

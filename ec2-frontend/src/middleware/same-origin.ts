@@ -1,3 +1,6 @@
+/**
+ * Cross-site request forgery refused: a form post must come from the portal's own pages.
+ */
 import type { RequestHandler } from 'express';
 import { log } from '../../../core/log';
 import { SERVICE_NAME } from '../home-page';

@@ -1,3 +1,6 @@
+/**
+ * Security headers on every answer: a strict CSP, no framing, no sniffing, and HSTS behind HTTPS.
+ */
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 

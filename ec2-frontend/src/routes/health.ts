@@ -1,3 +1,7 @@
+/**
+ * Health checks: `/healthz` for liveness (the load balancer's), `/readyz` for whether the API
+ * answers.
+ */
 import { Router } from 'express';
 import type { StudentsApi } from '../api-client';
 

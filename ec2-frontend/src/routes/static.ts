@@ -1,3 +1,6 @@
+/**
+ * The files of `public/`: content-hashed URLs, compressed once at start, cached for a year.
+ */
 import express, { type Request, Router } from 'express';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,3 +1,7 @@
+/**
+ * The portal's pages: the home page (the signup form and the directory), the signup and search
+ * posts, and the confirmation.
+ */
 import express, { Router } from 'express';
 import { encodePosition, MAX_SEARCH_LENGTH, parseSearch, positionOf } from '../../../core/directory';
 import { log } from '../../../core/log';
