@@ -11,6 +11,10 @@ import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
 import { FIXTURES, opsCommand, opsWorkspace, ROOT, run, until, synthesizedOnce } from './helpers/ops';
 
+// A plan, then a deploy on a terminal of its own: many Node processes in a row, which on two busy
+// cores can outlast jest's default 30 s. A ceiling, not a target.
+jest.setTimeout(120_000);
+
 const { ws, tfEnv, applied } = opsWorkspace(synthesizedOnce());
 const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 

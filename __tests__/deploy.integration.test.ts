@@ -10,6 +10,10 @@ import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
 import { opsWorkspace, run, STACKS, start, until, synthesizedOnce } from './helpers/ops';
 
+// Each test runs whole commands (a plan of five stacks, then a deploy), a dozen Node processes in
+// a row: on two busy cores that has taken over jest's default 30 s. A ceiling, not a target.
+jest.setTimeout(120_000);
+
 const { ws, tfEnv, calls, fixture, applied, savedPlanOf } = opsWorkspace(synthesizedOnce());
 const planFirst = () => expect(run('plan.ts', [], tfEnv()).status).toBe(EXIT.ok);
 const manifest = () =>
