@@ -1,10 +1,14 @@
-/** Synthesizes the app into a temporary directory and reads each stack's Terraform JSON. */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+/**
+ * Synthesizes the app into a temporary directory and reads each stack's Terraform JSON. In a test
+ * run (the global setup's build folder), each configuration is synthesized once for all the test
+ * files that read it, whichever worker asks first.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp } from '../../main';
-import { loadConfig } from '../../stacks/config';
 import { DIST } from '../../scripts/dist';
+import { loadConfig } from '../../stacks/config';
 
 export type Json = Record<string, any>;
 
@@ -17,26 +21,47 @@ export interface Synthesized {
 }
 
 const cache = new Map<string, Synthesized>();
+/** Shared by the run's workers when the build folder is the run's own; removed with it. */
+const SHARED = process.env.STUDENTS_TEST_OWNS_DIST ? path.join(DIST, 'synth-cache') : undefined;
+const ownDirs: string[] = [];
 
 export function synth(env: Record<string, string> = {}): Synthesized {
-  const key = JSON.stringify(env);
+  // The same settings in any order are one configuration.
+  const key = JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const hit = cache.get(key);
   if (hit) return hit;
-  const outdir = mkdtempSync(path.join(os.tmpdir(), 'students-synth-'));
-  buildApp(loadConfig(env), { outdir, distDir: DIST }).app.synth();
+  const shared = SHARED && path.join(SHARED, createHash('sha256').update(key).digest('hex').slice(0, 20));
+  let outdir = shared;
+  if (!shared || !existsSync(shared)) {
+    if (SHARED) mkdirSync(SHARED, { recursive: true });
+    const made = mkdtempSync(path.join(SHARED ?? os.tmpdir(), 'students-synth-'));
+    // Loaded only when something is synthesized: a file whose configurations are all made needs no cdktf.
+    const { buildApp } = require('../../main') as typeof import('../../main');
+    buildApp(loadConfig(env), { outdir: made, distDir: DIST }).app.synth();
+    outdir = made;
+    if (shared) {
+      try {
+        renameSync(made, shared);
+        outdir = shared;
+      } catch {
+        // Another worker made it first: the two are the same synthesis, and this one stays this worker's.
+        ownDirs.push(made);
+      }
+    } else ownDirs.push(made);
+  }
   const stacks: Record<string, Json> = {};
   const raw: Record<string, string> = {};
-  for (const name of readdirSync(path.join(outdir, 'stacks'))) {
-    raw[name] = readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
+  for (const name of readdirSync(path.join(outdir as string, 'stacks'))) {
+    raw[name] = readFileSync(path.join(outdir as string, 'stacks', name, 'cdk.tf.json'), 'utf8');
     stacks[name] = JSON.parse(raw[name]);
   }
-  const result = { stacks, raw, outdir };
+  const result = { stacks, raw, outdir: outdir as string };
   cache.set(key, result);
   return result;
 }
 
 export function cleanupSynth(): void {
-  for (const s of cache.values()) rmSync(s.outdir, { recursive: true, force: true });
+  for (const dir of ownDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   cache.clear();
 }
 
