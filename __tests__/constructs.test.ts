@@ -11,6 +11,7 @@ import path from 'node:path';
 import { FleetImage } from '../stacks/constructs/fleet-image';
 import { LoadBalancer, type LoadBalancerProps } from '../stacks/constructs/load-balancer';
 import { NodeFunction } from '../stacks/constructs/node-function';
+import { PrivateBucket } from '../stacks/constructs/private-bucket';
 import type { Json } from './helpers/synth';
 
 /** The resources and data sources a construct synthesizes to, by type and name. */
@@ -137,5 +138,25 @@ describe('FleetImage', () => {
     expect(image?.imageId).toBe('ami-0123456789abcdef0');
     expect(json.data?.aws_ssm_parameter).toBeUndefined();
     expect(json.resource?.terraform_data).toBeUndefined();
+  });
+});
+
+describe('PrivateBucket', () => {
+  test('lifecycle: old versions expire, and a delete marker left with no version is removed (a rule of its own)', () => {
+    const json = synthOf(
+      (scope) => new PrivateBucket(scope, 'logs', { bucketPrefix: 'students-dev-logs-', expireCurrentAfterDays: 90 }),
+    );
+    const [housekeeping, markers] = Object.values(
+      json.resource.aws_s3_bucket_lifecycle_configuration as Record<string, Json>,
+    )[0]!.rule;
+    expect(housekeeping).toMatchObject({
+      expiration: [{ days: 90 }],
+      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+    });
+    expect(markers).toMatchObject({
+      id: 'expired-delete-markers',
+      expiration: [{ expired_object_delete_marker: true }],
+    });
+    expect(markers.expiration[0].days).toBeUndefined();
   });
 });

@@ -94,6 +94,14 @@ export class PrivateBucket extends Construct {
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 30 }],
           ...(props.expireCurrentAfterDays ? { expiration: [{ days: props.expireCurrentAfterDays }] } : {}),
         },
+        // A delete marker whose versions have all expired guards nothing: remove it at once. (S3
+        // refuses this beside `days` in one expiration, hence a rule of its own.)
+        {
+          id: 'expired-delete-markers',
+          status: 'Enabled',
+          filter: [{}],
+          expiration: [{ expiredObjectDeleteMarker: true }],
+        },
       ],
     }).overrideLogicalId(`${id}-lifecycle`);
 
