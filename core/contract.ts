@@ -84,8 +84,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
  * Time budgets, each inside the one that waits for it: API Gateway waits for the function, the
  * function for its calls to the store. `worstStoreCallMs` bounds one call, every attempt timing
  * out and the longest back-off between; signup makes up to four in a row (the legacy spellings,
- * the conditional write, the stored record on a conflict, the name-words entries), and all of them fit inside the
- * function's timeout, which fits inside the gateway's (checked in the unit tests).
+ * the conditional write, the stored record on a conflict, the name-words entries), and all of them
+ * fit inside the function's timeout, which fits inside the gateway's (checked in the unit tests).
  */
 export const TIME_BUDGETS = {
   /** API Gateway's REST integration timeout (its default and, without a quota raise, its maximum). */

@@ -78,7 +78,7 @@ const PUNCTUATION: Readonly<Record<string, string>> = {
 };
 
 /** Zero-width non-joiner and joiner: they shape a word (Persian, Indic scripts) but are not letters of it. */
-export const JOINERS = /[\u200C\u200D]/gu;
+const JOINERS = /[\u200C\u200D]/gu;
 
 const LETTER_PATTERN = new RegExp(`[${Object.keys(LETTERS).join('')}]`, 'gu');
 const PUNCTUATION_PATTERN = new RegExp(`[${Object.keys(PUNCTUATION).join('')}]`, 'gu');

@@ -3,14 +3,13 @@
  * handlers as TypeScript sources or as the built bundles in dist/.
  */
 import { BatchWriteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type FunctionName, TABLE_NAME_VARIABLE } from '../../core/contract';
-import { directoryAttributes, NAME_INDEX } from '../../core/directory';
-import { NAME_WORDS, wordEntriesOf, wordsTableOf } from '../../core/name-words';
-import { validateStudent } from '../../core/student';
+import { directoryAttributes } from '../../core/directory';
+import { NAME_WORDS, wordsTableOf } from '../../core/name-words';
 import { lambdaBundlePath } from '../../scripts/build';
 import { LambdaProcess } from '../../scripts/local/lambda-process';
 import {
@@ -19,6 +18,8 @@ import {
   localClient,
   startDataTier,
   type DataTier,
+  wordEntriesOfItems,
+  writeAll,
 } from '../../scripts/local/data-tier';
 
 export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -146,26 +147,12 @@ export async function putRaw(
   items: Record<string, AttributeValue>[],
 ): Promise<void> {
   const client = localClient(store.endpoint);
-  const entries = items
-    .filter((item) => item[NAME_INDEX.partitionKey] !== undefined)
-    .flatMap((item) => {
-      const checked = validateStudent(unmarshall(item));
-      return checked.ok ? wordEntriesOf(checked.student).map((e) => marshall(e)) : [];
-    });
-  for (const [table, list] of [
-    [tableName, items],
-    [wordsTableOf(tableName), entries],
-  ] as const) {
-    for (let i = 0; i < list.length; i += 25) {
-      const batch = list.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      let pending: typeof batch | undefined = batch;
-      while (pending && pending.length > 0) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-        pending = out.UnprocessedItems?.[table] as typeof batch | undefined;
-      }
-    }
+  try {
+    await writeAll(client, tableName, items);
+    await writeAll(client, wordsTableOf(tableName), wordEntriesOfItems(items));
+  } finally {
+    client.destroy();
   }
-  client.destroy();
 }
 
 /** A student as the signup Lambda stores it: the four fields and the name index's keys. */

@@ -7,6 +7,7 @@
  */
 import type { Request, Response } from 'express';
 import { validateStudent } from '../../core/student';
+import { cookieOf, setCookie } from './cookies';
 import type { Sealer } from './seal';
 
 export const CONFIRMATION_COOKIE = 'registration';
@@ -19,12 +20,7 @@ export interface Confirmation {
 }
 
 export function setConfirmation(req: Request, res: Response, who: Confirmation, sealer: Sealer): void {
-  const value = sealer.seal('confirmation', [who.name, who.email]);
-  const secure = req.secure ? '; Secure' : '';
-  res.append(
-    'Set-Cookie',
-    `${CONFIRMATION_COOKIE}=${value}; Max-Age=${MAX_AGE_SECONDS}; Path=/; HttpOnly; SameSite=Lax${secure}`,
-  );
+  setCookie(req, res, CONFIRMATION_COOKIE, sealer.seal('confirmation', [who.name, who.email]), MAX_AGE_SECONDS);
 }
 
 /** The confirmation this browser holds, if it holds a well-formed one. */
@@ -37,14 +33,4 @@ export function readConfirmation(req: Request, sealer: Sealer): Confirmation | u
   // Only what the model accepts is shown back (the values were valid when the cookie was set).
   const checked = validateStudent({ name, email, age: '1', country: 'x' });
   return checked.ok ? { name: checked.student.name, email: checked.student.email } : undefined;
-}
-
-/** The value of the request's cookie called `name`, if it sent one. */
-export function cookieOf(req: Request, name: string): string | undefined {
-  const header = req.get('cookie') ?? '';
-  return header
-    .split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${name}=`))
-    ?.slice(name.length + 1);
 }

@@ -6,7 +6,7 @@
  */
 import type { Request, Response } from 'express';
 import { STUDENT_FIELDS, type StudentField } from '../../core/student';
-import { cookieOf } from './confirmation';
+import { cookieOf, setCookie } from './cookies';
 import type { Sealer } from './seal';
 
 const FORM_COOKIE = 'form';
@@ -32,10 +32,6 @@ export interface FailedSearch {
 
 export type FailedForm = FailedSignup | FailedSearch;
 
-function cookie(req: Request, value: string, maxAge: number): string {
-  return `${FORM_COOKIE}=${value}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax${req.secure ? '; Secure' : ''}`;
-}
-
 /** Answers a failed form with a redirect to `location`, the failure kept for the next page. */
 export function redirectWithFailure(
   req: Request,
@@ -44,7 +40,7 @@ export function redirectWithFailure(
   location: string,
   sealer: Sealer,
 ): void {
-  res.append('Set-Cookie', cookie(req, sealer.seal('form', failed), MAX_AGE_SECONDS));
+  setCookie(req, res, FORM_COOKIE, sealer.seal('form', failed), MAX_AGE_SECONDS);
   res.redirect(303, location);
 }
 
@@ -66,6 +62,6 @@ function check(payload: unknown): FailedForm | undefined {
 export function takeFailure(req: Request, res: Response, sealer: Sealer): FailedForm | undefined {
   const raw = cookieOf(req, FORM_COOKIE);
   if (raw === undefined) return undefined;
-  res.append('Set-Cookie', cookie(req, '', 0));
+  setCookie(req, res, FORM_COOKIE, '', 0);
   return check(sealer.open('form', raw, MAX_AGE_SECONDS * 1000));
 }

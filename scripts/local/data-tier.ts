@@ -129,7 +129,11 @@ function createTable(client: DynamoDBClient, tableName: string): Promise<unknown
 }
 
 /** Writes items to a table, 25 to a request, until none is left unprocessed. */
-async function writeAll(client: DynamoDBClient, tableName: string, items: Record<string, AttributeValue>[]) {
+export async function writeAll(
+  client: DynamoDBClient,
+  tableName: string,
+  items: readonly Record<string, AttributeValue>[],
+): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let pending: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     while (pending.length > 0) {
@@ -167,13 +171,20 @@ async function ensureWordsTable(client: DynamoDBClient, tableName: string): Prom
   );
   const entries: Record<string, AttributeValue>[] = [];
   for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true }))
-    for (const item of page.Items ?? []) {
-      // As deployed: a student in the name order has its entries; the backfill gives the others both.
-      if (item[NAME_INDEX.partitionKey] === undefined) continue;
-      const checked = validateStudent(unmarshall(item));
-      if (checked.ok) entries.push(...wordEntriesOf(checked.student).map((e) => marshall(e)));
-    }
+    entries.push(...wordEntriesOfItems(page.Items ?? []));
   await writeAll(client, words, entries);
+}
+
+/**
+ * The name-words entries of stored items, as stored. As deployed, a student in the name order has
+ * its entries; one from before the order (without its keys) gets both from the backfill.
+ */
+export function wordEntriesOfItems(items: readonly Record<string, AttributeValue>[]): Record<string, AttributeValue>[] {
+  return items.flatMap((item) => {
+    if (item[NAME_INDEX.partitionKey] === undefined) return [];
+    const checked = validateStudent(unmarshall(item));
+    return checked.ok ? wordEntriesOf(checked.student).map((e) => marshall(e)) : [];
+  });
 }
 
 /**
