@@ -7,6 +7,8 @@ import {
   BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
   DescribeTableCommand,
   DynamoDBClient,
   paginateScan,
@@ -109,8 +111,14 @@ export function localClient(endpoint: string): DynamoDBClient {
   });
 }
 
-function createTable(client: DynamoDBClient, tableName: string): Promise<unknown> {
-  return client.send(
+/**
+ * dynalite creates and deletes tables as DynamoDB does, a moment after it answers: wait for the
+ * table to be ACTIVE (or gone) before the next call, a fraction of a second at a time.
+ */
+const LOCAL_WAITER = { minDelay: 0.02, maxDelay: 0.5, maxWaitTime: 30 } as const;
+
+async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
     new CreateTableCommand({
       TableName: tableName,
       AttributeDefinitions: TABLE_DEFINITION.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
@@ -126,6 +134,7 @@ function createTable(client: DynamoDBClient, tableName: string): Promise<unknown
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await waitUntilTableExists({ client, ...LOCAL_WAITER }, { TableName: tableName });
 }
 
 /** Writes items to a table, 25 to a request, until none is left unprocessed. */
@@ -169,6 +178,7 @@ async function ensureWordsTable(client: DynamoDBClient, tableName: string): Prom
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await waitUntilTableExists({ client, ...LOCAL_WAITER }, { TableName: words });
   const entries: Record<string, AttributeValue>[] = [];
   for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true }))
     entries.push(...wordEntriesOfItems(page.Items ?? []));
@@ -197,6 +207,7 @@ async function rebuildWithIndexes(client: DynamoDBClient, tableName: string): Pr
   for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true }))
     items.push(...(page.Items ?? []));
   await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await waitUntilTableNotExists({ client, ...LOCAL_WAITER }, { TableName: tableName });
   await createTable(client, tableName);
   await writeAll(client, tableName, items);
   return items.length;
