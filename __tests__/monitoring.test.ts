@@ -143,6 +143,17 @@ describe.each(CONFIGURATIONS.map((c) => [c.name, c.env] as const))('monitoring: 
       Principal: { Service: ['cloudwatch.amazonaws.com', 'autoscaling.amazonaws.com'] },
       Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } },
     });
+    const prefix = String(monitoring.resource.aws_sns_topic['alarm-topic'].name).replace(/-alarms$/, '');
+    const key = JSON.parse(monitoring.resource.aws_kms_key['alarm-key'].policy);
+    const alarmsUse = key.Statement.find((s: Json) => s.Principal.Service === 'cloudwatch.amazonaws.com');
+    expect(alarmsUse.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' },
+      ArnLike: {
+        'aws:SourceArn': `arn:aws:cloudwatch:${loadConfig({ ...env }).region}:\${data.aws_caller_identity.account.account_id}:alarm:${prefix}-*`,
+      },
+    });
+    // No statement lets a service use the key without naming this account's alarms or role.
+    expect(key.Statement.filter((s: Json) => s.Principal.Service && !s.Condition)).toEqual([]);
     expect(monitoring.resource.aws_autoscaling_notification['asg-notifications'].notifications).toEqual([
       'autoscaling:EC2_INSTANCE_LAUNCH_ERROR',
       'autoscaling:EC2_INSTANCE_TERMINATE_ERROR',

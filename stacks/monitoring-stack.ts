@@ -32,6 +32,7 @@ export class MonitoringStack extends EnvironmentStack {
     const namePrefix = prefixOf(config);
     const topic = new AlarmTopic(this, 'alarm-topic', {
       namePrefix,
+      region: config.region,
       email: config.alarmEmail,
       preventDestroy: config.deletionProtection,
     });

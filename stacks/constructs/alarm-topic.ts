@@ -9,8 +9,10 @@ import { policyDocument } from '../iam';
 
 /** Props of the topic every alarm notifies. */
 export interface AlarmTopicProps {
-  /** Physical names: `<namePrefix>-alarms`. */
+  /** Physical names: `<namePrefix>-alarms`; the alarms that may use the key are named `<namePrefix>-*`. */
   readonly namePrefix: string;
+  /** The region of the alarms that publish (the key policy's `aws:SourceArn`). */
+  readonly region: string;
   /**
    * An address subscribed by email (it must confirm the subscription).
    * @default no subscription
@@ -43,12 +45,20 @@ export class AlarmTopic extends Construct {
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
       policy: policyDocument([
         { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountArn }, Action: 'kms:*', Resource: '*' },
+        // Only this environment's alarms (confused deputy). Auto Scaling needs no service
+        // principal here: it publishes as its service-linked role, the next statement.
         {
-          Sid: 'ServicesPublish',
+          Sid: 'AlarmsPublish',
           Effect: 'Allow',
-          Principal: { Service: ['cloudwatch.amazonaws.com', 'autoscaling.amazonaws.com'] },
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Resource: '*',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': account.accountId },
+            ArnLike: {
+              'aws:SourceArn': `arn:aws:cloudwatch:${props.region}:${account.accountId}:alarm:${props.namePrefix}-*`,
+            },
+          },
         },
         {
           Sid: 'AutoScalingRolePublishes',
