@@ -71,6 +71,22 @@ maybe('the environment as a set, with real Terraform', () => {
     expect(planExitCodes()).toEqual(allEmpty);
   });
 
+  test('npm run -s plan -- --json: stdout is one JSON document when planning passes and when it fails', () => {
+    shape({ azCount: 2, natMode: 'single' });
+    const planned = ops('plan.ts', ['--json', '--json-file', path.join(work, 'report.json')]);
+    expect(planned.status).toBe(EXIT.ok);
+    const report = JSON.parse(planned.stdout);
+    expect(report).toMatchObject({ schema: 'students-plan-guard', version: 2, passed: true });
+    expect(report.stacks.map((s: { stack: string }) => s.stack)).toEqual(['students-dev-network']);
+    expect(JSON.parse(readFileSync(path.join(work, 'report.json'), 'utf8'))).toEqual(report);
+    const failed = ops('plan.ts', ['--json', '--from', 'students-dev-nosuch']);
+    expect(failed.status).toBe(EXIT.usage);
+    expect(JSON.parse(failed.stdout).error).toEqual({
+      exitCode: EXIT.usage,
+      message: expect.stringContaining('--from students-dev-nosuch: not a stack'),
+    });
+  });
+
   test('STUDENTS_AZ_COUNT 2→3: the frontend waits for the new subnet output; --auto-approve stops for review, a re-run applies', () => {
     deployNew();
     shape({ azCount: 3, natMode: 'single' });

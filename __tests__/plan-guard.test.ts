@@ -153,9 +153,11 @@ describe('outputs and exit codes', () => {
     const md = checkFiles(['--markdown', plan('table-replace.json')]);
     const json = checkFiles(['--json', plan('table-replace.json')]);
     expect(text.output).toContain('plan guard: REFUSED (1)');
-    expect(md.output).toMatch(/^### plan guard: REFUSED \(1\)/);
-    expect(md.output).toContain('| replace | `aws_dynamodb_table.students-table` |');
+    expect(md.output).toMatch(/^<!-- plan-guard part 1\/1 -->\n### plan guard: REFUSED \(1\)/);
+    expect(md.output).toContain('| replace | <code>aws&#95;dynamodb&#95;table.students-table</code> |');
     expect(JSON.parse(json.output)).toMatchObject({
+      schema: 'students-plan-guard',
+      version: 2,
       passed: false,
       refused: 1,
       stacks: [{ stack: 'table-replace', planLine: 'Plan: 1 to add, 0 to change, 1 to destroy.' }],
@@ -166,14 +168,14 @@ describe('outputs and exit codes', () => {
   test('passed, refused and bad input have distinct exit codes', () => {
     expect(checkFiles([plan('noop.json')]).exitCode).toBe(EXIT.passed);
     expect(new Set([EXIT.passed, EXIT.refused, EXIT.usage]).size).toBe(3);
-    expect(checkFiles([])).toMatchObject({ exitCode: EXIT.usage, output: expect.stringMatching(/usage/) });
+    expect(checkFiles([])).toMatchObject({ exitCode: EXIT.usage, error: expect.stringMatching(/usage/) });
     expect(checkFiles(['--frobnicate', plan('noop.json')])).toMatchObject({
       exitCode: EXIT.usage,
-      output: expect.stringMatching(/unknown option/),
+      error: expect.stringMatching(/unknown option/),
     });
     expect(checkFiles([path.join(__dirname, '..', 'package.json')])).toMatchObject({
       exitCode: EXIT.usage,
-      output: expect.stringMatching(/format_version/),
+      error: expect.stringMatching(/not a terraform show -json plan/),
     });
     expect(checkFiles(['/nonexistent/plan.json']).exitCode).toBe(EXIT.usage);
   });

@@ -27,6 +27,14 @@ export const STATEFUL_RESOURCES: readonly StatefulRule[] = [
   },
   { match: 'aws_eip.*', why: "is the NAT gateway's public address, which partners may allow-list" },
   { match: 'aws_api_gateway_account.*', why: 'is the CloudWatch role of every API in the account and region' },
+  {
+    match: 'aws_sns_topic.*',
+    why: 'is where alarms page: its subscriptions, including those added outside Terraform, go with it',
+  },
+  {
+    match: 'aws_kms_key.*',
+    why: 'encrypts data that cannot be read once it is deleted (deletion is scheduled, then final)',
+  },
 ];
 
 /** The rule that makes an address stateful, if any (module prefixes and indexes are ignored). */
@@ -69,6 +77,12 @@ export const PROTECTIONS: readonly ProtectionRule[] = [
     path: ['force_destroy'],
     protectedValue: false,
     what: 'keeping the objects on destroy',
+  },
+  {
+    type: 'aws_kms_key',
+    path: ['is_enabled'],
+    protectedValue: true,
+    what: 'the key (disabled, nothing it encrypts can be read)',
   },
   {
     type: 'aws_s3_bucket_versioning',

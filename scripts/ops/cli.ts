@@ -36,6 +36,8 @@ export interface OpsOptions {
   readonly updateAmi: boolean;
   readonly plan: boolean;
   readonly format: 'text' | 'json' | 'markdown';
+  /** `--json-file <path>`: the guard's JSON report written there, whatever the format. */
+  readonly jsonFile?: string;
   readonly confirm?: string;
   /** `--from <stack>`: plan that stack and the ones after it, keeping the earlier stacks' plans. */
   readonly from?: string;
@@ -60,7 +62,7 @@ const FLAG_OPTIONS = {
   'local-state': { 'local-state': { type: 'boolean' } },
   'update-ami': { 'update-ami': { type: 'boolean' } },
   plan: { plan: { type: 'boolean' } },
-  format: { json: { type: 'boolean' }, markdown: { type: 'boolean' } },
+  format: { json: { type: 'boolean' }, markdown: { type: 'boolean' }, 'json-file': { type: 'string' } },
   confirm: { confirm: { type: 'string' } },
   guard: GUARD_OPTIONS,
   from: { from: { type: 'string' } },
@@ -78,6 +80,7 @@ export function parseOps(argv: readonly string[], accepted: readonly Flag[], usa
     updateAmi: values['update-ami'] === true,
     plan: values.plan === true,
     format: values.json ? 'json' : values.markdown ? 'markdown' : 'text',
+    ...(text(values['json-file']) ? { jsonFile: text(values['json-file']) } : {}),
     confirm: text(values.confirm),
     from: text(values.from),
     replanConsumers: values['replan-consumers'] === true,
@@ -117,21 +120,20 @@ export async function confirm(question: string, options: Pick<OpsOptions, 'autoA
   }
 }
 
-/** Runs a command's main and exits with its code; configuration and usage errors exit 2. */
+/** The exit code a thrown error ends a command with: configuration and usage errors exit 2. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof ConfigError || err instanceof UsageError) return EXIT.usage;
+  if (err instanceof EnvironmentLocked) return EXIT.locked;
+  return EXIT.failed;
+}
+
+/** Runs a command's main and exits with its code. */
 export function runMain(main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (err) => {
-      if (err instanceof ConfigError || err instanceof UsageError) {
-        console.error(err.message);
-        process.exit(EXIT.usage);
-      }
-      if (err instanceof EnvironmentLocked) {
-        console.error(err.message);
-        process.exit(EXIT.locked);
-      }
       console.error(err instanceof Error ? err.message : err);
-      process.exit(EXIT.failed);
+      process.exit(exitCodeOf(err));
     },
   );
 }

@@ -1,14 +1,16 @@
 /**
  * The plan guard's analysis of one `terraform show -json` plan (format 1.x): every change by
  * action with its changed attributes (sensitive masked, unknown shown as such), Terraform's own
- * counts, drift, imports, and what it refuses: a delete, replace or forget of a stateful
- * resource, a protection switched off, or a plan that errored or is incomplete.
+ * counts, drift, imports and moves, and what it refuses (plan-rules.ts), or a plan that errored
+ * or is incomplete.
  */
 import path from 'node:path';
-import { PROTECTIONS, statefulRuleFor } from '../../stacks/stateful';
-import { type AttributeChange, at, attributeChanges, type ResourceChangeJson, show } from './plan-diff';
+import { statefulRuleFor } from '../../stacks/stateful';
+import { type AttributeChange, at, attributeChanges, type ResourceChangeJson } from './plan-diff';
+import { type Allowances, type Refusal, refusalsOf } from './plan-rules';
 
 export type { AttributeChange, ResourceChangeJson } from './plan-diff';
+export type { Refusal } from './plan-rules';
 
 /** The parts of Terraform's JSON plan format the guard reads. */
 export interface PlanJson {
@@ -19,6 +21,7 @@ export interface PlanJson {
   resource_changes?: ResourceChangeJson[];
   resource_drift?: ResourceChangeJson[];
   prior_state?: unknown;
+  configuration?: unknown;
 }
 
 export type Kind = 'create' | 'update' | 'delete' | 'replace' | 'no-op' | 'read' | 'forget' | 'create-forget';
@@ -48,6 +51,8 @@ export function kindOf(actions: readonly string[]): Kind {
 
 export interface Change {
   readonly address: string;
+  /** The address a `moved` block moved it from. */
+  readonly previousAddress?: string;
   readonly kind: Kind;
   readonly importing: boolean;
   readonly order?: 'destroy-before-create' | 'create-before-destroy';
@@ -56,14 +61,6 @@ export interface Change {
   readonly attributes: AttributeChange[];
   /** Why the resource is stateful, when it is. */
   readonly stateful?: string;
-}
-
-export interface Refusal {
-  readonly address: string;
-  readonly why: string;
-  /** The flag that lets it through, when one can. */
-  readonly allowWith?: '--allow-destroy' | '--allow-unprotect';
-  readonly allowed: boolean;
 }
 
 export interface Counts {
@@ -85,12 +82,12 @@ export interface PlanReport {
   readonly warnings: string[];
 }
 
-export interface GuardOptions {
-  /** `address` or `stack:address` names a delete, replace or forget to let through. */
-  readonly allowDestroy?: readonly string[];
-  /** `address` or `stack:address` names a protection to let be switched off. */
-  readonly allowUnprotect?: readonly string[];
-}
+/**
+ * `--allow-destroy` names a delete, replace or forget (`address` or `stack:address`), or a loss
+ * inside a resource (`<address>.retention_in_days`, `<address>.index.<name>`);
+ * `--allow-unprotect` names a protection to let be switched off.
+ */
+export type GuardOptions = Allowances;
 
 export function stackNameOf(file: string): string {
   // plans/<stack>/plan.json, or the file name itself.
@@ -100,9 +97,10 @@ export function stackNameOf(file: string): string {
 
 function toChange(rc: ResourceChangeJson): Change {
   const kind = kindOf(rc.change.actions);
-  const rule = statefulRuleFor(rc.address);
+  const rule = statefulRuleFor(rc.address) ?? (rc.previous_address ? statefulRuleFor(rc.previous_address) : undefined);
   return {
     address: rc.address,
+    ...(rc.previous_address ? { previousAddress: rc.previous_address } : {}),
     kind,
     importing: Boolean(rc.change.importing),
     ...(kind === 'replace'
@@ -115,10 +113,6 @@ function toChange(rc: ResourceChangeJson): Change {
     attributes: kind === 'update' || kind === 'replace' ? attributeChanges(rc.change) : [],
     ...(rule ? { stateful: rule.why } : {}),
   };
-}
-
-function named(list: readonly string[] | undefined, stack: string, address: string): boolean {
-  return (list ?? []).some((a) => a === address || a === `${stack}:${address}`);
 }
 
 export function analyse(stack: string, plan: PlanJson, options: GuardOptions = {}): PlanReport {
@@ -150,39 +144,7 @@ export function analyse(stack: string, plan: PlanJson, options: GuardOptions = {
       why: 'the plan is incomplete (targeted or deferred changes): apply would leave the stack half-changed',
       allowed: false,
     });
-  for (const c of changes) {
-    if (
-      c.stateful &&
-      (c.kind === 'delete' || c.kind === 'replace' || c.kind === 'forget' || c.kind === 'create-forget')
-    ) {
-      const verb = c.kind === 'create-forget' ? 'forget' : c.kind;
-      refusals.push({
-        address: c.address,
-        why: `would ${verb} it, and it ${c.stateful}`,
-        allowWith: '--allow-destroy',
-        allowed: named(options.allowDestroy, stack, c.address),
-      });
-    }
-  }
-  for (const rc of managed) {
-    for (const p of PROTECTIONS) {
-      if (rc.type !== p.type || kindOf(rc.change.actions) !== 'update') continue;
-      const [before, after] = [rc.change.before, rc.change.after].map((v) =>
-        p.path.reduce<unknown>((x, k) => at(x, k), v),
-      );
-      if (
-        JSON.stringify(before) === JSON.stringify(p.protectedValue) &&
-        JSON.stringify(after) !== JSON.stringify(p.protectedValue)
-      ) {
-        refusals.push({
-          address: rc.address,
-          why: `would switch off ${p.what} (${p.path.join('.')}: ${show(before)} → ${show(after)})`,
-          allowWith: '--allow-unprotect',
-          allowed: named(options.allowUnprotect, stack, rc.address),
-        });
-      }
-    }
-  }
+  refusals.push(...refusalsOf(stack, managed, plan, options));
 
   const warnings: string[] = [];
   const creates = changes.filter((c) => c.kind === 'create').length;

@@ -1,22 +1,47 @@
-/** The plan guard's report, as text for a terminal, Markdown for a pull request, or JSON for CI. */
+/**
+ * The plan guard's report as text for a terminal and JSON for CI (Markdown: plan-markdown.ts).
+ * Changes are listed by risk (refused first, then deletes, replaces, forgets, updates, creates,
+ * moves, imports). Nothing is dropped silently: a long attribute list ends in "… and N more", and
+ * the JSON says `truncated` with the full count.
+ */
 import { blocking, type Change, type PlanReport, planLine } from './plan-guard';
 
-const ORDER = ['delete', 'replace', 'forget', 'create-forget', 'update', 'create', 'read'] as const;
-const LABEL: Record<string, string> = { 'create-forget': 'create, then forget' };
+/** Attribute changes shown per resource: in text, and in JSON (each says how many there are). */
+export const TEXT_ATTRIBUTES = 40;
+export const JSON_ATTRIBUTES = 500;
 
-function details(c: Change): string {
-  const bits = [
+/** The JSON report's schema name and version (docs/DEPLOYING.md, "The guard's reports"); a new version for any breaking change. */
+export const REPORT_SCHEMA = 'students-plan-guard';
+export const REPORT_VERSION = 2;
+
+const RANK = ['delete', 'replace', 'forget', 'create-forget', 'update', 'create', 'read', 'no-op'] as const;
+const LABEL: Record<string, string> = { 'create-forget': 'create, then forget', 'no-op': 'moved' };
+
+export function details(c: Change): string[] {
+  return [
     c.order,
+    c.previousAddress && c.kind !== 'no-op' ? `moved from ${c.previousAddress}` : undefined,
     c.reason && `reason: ${c.reason}`,
     c.replacePaths && `forced by: ${c.replacePaths.join(', ')}`,
     c.stateful && `stateful: ${c.stateful}`,
-  ];
-  const text = bits.filter(Boolean).join('; ');
-  return text ? ` (${text})` : '';
+  ].filter((b): b is string => Boolean(b));
 }
 
-function listed(r: PlanReport): Change[] {
-  return r.changes.filter((c) => c.kind !== 'no-op' || c.importing);
+/** The label of a change: its kind, `moved` for a move alone, `import` for an import alone. */
+export function labelOf(c: Change): string {
+  if (c.kind === 'no-op') return c.previousAddress ? 'moved' : 'import';
+  return `${LABEL[c.kind] ?? c.kind}${c.importing ? ', import' : ''}`;
+}
+
+/** What the report lists, most dangerous first: refused, then by kind; moves and imports last. */
+export function byRisk(r: PlanReport): Change[] {
+  const refused = new Set(r.refusals.filter((f) => !f.allowed).map((f) => f.address));
+  const rank = (c: Change) => (refused.has(c.address) ? -1 : RANK.indexOf(c.kind as (typeof RANK)[number]));
+  return r.changes
+    .filter((c) => c.kind !== 'no-op' || c.importing || c.previousAddress)
+    .map((c, i) => ({ c, i }))
+    .sort((x, y) => rank(x.c) - rank(y.c) || x.i - y.i)
+    .map(({ c }) => c);
 }
 
 export function verdict(reports: readonly PlanReport[]): string {
@@ -24,80 +49,77 @@ export function verdict(reports: readonly PlanReport[]): string {
   return refused.length === 0 ? 'plan guard: passed' : `plan guard: REFUSED (${refused.length})`;
 }
 
+/** How a refusal is let through, or why it cannot be. */
+export function allowHint(f: PlanReport['refusals'][number], stack: string): string {
+  if (f.allowed) return `allowed by ${f.allowWith}`;
+  return f.allowWith ? `${f.allowWith} ${stack}:${f.allowName ?? f.address} lets it through` : 'cannot be allowed';
+}
+
+function attributeLines(c: Pick<Change, 'attributes'>, indent: string): string[] {
+  const shown = c.attributes.slice(0, TEXT_ATTRIBUTES).map((a) => `${indent}${a.path}: ${a.before} → ${a.after}`);
+  const more = c.attributes.length - shown.length;
+  return more > 0 ? [...shown, `${indent}… and ${more} more (all of them: the stack's plan.txt, or --json)`] : shown;
+}
+
 export function renderText(reports: readonly PlanReport[]): string {
   const lines: string[] = [];
   for (const r of reports) {
     lines.push(`${r.stack}: ${planLine(r.counts)}`);
-    for (const kind of ORDER) {
-      for (const c of listed(r).filter((x) => x.kind === kind)) {
-        lines.push(`  ${(LABEL[kind] ?? kind).padEnd(8)} ${c.address}${c.importing ? ' (import)' : ''}${details(c)}`);
-        for (const a of c.attributes) lines.push(`             ${a.path}: ${a.before} → ${a.after}`);
-      }
+    for (const c of byRisk(r)) {
+      const what = c.kind === 'no-op' && c.previousAddress ? `${c.previousAddress} → ${c.address}` : c.address;
+      const extra = details(c);
+      lines.push(`  ${labelOf(c).padEnd(8)} ${what}${extra.length ? ` (${extra.join('; ')})` : ''}`);
+      lines.push(...attributeLines(c, '             '));
     }
-    for (const c of listed(r).filter((x) => x.kind === 'no-op' && x.importing)) lines.push(`  import   ${c.address}`);
     if (r.drift.length > 0) {
       lines.push('  changed outside Terraform since the last apply (drift):');
-      for (const d of r.drift) {
-        lines.push(`    ${d.kind.padEnd(8)} ${d.address}`);
-        for (const a of d.attributes) lines.push(`             ${a.path}: ${a.before} → ${a.after}`);
-      }
+      for (const d of r.drift)
+        lines.push(`    ${d.kind.padEnd(8)} ${d.address}`, ...attributeLines(d, '             '));
     }
     for (const w of r.warnings) lines.push(`  WARNING: ${w}`);
   }
-  const refused = reports.flatMap((r) => r.refusals.map((f) => ({ ...f, stack: r.stack })));
+  const refused = reports.flatMap((r) => r.refusals.map((f) => ({ f, stack: r.stack })));
   if (refused.length > 0) {
     lines.push('', 'Refused:');
-    for (const f of refused) {
-      const how = f.allowed
-        ? `allowed by ${f.allowWith}`
-        : f.allowWith
-          ? `${f.allowWith} ${f.stack}:${f.address} lets it through`
-          : 'cannot be allowed';
-      lines.push(`  ${f.stack}: ${f.address} ${f.why} [${how}]`);
-    }
+    for (const { f, stack } of refused) lines.push(`  ${stack}: ${f.address} ${f.why} [${allowHint(f, stack)}]`);
   }
   lines.push('', verdict(reports));
   return lines.join('\n');
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-export function renderMarkdown(reports: readonly PlanReport[]): string {
-  const out: string[] = [`### ${verdict(reports)}`, ''];
-  for (const r of reports) {
-    out.push(`#### ${r.stack}`, '', `\`${planLine(r.counts)}\``, '');
-    const rows = listed(r);
-    if (rows.length > 0) {
-      out.push('| action | address | details |', '| --- | --- | --- |');
-      for (const c of rows) {
-        const attrs = c.attributes.map((a) => `\`${a.path}\`: ${a.before} → ${a.after}`).join('<br>');
-        out.push(
-          `| ${c.importing ? `${c.kind}, import` : c.kind} | \`${c.address}\` | ${cell([details(c).slice(2, -1), attrs].filter(Boolean).join('<br>'))} |`,
-        );
-      }
-      out.push('');
-    }
-    if (r.drift.length > 0) {
-      out.push('Drift (changed outside Terraform):', '');
-      for (const d of r.drift)
-        out.push(`- \`${d.address}\`: ${d.attributes.map((a) => `\`${a.path}\` ${a.before} → ${a.after}`).join(', ')}`);
-      out.push('');
-    }
-    for (const w of r.warnings) out.push(`> **Warning:** ${w}`, '');
-    for (const f of r.refusals) out.push(`- ${f.allowed ? 'allowed' : '**refused**'}: \`${f.address}\` ${f.why}`);
-    if (r.refusals.length > 0) out.push('');
-  }
-  return out.join('\n').trimEnd();
+function capped(c: Change) {
+  return {
+    ...c,
+    attributes: c.attributes.slice(0, JSON_ATTRIBUTES),
+    attributeCount: c.attributes.length,
+    truncated: c.attributes.length > JSON_ATTRIBUTES,
+  };
 }
 
 export function renderJson(reports: readonly PlanReport[]): string {
   const refused = blocking(reports);
   return JSON.stringify(
     {
+      schema: REPORT_SCHEMA,
+      version: REPORT_VERSION,
       passed: refused.length === 0,
       refused: refused.length,
-      stacks: reports.map((r) => ({ ...r, planLine: planLine(r.counts) })),
+      stacks: reports.map((r) => ({
+        ...r,
+        planLine: planLine(r.counts),
+        changes: byRisk(r).map(capped),
+        drift: r.drift.map(capped),
+      })),
     },
+    null,
+    2,
+  );
+}
+
+/** The JSON a command prints when it could not produce a report: same schema, with the error. */
+export function renderJsonError(message: string, exitCode: number): string {
+  return JSON.stringify(
+    { schema: REPORT_SCHEMA, version: REPORT_VERSION, passed: false, error: { message, exitCode } },
     null,
     2,
   );

@@ -7,25 +7,47 @@
  * `npm run deploy` then applies exactly these plans.
  *
  *   npm run plan -- [--from <stack>] [--allow-destroy <address>]... [--allow-unprotect <address>]...
- *                   [--update-ami] [--local-state] [--json | --markdown]
+ *                   [--update-ami] [--local-state] [--json | --markdown] [--json-file <path>]
+ *
+ * With `npm run -s plan -- --json`, stdout holds only the guard's JSON, also when planning fails.
  */
-import { EXIT, opsConfig, parseOps, runMain } from './cli';
+import { writeFileSync } from 'node:fs';
+import { EXIT, exitCodeOf, opsConfig, parseOps, runMain } from './cli';
 import { lockEnvironment } from './env-lock';
 import { manifestPath } from './manifest';
-import { render } from './plan-check';
+import { jsonWanted, render } from './plan-check';
+import { renderJson, renderJsonError } from './plan-report';
 import { planEnvironment, waitLine } from './plan-env';
 import { blocking } from './plan-guard';
 import { synthesize } from './terraform';
 
 export const USAGE =
-  'usage: npm run plan -- [--from <stack>] [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami] [--local-state] [--json | --markdown]';
+  'usage: npm run plan -- [--from <stack>] [--allow-destroy <address>]... [--allow-unprotect <address>]... [--update-ami] [--local-state] [--json | --markdown] [--json-file <path>]';
 
 /** `--update-ami`: replace the recorded AMI, so the frontend's launch template takes the current AL2023. */
 export function planArgsFor(stack: string, updateAmi: boolean): string[] {
   return updateAmi && stack.endsWith('-frontend') ? ['-replace=terraform_data.ami'] : [];
 }
 
+/** A failure as JSON, where JSON was asked for: stdout with --json, the file with --json-file. */
+function reportFailure(message: string, code: number): void {
+  const wanted = jsonWanted(process.argv.slice(2));
+  const json = renderJsonError(message, code);
+  if (wanted.stdout) console.log(json);
+  if (wanted.file) writeFileSync(wanted.file, `${json}\n`);
+}
+
 async function main(): Promise<number> {
+  try {
+    const code = await plan();
+    return code;
+  } catch (err) {
+    reportFailure(err instanceof Error ? err.message : String(err), exitCodeOf(err));
+    throw err;
+  }
+}
+
+async function plan(): Promise<number> {
   const options = parseOps(process.argv.slice(2), ['guard', 'update-ami', 'local-state', 'format', 'from'], USAGE);
   const config = opsConfig(options);
   lockEnvironment(config.environment, 'npm run plan');
@@ -38,11 +60,12 @@ async function main(): Promise<number> {
     options,
   );
   if (outcome.code !== EXIT.ok) {
-    console.error(
-      `\nThe plan of environment "${config.environment}" is incomplete; npm run deploy refuses it until npm run plan (or --from the failed stack) finishes.`,
-    );
+    const message = `The plan of environment "${config.environment}" is incomplete; npm run deploy refuses it until npm run plan (or --from the failed stack) finishes.`;
+    console.error(`\n${message}`);
+    reportFailure(message, outcome.code);
     return outcome.code;
   }
+  if (options.jsonFile) writeFileSync(options.jsonFile, `${renderJson(outcome.reports)}\n`);
   console.log(render(outcome.reports, options.format));
   const waiting = outcome.manifest.stacks.filter((s) => s.state === 'waits');
   for (const w of waiting) (options.format === 'text' ? console.log : console.error)(waitLine(w));
