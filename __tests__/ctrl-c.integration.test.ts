@@ -5,37 +5,18 @@
  * own, so it hears exactly what the tool passes on: one interrupt for one Ctrl-C, and a second
  * only when the operator presses Ctrl-C again.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
-import { FIXTURES, opsCommand, opsWorkspace, ROOT, run, until, synthesizedOnce } from './helpers/ops';
+import { onTerminal, opsWorkspace, run, until, synthesizedOnce } from './helpers/ops';
 
 // A plan, then a deploy on a terminal of its own: many Node processes in a row, which on two busy
 // cores can outlast jest's default 30 s. A ceiling, not a target.
 jest.setTimeout(120_000);
 
 const { ws, tfEnv, applied } = opsWorkspace(synthesizedOnce());
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-
 /** `npm run deploy -- --auto-approve` on a terminal of its own; `type` sends keys to it. */
-function deployOnTerminal() {
-  const command = opsCommand('deploy.ts', ['--auto-approve']).map(quote).join(' ');
-  const child = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...tfEnv({ FAKE_TF_SLOW: 'students-dev-data' }),
-      PATH: [path.join(FIXTURES, 'bin'), process.env.PATH].join(path.delimiter),
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let screen = '';
-  child.stdout.on('data', (d) => (screen += d));
-  child.stderr.on('data', (d) => (screen += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { type: (keys: string) => child.stdin.write(keys), screen: () => screen, exited, child };
-}
+const deployOnTerminal = () =>
+  onTerminal('deploy.ts', ['--auto-approve'], tfEnv({ FAKE_TF_SLOW: 'students-dev-data' }));
 
 const interrupts = () => readFileSync(ws.log, 'utf8').match(/students-dev-data got SIGINT/g)?.length ?? 0;
 const applying = () => readFileSync(ws.log, 'utf8').includes('students-dev-data applying');

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
-import { opsWorkspace, run, STACKS, start, until, synthesizedOnce } from './helpers/ops';
+import { answerOnTerminal, opsWorkspace, run, STACKS, start, until, synthesizedOnce } from './helpers/ops';
 
 // Each test runs whole commands (a plan of five stacks, then a deploy), a dozen Node processes in
 // a row: on two busy cores that has taken over jest's default 30 s. A ceiling, not a target.
@@ -91,13 +91,21 @@ test('a plan file swapped during the deploy: what is applied is the reviewed cop
   expect(res.stderr).toContain('not started: students-dev-api, students-dev-frontend, students-dev-monitoring');
 });
 
-test('asks first: no answer (stdin closed) applies nothing; "yes" applies', () => {
+test('asks on the terminal: "no" applies nothing, "yes" applies; without a terminal, even with stdin left open, it is a no at once', async () => {
   planFirst();
   resetLog();
-  const none = run('deploy.ts', [], tfEnv(), { input: '' });
-  expect(none.status).toBe(EXIT.notConfirmed);
+  const no = await answerOnTerminal('deploy.ts', [], tfEnv(), 'no');
+  expect(no.status).toBe(EXIT.notConfirmed);
   expect(applied()).toEqual([]);
-  const yes = run('deploy.ts', [], tfEnv(), { input: 'yes\n' });
+  // A CI job that forgot --auto-approve: stdin is a pipe nobody writes to or closes.
+  const open = start('deploy.ts', [], tfEnv(), { openStdin: true });
+  let err = '';
+  open.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((r) => open.on('exit', r));
+  expect(code).toBe(EXIT.notConfirmed);
+  expect(err).toContain('No terminal to answer on: that is a no. After reviewing, pass --auto-approve');
+  expect(applied()).toEqual([]);
+  const yes = await answerOnTerminal('deploy.ts', [], tfEnv(), 'yes');
   expect(yes.status).toBe(EXIT.ok);
   expect(applied()).toEqual(STACKS);
 });

@@ -6,7 +6,16 @@
 import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../scripts/ops/cli';
-import { ENV_STACKS, FIXTURES, opsWorkspace, planFixture as plan, run, STACKS, synthesizedOnce } from './helpers/ops';
+import {
+  answerOnTerminal,
+  ENV_STACKS,
+  FIXTURES,
+  opsWorkspace,
+  planFixture as plan,
+  run,
+  STACKS,
+  synthesizedOnce,
+} from './helpers/ops';
 
 const ready = synthesizedOnce();
 const { ws, tfEnv, calls, fixture, applied } = opsWorkspace(ready);
@@ -81,7 +90,7 @@ describe('npm run plan', () => {
 });
 
 describe('npm run destroy', () => {
-  test('names the environment twice, plans -destroy in reverse (never the account stack), guards and asks', () => {
+  test('names the environment twice, plans -destroy in reverse (never the account stack), guards and asks', async () => {
     expect(run('destroy.ts', [], tfEnv()).status).toBe(EXIT.usage);
     fixture('students-dev-data', 'table-delete.json');
     const refused = run('destroy.ts', ['--confirm', 'dev', '--auto-approve'], tfEnv());
@@ -98,11 +107,11 @@ describe('npm run destroy', () => {
       tfEnv(),
     );
     expect(notConfirmed.status).toBe(EXIT.notConfirmed);
-    const done = run(
+    const done = await answerOnTerminal(
       'destroy.ts',
       ['--confirm', 'dev', '--allow-destroy', 'aws_dynamodb_table.students-table'],
       tfEnv(),
-      { input: 'yes\n' },
+      'yes',
     );
     expect(done.status).toBe(EXIT.ok);
     expect(applied()).toEqual([...ENV_STACKS].reverse());
@@ -278,13 +287,13 @@ describe('npm run rollback', () => {
       .split('\n')
       .filter((l) => l.includes('update-alias'));
 
-  test('points the live alias at the version before the one it serves, after a summary and a yes', () => {
+  test('points the live alias at the version before the one it serves, after a summary and a yes', async () => {
     const no = run('rollback.ts', ['--function', 'list-students'], awsEnv());
     expect(no.status).toBe(EXIT.notConfirmed);
     expect(no.stdout).toContain('students-dev-list-students: alias live\n  now      version 3 (2026-11-03');
     expect(no.stdout).toContain('back to  version 2 (2026-11-02T10:00:00.000+0000, code sha256 sha201234567…)');
     expect(updates()).toEqual([]);
-    const yes = run('rollback.ts', ['--function', 'list-students'], awsEnv(), { input: 'yes\n' });
+    const yes = await answerOnTerminal('rollback.ts', ['--function', 'list-students'], awsEnv(), 'yes');
     expect(yes.status).toBe(EXIT.ok);
     expect(updates()).toEqual([
       'aws lambda update-alias --function-name students-dev-list-students --name live --function-version 2 --region us-east-1 --output json',

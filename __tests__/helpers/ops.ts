@@ -26,6 +26,8 @@ export interface RunOptions {
   input?: string;
   path?: string[];
   onlyPath?: boolean;
+  /** start(): stdin a pipe left open (nobody writes or closes it), not /dev/null. */
+  openStdin?: boolean;
 }
 
 function opsEnv(env: Record<string, string>, options: RunOptions): NodeJS.ProcessEnv {
@@ -53,7 +55,51 @@ export function run(script: string, args: string[], env: Record<string, string> 
 /** Starts an ops script and leaves it running. */
 export function start(script: string, args: string[], env: Record<string, string> = {}, options: RunOptions = {}) {
   const [bin, ...rest] = opsCommand(script, args);
-  return spawn(bin as string, rest, { cwd: ROOT, env: opsEnv(env, options), stdio: ['ignore', 'pipe', 'pipe'] });
+  const how = { cwd: ROOT, env: opsEnv(env, options) };
+  return options.openStdin
+    ? spawn(bin as string, rest, { ...how, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(bin as string, rest, { ...how, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/**
+ * An ops script on a pseudo-terminal of its own (util-linux `script`), as an operator runs it:
+ * `type` sends keys (`\x03` is Ctrl-C, which the terminal turns into SIGINT for its foreground
+ * group); stdout and stderr arrive together on `screen`.
+ */
+export function onTerminal(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: RunOptions = {},
+) {
+  const command = opsCommand(script, args).map(quote).join(' ');
+  const child = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], {
+    cwd: ROOT,
+    env: opsEnv(env, options),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  child.stdout.on('data', (d) => (screen += d));
+  child.stderr.on('data', (d) => (screen += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { type: (keys: string) => child.stdin.write(keys), screen: () => screen, exited, child };
+}
+
+/** Runs an ops script on a terminal, answers its question with `answer`, and waits for its end. */
+export async function answerOnTerminal(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  answer: string,
+): Promise<{ status: number | null; screen: string }> {
+  const term = onTerminal(script, args, env);
+  await until(() => term.screen().includes("Only 'yes' is accepted") || term.child.exitCode !== null, 'the question');
+  term.type(`${answer}\r`);
+  const status = await term.exited;
+  term.child.stdin.end();
+  return { status, screen: term.screen() };
 }
 
 /** Resolves once `check` holds, polling; the condition itself, never a fixed sleep. */

@@ -58,9 +58,9 @@ export class WordsBackfill {
     }
   }
 
-  /** Writes what is pending, then removes the entries no student claimed. */
-  async finish(): Promise<WordsReport> {
-    for (const key of this.unclaimed) {
+  /** Writes what is pending, then removes the entries no student claimed (unless told not to). */
+  async finish(options: { removeUnclaimed: boolean } = { removeUnclaimed: true }): Promise<WordsReport> {
+    for (const key of options.removeUnclaimed ? this.unclaimed : []) {
       this.report.removed++;
       this.pending.push({
         DeleteRequest: { Key: { [NAME_WORDS.partitionKey]: NAME_WORDS.partitionValue, [NAME_WORDS.sortKey]: key } },

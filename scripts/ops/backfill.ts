@@ -1,34 +1,36 @@
 /**
- * `npm run backfill`: brings every record to the form the current code writes: the normalised
- * student, keyed by the normalised email, with the name index's keys. Records stored before
- * normalisation (the Python handlers stored what was sent: `GRACE@EXAMPLE.COM`, a Number age,
- * untrimmed names) are rewritten; records from before the name index, or from before a change of
- * its fold, get its current keys, so they appear in the ordered list where they belong.
- * Attributes it does not own are kept. It never loses a record:
- * - two records that normalise to one email are a conflict: both are kept as they are, and listed;
- * - a record that cannot be normalised (invalid data) is kept and listed;
- * - a rewrite writes the new record first (only if its key is free), then deletes the old one.
- * Running it again changes nothing (idempotent); after an interruption it resumes, since a
- * record already written under its new key is recognised as the same student.
+ * `npm run backfill`: the one migration tool. It brings every record to the form the current code
+ * writes: the normalised student, keyed by the normalised email, with the name index's keys.
+ * Records stored before normalisation (the Python handlers stored what was sent:
+ * `GRACE@EXAMPLE.COM`, a Number age, untrimmed names) are rewritten; records from before the name
+ * index, or from before a change of its fold, get its current keys; the name-words table is made
+ * to match. It never loses data (backfill-record.ts): attributes it does not own are kept, every
+ * write is conditional on the values it read and retried when the record changed meanwhile, two
+ * records that normalise to one email are both kept and listed, a record that cannot be
+ * normalised is kept and listed, and one failed record does not stop the rest. Running it again
+ * changes nothing; after an interruption it resumes.
  *
- *   npm run backfill -- [--dry-run] [--table <name>] [--endpoint <url>]
+ *   npm run backfill -- [--dry-run] [--yes] [--table <name>] [--endpoint <url>]
  *
- * The table defaults to the environment's (STUDENTS_ENV); credentials and region come from the
- * AWS SDK's usual sources. Exit codes: 0 done, 1 a store error, 2 usage.
+ * It asks before writing unless --yes. On a terminal it shows progress every second; it ends, and
+ * stops on Ctrl-C, with a summary that lists every key needing attention (escaped, as JSON
+ * strings). The table defaults to the environment's (STUDENTS_ENV); credentials and region come
+ * from the AWS SDK's usual sources. Exit codes: 0 done and nothing needs attention, 1 a conflict,
+ * a record that cannot be normalised, or a failure (listed), 2 usage, 5 not confirmed, 130
+ * interrupted.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { STUDENTS_TABLE, tableNameFor } from '../../core/contract';
-import { directoryAttributes } from '../../core/directory';
-import { sameStudent, type Student, validateStudent } from '../../core/student';
 import { loadConfig } from '../../stacks/config';
-import { lockEnvironment } from './env-lock';
-import { EXIT, runMain } from './cli';
 import { strictArgs } from '../args';
+import { settleRecord } from './backfill-record';
 import { type WordsReport, WordsBackfill } from './backfill-words';
+import { confirm, EXIT, runMain } from './cli';
+import { lockEnvironment } from './env-lock';
 
 const KEY = STUDENTS_TABLE.partitionKey;
-export const USAGE = 'usage: npm run backfill -- [--dry-run] [--table <name>] [--endpoint <url>]';
+export const USAGE = 'usage: npm run backfill -- [--dry-run] [--yes] [--table <name>] [--endpoint <url>]';
 
 export interface MigrationReport {
   scanned: number;
@@ -38,23 +40,30 @@ export interface MigrationReport {
   indexed: string[];
   /** Old keys whose record was already stored under the new key (an interrupted run): removed. */
   resumed: string[];
-  conflicts: { from: string; to: string }[];
+  conflicts: { from: string; to: string; why: string }[];
   unfixable: { key: string; reason: string }[];
+  /** Records a write failed for (after the SDK's own retries): kept as they were. */
+  failures: { key: string; reason: string }[];
+  /** Writes tried again because the record changed between read and write. */
+  retried: number;
+  /** Stopped before the end of the table (Ctrl-C). */
+  interrupted: boolean;
   /** The name-words table brought to match (see backfill-words.ts). */
   words: WordsReport;
 }
 
-function asInput(item: Record<string, unknown>): Record<string, unknown> {
-  // Numbers (NumberValue) and sets print as text; the model decides what is valid.
-  return Object.fromEntries(
-    Object.entries(item).map(([k, v]) => [k, typeof v === 'object' && v !== null ? String(v) : v]),
-  );
+export interface MigrateOptions {
+  readonly dryRun: boolean;
+  /** Stops after the record in hand. */
+  readonly signal?: AbortSignal;
+  /** Called after every record. */
+  readonly onRecord?: (report: MigrationReport) => void;
 }
 
 export async function migrate(
   db: DynamoDBDocumentClient,
   table: string,
-  options: { dryRun: boolean },
+  options: MigrateOptions,
 ): Promise<MigrationReport> {
   const report: MigrationReport = {
     scanned: 0,
@@ -64,107 +73,137 @@ export async function migrate(
     resumed: [],
     conflicts: [],
     unfixable: [],
+    failures: [],
+    retried: 0,
+    interrupted: false,
     words: { added: 0, removed: 0 },
   };
   const words = await WordsBackfill.start(db, table, options.dryRun);
-  for await (const page of paginateScan({ client: db }, { TableName: table, ConsistentRead: true })) {
+  scan: for await (const page of paginateScan({ client: db }, { TableName: table, ConsistentRead: true })) {
     for (const item of page.Items ?? []) {
+      if (options.signal?.aborted) {
+        report.interrupted = true;
+        break scan;
+      }
       report.scanned++;
       const key = String(item[KEY]);
-      const checked = validateStudent(asInput(item));
-      if (!checked.ok) {
-        report.unfixable.push({ key, reason: checked.message });
-        continue;
-      }
-      const student: Student = checked.student;
-      // Attributes the model does not own (added by other tools) are kept as they are.
-      const stored: Record<string, unknown> = { ...item, ...student, ...directoryAttributes(student) };
-      const fieldsNormal = student.email === key && sameStudent(student, item as Student);
-      if (fieldsNormal && sameRecord(item, stored)) {
-        report.alreadyNormal++;
-        await words.student(student);
-        continue;
-      }
-      if (student.email !== key) {
-        const there = (
-          await db.send(new GetCommand({ TableName: table, Key: { [KEY]: student.email }, ConsistentRead: true }))
-        ).Item;
-        if (there) {
-          const other = validateStudent(asInput(there));
-          if (other.ok && sameStudent(other.student, student)) {
-            if (!options.dryRun) await db.send(new DeleteCommand({ TableName: table, Key: { [KEY]: key } }));
-            report.resumed.push(key);
-            // Its record under the new key is (or will be) seen by the scan too: claimed there.
-          } else {
-            report.conflicts.push({ from: key, to: student.email });
-          }
-          continue;
+      try {
+        const outcome = await settleRecord(db, table, item, options.dryRun);
+        report.retried += outcome.retries;
+        if (outcome.kind === 'conflict') report.conflicts.push({ from: key, to: outcome.to, why: outcome.why });
+        else if (outcome.kind === 'unfixable') report.unfixable.push({ key, reason: outcome.reason });
+        else if (outcome.kind !== 'gone') {
+          if (outcome.kind === 'normal') report.alreadyNormal++;
+          else report[outcome.kind].push(key);
+          await words.student(outcome.student);
         }
+      } catch (err) {
+        report.failures.push({ key, reason: `${(err as Error).name}: ${(err as Error).message}` });
       }
-      if (!options.dryRun) {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: stored,
-            // The old record itself (same key) may be replaced by its normal form; another may not.
-            ...(student.email === key
-              ? {}
-              : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': KEY } }),
-          }),
-        );
-        if (student.email !== key) await db.send(new DeleteCommand({ TableName: table, Key: { [KEY]: key } }));
-      }
-      (fieldsNormal ? report.indexed : report.rewritten).push(key);
-      await words.student(student);
+      options.onRecord?.(report);
     }
   }
-  report.words = await words.finish();
+  // An interrupted run has not seen every student: removing entries nobody claimed would be wrong.
+  report.words = report.interrupted ? await words.finish({ removeUnclaimed: false }) : await words.finish();
   return report;
 }
 
-/** Whether a stored item is exactly this record: the same attributes with the same values. */
-function sameRecord(item: Record<string, unknown>, record: Record<string, unknown>): boolean {
-  const keys = Object.keys(item);
-  return keys.length === Object.keys(record).length && keys.every((k) => item[k] === record[k]);
+/** Whether anything is left for a person to look at (the exit is non-zero). */
+export function needsAttention(r: MigrationReport): boolean {
+  return r.conflicts.length + r.unfixable.length + r.failures.length > 0 || r.interrupted;
 }
 
+/** A key as a JSON string: control characters and escapes in a key cannot reach the terminal. */
+const shown = (key: string) => JSON.stringify(key);
+
 export function renderReport(r: MigrationReport, dryRun: boolean): string {
-  const verb = dryRun ? 'would rewrite' : 'rewrote';
-  const index = dryRun ? 'would add index keys to' : 'added index keys to';
+  const would = (done: string, planned: string) => (dryRun ? planned : done);
   const lines = [
-    `scanned ${r.scanned}: ${r.alreadyNormal} already complete, ${verb} ${r.rewritten.length}, ${index} ${r.indexed.length}, ${r.resumed.length} finished from an interrupted run, ${r.conflicts.length} conflicts, ${r.unfixable.length} not normalisable`,
-    `name-words entries: ${dryRun ? 'would add' : 'added'} ${r.words.added}, ${dryRun ? 'would remove' : 'removed'} ${r.words.removed}`,
+    `${r.interrupted ? 'INTERRUPTED after' : 'scanned'} ${r.scanned} records: ${r.alreadyNormal} already complete, ${would('rewrote', 'would rewrite')} ${r.rewritten.length}, ${would('added index keys to', 'would add index keys to')} ${r.indexed.length}, ${r.resumed.length} finished from an interrupted run, ${r.conflicts.length} conflicts, ${r.unfixable.length} not normalisable, ${r.failures.length} failed${r.retried ? ` (${r.retried} writes retried after a concurrent change)` : ''}`,
+    `name-words entries: ${would('added', 'would add')} ${r.words.added}, ${would('removed', 'would remove')} ${r.words.removed}`,
   ];
-  for (const k of r.rewritten) lines.push(`  ${verb}: ${k}`);
-  for (const k of r.indexed) lines.push(`  ${index}: ${k}`);
   for (const c of r.conflicts)
-    lines.push(`  CONFLICT (both kept): ${c.from} normalises to ${c.to}, which holds other details`);
-  for (const u of r.unfixable) lines.push(`  NOT NORMALISABLE (kept): ${u.key}: ${u.reason}`);
+    lines.push(`  CONFLICT (both kept): ${shown(c.from)} normalises to ${shown(c.to)}, ${c.why}`);
+  for (const u of r.unfixable) lines.push(`  NOT NORMALISABLE (kept): ${shown(u.key)}: ${u.reason}`);
+  for (const f of r.failures) lines.push(`  FAILED (kept as it was): ${shown(f.key)}: ${f.reason}`);
+  if (r.interrupted) lines.push('  Run it again to finish: records already done are recognised and skipped.');
+  else if (needsAttention(r)) lines.push('  Fix or merge the records listed, then run it again.');
   return lines.join('\n');
+}
+
+/** Counts on one line every second, on a terminal only. */
+function progress(total: number | undefined): { update: (r: MigrationReport) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  let last: MigrationReport | undefined;
+  const draw = () => {
+    if (!last) return;
+    const done = total ? ` of about ${total} (${Math.min(100, Math.round((100 * last.scanned) / total))} %)` : '';
+    process.stderr.write(
+      `\r\x1b[K${last.scanned}${done}: ${last.rewritten.length + last.indexed.length + last.resumed.length} changed, ${last.conflicts.length} conflicts, ${last.failures.length} failed`,
+    );
+  };
+  const timer = setInterval(draw, 1000);
+  return {
+    update: (r) => {
+      last = r;
+    },
+    stop: () => {
+      clearInterval(timer);
+      draw();
+      if (last) process.stderr.write('\n');
+    },
+  };
 }
 
 async function main(): Promise<number> {
   const { values } = strictArgs(
     process.argv.slice(2),
-    { 'dry-run': { type: 'boolean' }, table: { type: 'string' }, endpoint: { type: 'string' } },
+    {
+      'dry-run': { type: 'boolean' },
+      yes: { type: 'boolean' },
+      table: { type: 'string' },
+      endpoint: { type: 'string' },
+    },
     USAGE,
   );
   const dryRun = values['dry-run'] === true;
-  const table = values.table as string | undefined;
   const endpoint = values.endpoint as string | undefined;
   const config = loadConfig(process.env);
+  const table = (values.table as string | undefined) ?? tableNameFor(config.environment);
   // The deployed table: one run per environment, beside plan, deploy and destroy (a local endpoint is no environment's).
   if (!endpoint) lockEnvironment(config.environment, 'npm run backfill');
   const client = new DynamoDBClient({ region: config.region, ...(endpoint ? { endpoint } : {}) });
   const db = DynamoDBDocumentClient.from(client, { unmarshallOptions: { wrapNumbers: true } });
+  const stop = new AbortController();
+  const onSignal = () => {
+    process.stderr.write('\nStopping after the record in hand…\n');
+    stop.abort();
+  };
   try {
-    const report = await migrate(db, table ?? tableNameFor(config.environment), { dryRun });
+    // DynamoDB's own estimate (refreshed about every six hours); 0 or missing means unknown.
+    const total = (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount || undefined;
+    const where = `table ${table}${endpoint ? ` at ${endpoint}` : ` (environment "${config.environment}", ${config.region})`}`;
+    if (
+      !dryRun &&
+      !(await confirm(`Backfill ${where}${total ? `, about ${total} records` : ''}?`, {
+        autoApprove: values.yes === true,
+      }))
+    ) {
+      console.error(
+        'Not confirmed: nothing was changed. (--dry-run shows what it would do; --yes skips this question.)',
+      );
+      return EXIT.notConfirmed;
+    }
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    const bar = progress(total);
+    const report = await migrate(db, table, { dryRun, signal: stop.signal, onRecord: bar.update }).finally(bar.stop);
     console.log(renderReport(report, dryRun));
-    return EXIT.ok;
+    return report.interrupted ? EXIT.interrupted : needsAttention(report) ? EXIT.failed : EXIT.ok;
   } catch (err) {
     console.error(`backfill: ${(err as Error).name}: ${(err as Error).message}`);
     return EXIT.failed;
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     client.destroy();
   }
 }

@@ -105,10 +105,19 @@ export function opsConfig(
   return config;
 }
 
-/** Asks on stdin; only `yes` confirms. No terminal and no answer is a no. */
+/**
+ * Asks on the terminal; only `yes` confirms. Without a terminal the answer is no at once (a
+ * pipe or CI job left open would otherwise wait forever): `--auto-approve` (`--yes`) says yes.
+ */
 export async function confirm(question: string, options: Pick<OpsOptions, 'autoApprove'>): Promise<boolean> {
   if (options.autoApprove) return true;
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+  if (!process.stdin.isTTY) {
+    console.error(
+      `${question}\nNo terminal to answer on: that is a no. After reviewing, pass --auto-approve (backfill: --yes).`,
+    );
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   try {
     const answer = await new Promise<string | undefined>((resolve) => {
       rl.once('close', () => resolve(undefined));
