@@ -143,6 +143,24 @@ describe('npm run connect', () => {
     expect(aws()).toContain('aws ssm start-session --target i-0dddddddddddddd04 --region us-east-1');
   });
 
+  test('no healthy instance: one SSM still reaches is offered with a warning naming --instance; none online is refused', () => {
+    const unhealthy = { FAKE_ASG_JSON: path.join(FIXTURES, 'aws', 'describe-asg-unhealthy.json') };
+    const res = run('connect.ts', [], awsEnv(unhealthy), withPlugin);
+    expect(res.status).toBe(EXIT.ok);
+    expect(res.stderr).toContain('WARNING: No healthy instance in students-dev-frontend');
+    expect(res.stderr).toContain('Connecting to i-0bbbbbbbbbbbbbbb2 InService/Unhealthy/ssm Online to diagnose it');
+    expect(res.stderr).toContain('--instance <id>');
+    expect(aws()).toContain('aws ssm start-session --target i-0bbbbbbbbbbbbbbb2 --region us-east-1');
+    const offline = run(
+      'connect.ts',
+      [],
+      awsEnv({ ...unhealthy, FAKE_SSM_JSON: path.join(FIXTURES, 'aws', 'ssm-c3-lost.json') }),
+      withPlugin,
+    );
+    expect(offline.status).toBe(EXIT.failed);
+    expect(offline.stderr).toMatch(/no instance that SSM reports online .*--instance <id> names one to try anyway/);
+  });
+
   test('--ssh without a key pushes a temporary one with EC2 Instance Connect; with --key it uses that', () => {
     expect(run('connect.ts', ['--ssh'], awsEnv(), withPlugin).status).toBe(EXIT.ok);
     expect(aws().find((l) => l.includes('send-ssh-public-key'))).toMatch(
@@ -242,6 +260,37 @@ describe('npm run status', () => {
     );
   });
 
+  test('exit 1 when fewer hosts than the minimum are healthy, even with every alarm OK', () => {
+    const res = run('status.ts', [], {
+      ...awsEnv('describe-alarms-ok.json'),
+      FAKE_ASG_JSON: path.join(FIXTURES, 'aws', 'describe-asg-unhealthy.json'),
+    });
+    expect(res.stdout).toContain("hosts 0 of 2 in service and healthy BELOW THE GROUP'S MINIMUM OF 2");
+    expect(res.status).toBe(EXIT.failed);
+  });
+
+  test('a throttled call: the rest is shown, that part is named, and the exit says AWS did not answer (7), not an alarm (1)', () => {
+    const res = run('status.ts', [], {
+      ...awsEnv('describe-alarms-ok.json'),
+      FAKE_AWS_THROTTLE: 'cloudwatch describe-alarms',
+    });
+    expect(res.status).toBe(EXIT.unanswered);
+    expect(res.stdout).toMatch(
+      /^alarms \(unknown: aws cloudwatch describe-alarms failed: An error occurred \(ThrottlingException\)/m,
+    );
+    expect(res.stdout).toContain('hosts 2 of 4 in service and healthy');
+    expect(res.stdout).toContain('refresh InProgress 50%');
+    const json = run('status.ts', ['--json'], {
+      ...awsEnv('describe-alarms.json'),
+      FAKE_AWS_THROTTLE: 'autoscaling describe-auto-scaling-groups',
+    });
+    // An alarm firing outranks a part AWS did not answer.
+    expect(json.status).toBe(EXIT.failed);
+    expect(JSON.parse(json.stdout).unavailable).toEqual([
+      { part: 'instances', error: expect.stringContaining('ThrottlingException') },
+    ]);
+  });
+
   test('exit 0 when every alarm is OK; --json for scripts', () => {
     const res = run('status.ts', ['--json'], awsEnv('describe-alarms-ok.json'));
     expect(res.status).toBe(EXIT.ok);
@@ -255,7 +304,10 @@ describe('npm run smoke', () => {
     expect(res.stdout).toContain('PASS  site /healthz');
     expect(res.stdout).toContain('PASS  API, called anonymously: 403: only signed calls of the portal get in');
     expect(res.stdout).toContain('PASS  portal signup (test student): 303 to the confirmation; signed up smoke-test-');
-    expect(res.stdout).toMatch(/smoke: 4 passed, 0 failed/);
+    expect(res.stdout).toMatch(
+      /PASS {2}test student deleted again: deleted smoke-test-\d+@example\.com and its 3 name-words entries from students-local-Students; the portal no longer lists it/,
+    );
+    expect(res.stdout).toMatch(/smoke: 5 passed, 0 failed/);
     expect(res.status).toBe(EXIT.ok);
   });
 

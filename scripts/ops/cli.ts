@@ -24,6 +24,8 @@ export const EXIT = {
   notConfirmed: 5,
   /** another run holds the environment's lock */
   locked: 6,
+  /** `status`: AWS did not answer part of what was asked (throttled, no credentials) */
+  unanswered: 7,
   /** Ctrl-C or SIGTERM */
   interrupted: 130,
 } as const;

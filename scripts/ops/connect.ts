@@ -107,7 +107,9 @@ async function main(): Promise<number> {
       );
     }
     const region = ['--region', config.region];
-    const instance = options.instance ?? findInstance(config);
+    const picked = options.instance ? { instance: options.instance } : findInstance(config);
+    if (picked.warning) console.error(`WARNING: ${picked.warning}`);
+    const { instance } = picked;
     let cmd = 'aws';
     let args = ['ssm', 'start-session', '--target', instance, ...region];
     let cleanup = () => {};
