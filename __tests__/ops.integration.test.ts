@@ -332,6 +332,27 @@ describe('npm run smoke', () => {
   });
 });
 
+describe('npm run output', () => {
+  test('prints one output raw from the stack that declares it, lists them all, and names the outputs for an unknown one', () => {
+    const outputs = path.join(ws.work, 'outputs.json');
+    const arn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-20261203/0123456789abcdef';
+    writeFileSync(outputs, JSON.stringify({ target_group_arn: { value: arn, sensitive: false, type: 'string' } }));
+    const one = run('output.ts', ['target_group_arn'], tfEnv({ FAKE_TF_OUTPUTS: outputs }));
+    expect(one.stdout).toBe(`${arn}\n`);
+    expect(one.status).toBe(EXIT.ok);
+    expect(calls().map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
+      'students-dev-frontend init',
+      'students-dev-frontend output',
+    ]);
+    const all = run('output.ts', [], tfEnv({ FAKE_TF_OUTPUTS: outputs }));
+    expect(all.stdout).toContain('students-dev-frontend  target_group_arn  (The instances behind the load balancer');
+    expect(all.stdout).toContain('students-dev-monitoring  alarm_topic_arn');
+    const unknown = run('output.ts', ['target_group'], tfEnv({ FAKE_TF_OUTPUTS: outputs }));
+    expect(unknown.status).toBe(EXIT.usage);
+    expect(unknown.stderr).toMatch(/no output "target_group"; the outputs are: .*target_group_arn/);
+  });
+});
+
 describe('npm run rollback', () => {
   const awsEnv = (extra: Record<string, string> = {}) => ({ FAKE_AWS_LOG: ws.log, STUDENTS_ENV: 'dev', ...extra });
   const updates = () =>

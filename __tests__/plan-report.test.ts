@@ -38,6 +38,13 @@ describe('the guard knows every stateful change (real AWS-provider plans)', () =
       /would replace it, and it is where alarms page: its subscriptions, including those added outside Terraform, go with it/,
     );
     expect(r.changes.find((c) => c.address === 'aws_sns_topic.alarm-topic')?.order).toBe('destroy-before-create');
+    // One line to copy lets exactly these through, and nothing else is refused with it.
+    const flags = renderText([r]).split('\n').at(-3)?.trim() ?? '';
+    expect(flags).toBe(
+      '--allow-destroy students-prod-x:aws_kms_key.alarm-key --allow-destroy students-prod-x:aws_sns_topic.alarm-topic',
+    );
+    const allowed = flags.split(' ').filter((_, i) => i % 2 === 1);
+    expect(refusedOf(analyse('students-prod-x', read('alarm-topic-replace'), { allowDestroy: allowed }))).toEqual([]);
   });
 
   test('an index removed from the table is refused, and the diff matches blocks by name, not position', () => {

@@ -869,7 +869,7 @@ describe('frontend', () => {
     });
     expect(resource(ssh, 'aws_ec2_instance_connect_endpoint', 'instance-connect-endpoint')).toBeDefined();
   });
-  test('outputs: site URL, API URL, ASG name, artifact bucket, SSM command', () => {
+  test('outputs: site URL, API URL, ASG name, target group, artifact and log buckets, SSM command', () => {
     const out = fe().output;
     // The monitoring stack reads the rest through cdktf's cross-stack outputs.
     expect(
@@ -877,6 +877,7 @@ describe('frontend', () => {
         .filter((o) => !o.startsWith('cross-stack-output-'))
         .sort(),
     ).toEqual([
+      'alb_log_bucket',
       'api_url',
       'artifact_bucket',
       'artifact_key',
@@ -885,7 +886,10 @@ describe('frontend', () => {
       'region',
       'site_url',
       'ssm_session_command',
+      'target_group_arn',
     ]);
+    expect(out.target_group_arn.value).toBe('${aws_lb_target_group.target-group.arn}');
+    expect(out.alb_log_bucket.value).toBe('${aws_s3_bucket.alb-log-bucket.bucket}');
     expect(out.site_url.value).toBe('http://${aws_lb.alb.dns_name}');
     expect(out.api_url.value).toMatch(/cross-stack-reference-input-students-dev-api/);
     expect(out.ssm_session_command.value).toContain('aws ssm start-session');

@@ -170,6 +170,11 @@ export class FrontendStack extends EnvironmentStack {
     new TerraformOutput(this, 'api_url', { value: props.apiEndpoint, description: 'The API the frontend calls' });
     new TerraformOutput(this, 'asg_name', { value: asgName });
     new TerraformOutput(this, 'artifact_bucket', { value: artifactBucket.bucketName });
+    new TerraformOutput(this, 'target_group_arn', {
+      value: loadBalancer.targetGroupArn,
+      description: 'The instances behind the load balancer (aws elbv2 describe-target-health)',
+    });
+    new TerraformOutput(this, 'alb_log_bucket', { value: loadBalancer.logBucketName, description: 'The access logs' });
     new TerraformOutput(this, 'artifact_key', { value: artifactKey });
     new TerraformOutput(this, 'region', { value: config.region });
     new TerraformOutput(this, 'frontend_log_group', {

@@ -55,6 +55,18 @@ export function allowHint(f: PlanReport['refusals'][number], stack: string): str
   return f.allowWith ? `${f.allowWith} ${stack}:${f.allowName ?? f.address} lets it through` : 'cannot be allowed';
 }
 
+/** Every flag that lets the standing refusals through, in one line to copy. */
+export function allowFlags(reports: readonly PlanReport[]): string {
+  return reports
+    .flatMap((r) =>
+      r.refusals
+        .filter((f) => !f.allowed && f.allowWith)
+        .map((f) => `${f.allowWith} ${r.stack}:${f.allowName ?? f.address}`),
+    )
+    .filter((flag, i, all) => all.indexOf(flag) === i)
+    .join(' ');
+}
+
 function attributeLines(c: Pick<Change, 'attributes'>, indent: string): string[] {
   const shown = c.attributes.slice(0, TEXT_ATTRIBUTES).map((a) => `${indent}${a.path}: ${a.before} → ${a.after}`);
   const more = c.attributes.length - shown.length;
@@ -82,6 +94,9 @@ export function renderText(reports: readonly PlanReport[]): string {
   if (refused.length > 0) {
     lines.push('', 'Refused:');
     for (const { f, stack } of refused) lines.push(`  ${stack}: ${f.address} ${f.why} [${allowHint(f, stack)}]`);
+    const flags = allowFlags(reports);
+    if (flags)
+      lines.push('', `Once you have read each one and mean all of them, plan (or destroy) again with:\n  ${flags}`);
   }
   lines.push('', verdict(reports));
   return lines.join('\n');

@@ -6,11 +6,11 @@
  *
  *   npm run rollback -- --function list-students|signup-students [--to <version>] [--auto-approve]
  */
-import { parseArgs } from 'node:util';
 import { FUNCTION_NAMES, type FunctionName, LIVE_ALIAS } from '../../core/contract';
 import { loadConfig, nameOf } from '../../stacks/config';
 import { AwsCliError, awsJson, checkAwsCli } from './aws';
 import { confirm, EXIT, runMain, UsageError } from './cli';
+import { strictArgs } from '../args';
 
 export const USAGE =
   'usage: npm run rollback -- --function list-students|signup-students [--to <version>] [--auto-approve]';
@@ -22,16 +22,11 @@ interface Version {
 }
 
 function parse(argv: string[]): { fn: FunctionName; to?: string; autoApprove: boolean } {
-  let values: { function?: string; to?: string; 'auto-approve'?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: { function: { type: 'string' }, to: { type: 'string' }, 'auto-approve': { type: 'boolean' } },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
+  const { values } = strictArgs(
+    argv,
+    { function: { type: 'string' }, to: { type: 'string' }, 'auto-approve': { type: 'boolean' } },
+    USAGE,
+  ) as { values: { function?: string; to?: string; 'auto-approve'?: boolean } };
   const fn = values.function as FunctionName | undefined;
   if (!fn || !FUNCTION_NAMES.includes(fn))
     throw new UsageError(`--function takes one of ${FUNCTION_NAMES.join(', ')}\n${USAGE}`);

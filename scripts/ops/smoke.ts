@@ -18,7 +18,8 @@ import { validateStudent } from '../../core/student';
 import { loadConfig, nameOf } from '../../stacks/config';
 import { localClient } from '../local/data-tier';
 import { EXIT, runMain, UsageError } from './cli';
-import { stackDir, synthesize, terraform } from './terraform';
+import { stackOutputs } from './output';
+import { stackDir, synthesize } from './terraform';
 import { startLocalStack } from '../local/stack';
 import { strictArgs } from '../args';
 
@@ -140,18 +141,12 @@ export async function smoke(
   return results;
 }
 
-/** The frontend stack's outputs; it initializes the stack's folder first (quietly), so no operator step is needed. */
+/** The site's and API's URLs, from the frontend stack's outputs. */
 export async function outputs(): Promise<{ siteUrl: string; apiUrl: string }> {
   const config = loadConfig(process.env);
   const stack = nameOf(config, 'frontend');
   if (!existsSync(path.join(stackDir(stack), 'cdk.tf.json'))) await synthesize(config);
-  if (!existsSync(path.join(stackDir(stack), '.terraform'))) {
-    const init = await terraform(stack, ['init', '-input=false', '-no-color'], { capture: true });
-    if (init.code !== 0) throw new Error(`terraform init failed for ${stack}: ${init.stderr.trim()}`);
-  }
-  const res = await terraform(stack, ['output', '-json'], { capture: true });
-  if (res.code !== 0) throw new Error(`terraform output failed for ${stack} (is it deployed?): ${res.stderr.trim()}`);
-  const out = JSON.parse(res.stdout) as Record<string, { value: string }>;
+  const out = (await stackOutputs(stack)) as Record<string, { value: string }>;
   if (!out.site_url || !out.api_url) throw new Error(`${stack} has no site_url/api_url outputs yet: is it deployed?`);
   return { siteUrl: out.site_url.value, apiUrl: out.api_url.value };
 }

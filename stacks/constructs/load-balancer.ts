@@ -97,6 +97,8 @@ export class LoadBalancer extends Construct {
   public readonly arnSuffix: string;
   /** `targetgroup/<name>/<id>`: the TargetGroup dimension. */
   public readonly targetGroupArnSuffix: string;
+  /** The access-log bucket's (generated) name. */
+  public readonly logBucketName: string;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -224,6 +226,7 @@ export class LoadBalancer extends Construct {
     this.arnSuffix = alb.arnSuffix;
     this.arn = alb.arn;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    this.logBucketName = logBucket.bucketName;
     this.siteUrl = `${https ? 'https' : 'http'}://${props.domainName ?? alb.dnsName}`;
   }
 
