@@ -24,7 +24,7 @@ interface Use {
 }
 
 /** `npm run [-s] <name> [-- args]` in code, up to a comment, a closing quote or bracket, or a pipe. */
-export function commandsIn(doc: string, text: string): Use[] {
+function commandsIn(doc: string, text: string): Use[] {
   const uses: Use[] = [];
   for (const m of text.matchAll(/npm run(?: -s)? ([a-z][\w:-]*)([^`#|)"\\;&\n]*)/g)) {
     const [line, name = '', rest = ''] = m;
