@@ -19,13 +19,16 @@ import {
 
 const ready = synthesizedOnce();
 const { ws, tfEnv, calls, fixture, applied } = opsWorkspace(ready);
-/** The real path: synthesize the app, as a command run by hand does. */
-const synthesizing = { STUDENTS_STACKS_FROM: '' };
+/**
+ * The real path: build and synthesize the app, as a command run by hand does, into this test's own
+ * folder: a build into the run's shared one would pull the bundles from under other suites' Lambdas.
+ */
+const synthesizing = () => ({ STUDENTS_STACKS_FROM: '', STUDENTS_DIST_DIR: path.join(ws.work, 'dist') });
 
 describe('npm run plan', () => {
   test('synthesizes, plans every stack in dependency order, keeps owner-only plans, prints the guard report, applies nothing', () => {
     fixture('students-dev-api', 'mixed.json');
-    const res = run('plan.ts', [], tfEnv(synthesizing));
+    const res = run('plan.ts', [], tfEnv(synthesizing()));
     expect(res.status).toBe(EXIT.ok);
     expect(
       calls()
@@ -67,7 +70,7 @@ describe('npm run plan', () => {
       run(
         'plan.ts',
         ['--local-state'],
-        tfEnv({ ...synthesizing, STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }),
+        tfEnv({ ...synthesizing(), STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }),
       ).status,
     ).toBe(EXIT.ok);
   });
