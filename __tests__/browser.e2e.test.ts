@@ -5,14 +5,14 @@
  * horizontal scrolling of the page) and photographed at 1280, 390 and 320 px into a temporary
  * folder (`npm run screenshots` keeps them in docs/screenshots).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { foldName, nameKeyOf } from '../core/directory';
 import { generatedStudent, seedStudents } from '../scripts/local/seed';
 import { type LocalStack, startLocalStack } from '../scripts/local/stack';
-import { launchBrowser } from './helpers/browser';
+import { axeViolations, launchBrowser, overflow } from './helpers/browser';
 import { signedFetch } from '../scripts/local/signed-fetch';
 
 const SHOTS = process.env.STUDENTS_SCREENSHOT_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'students-shots-'));
@@ -47,7 +47,8 @@ function profile(): string {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  stack = await startLocalStack({ webPort: 0, apiPort: 0 });
+  // Every field shown: the reference view, whose layout has the most to reflow (privacy.e2e: the others).
+  stack = await startLocalStack({ webPort: 0, apiPort: 0, directory: 'public' });
   await seedStudents(stack.data.endpoint, stack.tableName, [
     ...Array.from({ length: SEEDED }, (_, i) => generatedStudent(i)),
     LONGEST,
@@ -69,24 +70,6 @@ beforeEach(async () => {
   });
 });
 afterEach(() => page.close());
-
-/** axe-core's WCAG 2.1 A and AA rules on the page as it is; the violations, by rule and target. */
-async function axeViolations(p: Page): Promise<string[]> {
-  // Evaluated over the DevTools protocol, which the page's strict CSP does not govern.
-  await p.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const result = await p.evaluate(() =>
-    (
-      globalThis as unknown as {
-        axe: { run: (o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
-  );
-  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
-
-/** How far the page scrolls sideways (0 when it reflows, WCAG 1.4.10). */
-const overflow = (p: Page) =>
-  p.locator('html').evaluate((html) => html.scrollWidth - (html.ownerDocument.defaultView?.innerWidth ?? 0));
 
 /**
  * A state of the portal at each width: the page does not scroll sideways, axe finds no violation,

@@ -18,6 +18,7 @@ test('defaults: port 3000 on every address, a 3 s API timeout, 1.5 s for the lis
     trustProxy: 1,
     workers: Math.min(availableParallelism(), MAX_WORKERS),
     apiAccess: 'iam',
+    directory: 'names',
     apiRegion: 'eu-west-1',
     seal: { kind: 'secret', keys: [{ generation: 1, secret: Buffer.alloc(32, 7) }] },
   });
@@ -32,6 +33,10 @@ test('defaults: port 3000 on every address, a 3 s API timeout, 1.5 s for the lis
       .apiRegion,
   ).toBe('us-east-1');
   expect(loadFrontendConfig({ ...API, FRONTEND_WORKERS: '3' }).workers).toBe(3);
+  expect(loadFrontendConfig({ ...API, DIRECTORY_MODE: 'staff' }).directory).toBe('staff');
+  expect(() => loadFrontendConfig({ ...API, DIRECTORY_MODE: 'everyone' })).toThrow(
+    'DIRECTORY_MODE: "everyone" must be names, staff, public',
+  );
   // The list's budget follows a shorter API timeout down, and may be set on its own.
   expect(loadFrontendConfig({ ...API, API_TIMEOUT_MS: '800' }).listTimeoutMs).toBe(800);
   expect(loadFrontendConfig({ ...API, LIST_TIMEOUT_MS: '900' }).listTimeoutMs).toBe(900);

@@ -708,6 +708,7 @@ describe('frontend', () => {
       bootstrapLogGroup: '/students-dev/frontend/bootstrap',
       apiEndpoint: 'https://api/dev/student',
       apiAccess: 'iam',
+      directory: 'staff',
       sealKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000000',
       sealKeyGeneration: 1,
       appPort: 3000,
@@ -722,9 +723,10 @@ describe('frontend', () => {
     expect(script).toContain("REGION='eu-west-1'");
     expect(script).toContain("API_ENDPOINT='https://api/dev/student'");
     expect(script).toMatch(
-      /API_ENDPOINT=\$\{API_ENDPOINT\}\nAPI_ACCESS=\$\{API_ACCESS\}\nAWS_REGION=\$\{REGION\}\nSEAL_KMS_KEY_ID=\$\{SEAL_KMS_KEY_ID\}\nSEAL_KEY_GENERATION=\$\{SEAL_KEY_GENERATION\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/,
+      /API_ENDPOINT=\$\{API_ENDPOINT\}\nAPI_ACCESS=\$\{API_ACCESS\}\nDIRECTORY_MODE=\$\{DIRECTORY_MODE\}\nAWS_REGION=\$\{REGION\}\nSEAL_KMS_KEY_ID=\$\{SEAL_KMS_KEY_ID\}\nSEAL_KEY_GENERATION=\$\{SEAL_KEY_GENERATION\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/,
     );
     expect(script).toContain("API_ACCESS='iam'");
+    expect(script).toContain("DIRECTORY_MODE='staff'");
     expect(script).toContain("SEAL_KEY_GENERATION='1'");
     for (const line of [
       'Restart=on-failure',
@@ -897,6 +899,16 @@ describe('frontend', () => {
 });
 
 describe('configuration', () => {
+  test('STUDENTS_DIRECTORY: names in dev, staff in prod, public only when set; the instances get it; a bad value names the setting', () => {
+    expect(loadConfig({}).directory).toBe('names');
+    expect(loadConfig({ STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }).directory).toBe('staff');
+    expect(loadConfig({ STUDENTS_DIRECTORY: 'public' }).directory).toBe('public');
+    expect(() => loadConfig({ STUDENTS_DIRECTORY: 'everyone' })).toThrow(
+      /STUDENTS_DIRECTORY: "everyone" must be names/,
+    );
+    const fe = synth({ STUDENTS_DIRECTORY: 'staff' }).stacks['students-dev-frontend']!;
+    expect(fe.locals.user_data).toContain("DIRECTORY_MODE='staff'");
+  });
   test('defaults to dev', () => {
     expect(loadConfig({})).toMatchObject({
       environment: 'dev',

@@ -159,6 +159,15 @@ export const ORDER_BY_NAME = 'name';
 export type ApiAccess = 'iam' | 'public';
 export const API_ACCESS_MODES: readonly ApiAccess[] = ['iam', 'public'];
 
+/**
+ * Who sees the directory (`STUDENTS_DIRECTORY`). `names`: the public sees names only (no email,
+ * age or country) and searches by name; `staff`: the public sees the form and its own
+ * confirmation, the directory is for signed-in staff; `public`: everyone sees everything, as in
+ * the reference design. Signed-in staff see everything in every mode.
+ */
+export type DirectoryMode = 'names' | 'staff' | 'public';
+export const DIRECTORY_MODES: readonly DirectoryMode[] = ['names', 'staff', 'public'];
+
 /** The SigV4 service name of an API Gateway call. */
 export const EXECUTE_API_SERVICE = 'execute-api';
 

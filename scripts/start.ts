@@ -7,6 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PORTS } from '../core/contract';
+import { directoryOf } from '../stacks/config';
 import { buildFrontend, buildLambdas, DIST, ROOT } from './build';
 import { type LocalStack, startLocalStack } from './local/stack';
 
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       apiPort: port('API_PORT', PORTS.localApi),
       dataDir: process.env.STUDENTS_LOCAL_DATA_DIR ?? path.join(ROOT, '.local-data', 'dynalite'),
       fresh,
+      directory: directoryOf(process.env),
       log: (line) => console.log(line),
       onTierExit: (tier, how) => void fail(tier, how),
     });

@@ -126,6 +126,7 @@ export class FrontendStack extends EnvironmentStack {
         bootstrapLogGroup: bootstrapLogs.name,
         apiEndpoint: props.apiEndpoint,
         apiAccess: config.edge.apiAccess,
+        directory: config.directory,
         sealKeyArn: sealKey.keyArn,
         sealKeyGeneration: config.edge.sealKeyGeneration,
         appPort: APP_PORT,

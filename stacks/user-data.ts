@@ -21,6 +21,8 @@ export interface UserDataValues {
   readonly apiEndpoint: string;
   /** `iam` (the portal signs its API calls) or `public`. */
   readonly apiAccess: string;
+  /** Who sees the directory (`STUDENTS_DIRECTORY`). */
+  readonly directory: string;
   /** The KMS HMAC key the portal derives its sealing secret from, and the generation to seal with. */
   readonly sealKeyArn: string;
   readonly sealKeyGeneration: number;
@@ -42,6 +44,7 @@ function parts(values: UserDataValues): Part[] {
     '@BOOTSTRAP_LOG_GROUP@': { value: values.bootstrapLogGroup },
     '@API_ENDPOINT@': { value: values.apiEndpoint },
     '@API_ACCESS@': { literal: values.apiAccess },
+    '@DIRECTORY_MODE@': { literal: values.directory },
     '@SEAL_KMS_KEY_ID@': { value: values.sealKeyArn },
     '@SEAL_KEY_GENERATION@': { literal: String(values.sealKeyGeneration) },
     '@APP_PORT@': { literal: String(values.appPort) },

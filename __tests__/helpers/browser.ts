@@ -4,8 +4,8 @@
  * inside itself (unpacked into the temporary folder on first use; never a download).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 const SYSTEM_BROWSERS = [
   '/usr/bin/chromium',
@@ -60,3 +60,21 @@ export async function launchBrowser(
     javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
 }
+
+/** axe-core's WCAG 2.1 A and AA rules on the page as it is; the violations, by rule and target. */
+export async function axeViolations(p: Page): Promise<string[]> {
+  // Evaluated over the DevTools protocol, which the page's strict CSP does not govern.
+  await p.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  const result = await p.evaluate(() =>
+    (
+      globalThis as unknown as {
+        axe: { run: (o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
+  );
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
+/** How far the page scrolls sideways (0 when it reflows, WCAG 1.4.10). */
+export const overflow = (p: Page) =>
+  p.locator('html').evaluate((html) => html.scrollWidth - (html.ownerDocument.defaultView?.innerWidth ?? 0));

@@ -57,8 +57,13 @@ export async function dynamoErrorServer(type: string, message: string): Promise<
   };
 }
 
-/** What every in-process frontend of a test adds to its settings: a sealing secret and the signing region. */
+/**
+ * What every in-process frontend of a test adds to its settings: a sealing secret, the signing
+ * region, and the full view of the directory (the reference contract the page tests check; the
+ * privacy tests set the other modes).
+ */
 export const TEST_FRONTEND_ENV = {
   SEAL_SECRET: Buffer.alloc(32, 1).toString('base64url'),
   AWS_REGION: 'us-east-1',
+  DIRECTORY_MODE: 'public',
 } as const;

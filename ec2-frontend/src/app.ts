@@ -19,6 +19,7 @@ import { securityHeaders, strictTransport } from './middleware/security';
 import { iamSigner } from './api-signer';
 import { Sealer, type SealKey } from './seal';
 import { healthRoutes } from './routes/health';
+import { privacyRoutes } from './routes/privacy';
 import { loadAssets, staticRoutes } from './routes/static';
 import { studentRoutes } from './routes/students';
 import { compileViews } from './views';
@@ -86,6 +87,7 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
   // Pages compress as they are sent (the static assets above were compressed once, at start).
   app.use(compression({ threshold: 1024 }));
   app.use(studentRoutes(api, config, sealer));
+  app.use(privacyRoutes(config));
   app.use(notFound());
   app.use(errorPage());
   return app;

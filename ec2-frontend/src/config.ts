@@ -1,6 +1,6 @@
 /** The frontend's configuration, read and validated once from the environment. */
 import { availableParallelism } from 'node:os';
-import { API_ACCESS_MODES, type ApiAccess, PORTS } from '../../core/contract';
+import { API_ACCESS_MODES, type ApiAccess, DIRECTORY_MODES, type DirectoryMode, PORTS } from '../../core/contract';
 import type { SealKey } from './seal';
 
 /** More workers than this would only add memory: a page is CPU work of well under a millisecond. */
@@ -36,6 +36,8 @@ export interface FrontendConfig {
   readonly workers: number;
   /** `iam`: every API call is signed with SigV4 (`API_ACCESS`). @default 'iam' */
   readonly apiAccess: ApiAccess;
+  /** Who sees the directory (`DIRECTORY_MODE`, from `STUDENTS_DIRECTORY`). @default 'names' */
+  readonly directory: DirectoryMode;
   /** The region calls are signed for: the API host's, else `AWS_REGION`. */
   readonly apiRegion: string;
   /**
@@ -81,6 +83,9 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
   const apiAccess = (env.API_ACCESS ?? 'iam') as ApiAccess;
   if (!API_ACCESS_MODES.includes(apiAccess))
     throw new FrontendConfigError(`API_ACCESS: "${env.API_ACCESS}" must be ${API_ACCESS_MODES.join(' or ')}`);
+  const directory = (env.DIRECTORY_MODE?.trim() || 'names') as DirectoryMode;
+  if (!DIRECTORY_MODES.includes(directory))
+    throw new FrontendConfigError(`DIRECTORY_MODE: "${env.DIRECTORY_MODE}" must be ${DIRECTORY_MODES.join(', ')}`);
   const apiRegion = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ?? env.AWS_REGION ?? '';
   if (apiAccess === 'iam' && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(apiRegion))
     throw new FrontendConfigError(`AWS_REGION: "${apiRegion}" is not a region; signed API calls need the API's region`);
@@ -95,6 +100,7 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
     trustProxy: 1,
     workers,
     apiAccess,
+    directory,
     apiRegion,
     seal: sealSource(env),
   };

@@ -7,6 +7,7 @@ import { parseSearch } from '../../core/directory';
 import { log } from '../../core/log';
 import type { DirectoryPage, StudentsApi } from './api-client';
 import type { Confirmation } from './confirmation';
+import { type Row, rowsFor, searchRefusal, type View } from './directory-view';
 import type { FailedForm, FailedSignup } from './form-state';
 import { type ListQuery, type PageNav, pageNav } from './pagination';
 import type { Sealer } from './seal';
@@ -21,7 +22,9 @@ export type ListState =
   | { state: 'search-error'; message: string }
   /** The name order is being prepared: the first page of the unordered list, or nothing for a search. */
   | { state: 'unordered'; page: DirectoryPage }
-  | { state: 'not-ready' };
+  | { state: 'not-ready' }
+  /** The directory is for signed-in staff: nothing of it is read. */
+  | { state: 'private' };
 
 export interface HomeModel {
   readonly title: string;
@@ -31,17 +34,28 @@ export interface HomeModel {
   readonly query: ListQuery;
   /** Estimated pages of the whole list, when DynamoDB's count is known. */
   readonly pages?: number;
-  /** The email of the student this browser registered, when it holds the confirmation. */
-  readonly youEmail?: string;
+  /** What of the directory this visitor sees. */
+  readonly view: View;
+  /** The page's students, cut to the view. */
+  readonly rows: Row[];
   readonly signup: FailedSignup;
 }
 
-async function readList(api: StudentsApi, query: ListQuery, pageSize: number, requestId: string): Promise<ListState> {
+async function readList(
+  api: StudentsApi,
+  query: ListQuery,
+  pageSize: number,
+  requestId: string,
+  view: View,
+): Promise<ListState> {
+  if (view === 'none') return { state: 'private' };
   if (query.badLink)
     return { state: 'refused', message: 'That link is no longer valid: it has expired or was changed' };
   if (query.q !== undefined) {
     const search = parseSearch(query.q);
     if (typeof search === 'string') return { state: 'search-error', message: search };
+    const refused = searchRefusal(query.q, view);
+    if (refused) return { state: 'search-error', message: refused };
   }
   try {
     const { q, from, before } = query;
@@ -65,6 +79,7 @@ function titleOf(model: Omit<HomeModel, 'title' | 'status'>, failed: FailedForm 
   let where: string;
   if (failed?.kind === 'signup' && failed.service) where = 'Sorry, there is a problem with the service';
   else if (failed?.kind === 'signup') where = 'Error: Sign up';
+  else if (list.state === 'private') where = 'Sign up';
   else if (list.state === 'search-error') where = 'Error: Find a student';
   else if (list.state === 'refused') where = 'Error: Students';
   else {
@@ -82,21 +97,29 @@ function titleOf(model: Omit<HomeModel, 'title' | 'status'>, failed: FailedForm 
 export async function homeModel(
   api: StudentsApi,
   sealer: Sealer,
-  input: { query: ListQuery; failed?: FailedForm; who?: Confirmation; pageSize: number; requestId: string },
+  input: {
+    query: ListQuery;
+    failed?: FailedForm;
+    who?: Confirmation;
+    pageSize: number;
+    requestId: string;
+    view: View;
+  },
 ): Promise<HomeModel> {
-  const { failed, pageSize } = input;
+  const { failed, pageSize, view } = input;
   let query: ListQuery = failed?.kind === 'search' ? { q: failed.q, page: 1, you: false } : input.query;
   const list: ListState =
     failed?.kind === 'search'
       ? { state: 'search-error', message: failed.error }
-      : await readList(api, query, pageSize, input.requestId);
+      : await readList(api, query, pageSize, input.requestId, view);
   const page = list.state === 'ok' || list.state === 'unordered' ? list.page : undefined;
   if (page?.rank !== undefined) query = { ...query, page: Math.floor(page.rank / pageSize) + 1 };
   const pages =
     page?.countEstimate && query.q === undefined ? Math.max(1, Math.ceil(page.countEstimate / pageSize)) : undefined;
   const nav = pageNav(query, { next: page?.next, prev: page?.prev }, sealer, pages);
   const signup: FailedSignup = failed?.kind === 'signup' ? failed : { kind: 'signup', values: {}, fieldErrors: {} };
-  const model = { list, nav, query, pages, signup, ...(input.who ? { youEmail: input.who.email } : {}) };
+  const rows = rowsFor(page?.students ?? [], view, input.who?.email);
+  const model = { list, nav, query, pages, signup, view, rows };
   const status = list.state === 'refused' && query.badLink ? 400 : 200;
   return { ...model, title: titleOf(model, failed), status };
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   type ApiAccess,
   CORS_ORIGINS_VARIABLE,
+  type DirectoryMode,
   DIRECTORY_ORDER_VARIABLE,
   FUNCTION_NAMES,
   type FunctionName,
@@ -59,6 +60,8 @@ export interface LocalStackOptions {
   readonly apiAccess?: ApiAccess;
   /** Origins CORS allows with `public` access. @default none */
   readonly corsOrigins?: readonly string[];
+  /** Who sees the directory, as `STUDENTS_DIRECTORY` when deployed. @default 'names' */
+  readonly directory?: DirectoryMode;
 }
 
 export interface LocalStack {
@@ -94,7 +97,7 @@ function startFrontend(
   port: number,
   studentUrl: string,
   log: (l: string) => void,
-  access: { apiAccess: ApiAccess; sealSecret: string },
+  access: { apiAccess: ApiAccess; sealSecret: string; directory: DirectoryMode },
 ): Promise<{ child: ChildProcess; port: number }> {
   return spawnFrontend({
     serverJs: path.join(distDir, 'frontend', 'server.js'),
@@ -103,6 +106,7 @@ function startFrontend(
       // The instance role's stand-in: the credentials the local gateway checks signatures against.
       ...LOCAL_AWS_ENV,
       API_ACCESS: access.apiAccess,
+      DIRECTORY_MODE: access.directory,
       SEAL_SECRET: access.sealSecret,
       PORT: String(port),
       HOST: host,
@@ -200,6 +204,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     frontend = await startFrontend(distDir, host, webPort, api.studentUrl, log, {
       apiAccess: options.apiAccess ?? 'iam',
+      directory: options.directory ?? 'names',
       sealSecret,
     });
   } catch (err) {

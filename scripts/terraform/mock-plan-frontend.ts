@@ -21,6 +21,7 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
     bootstrapLogGroup: `/students-${config.environment}/frontend/bootstrap`,
     apiEndpoint: `${standIn('aws_api_gateway_stage.stage.invoke_url')}/student`,
     apiAccess: config.edge.apiAccess,
+    directory: config.directory,
     sealKeyArn: MOCK_SEAL_KEY_ARN,
     sealKeyGeneration: config.edge.sealKeyGeneration,
     appPort: APP_PORT,

@@ -1,4 +1,5 @@
 /** The shape of the validated configuration (`loadConfig` in config.ts reads it). */
+import type { DirectoryMode } from '../../core/contract';
 import type { AlarmThresholds } from './alarm-thresholds';
 import type { Architecture } from './parsers';
 import type { EdgeConfig } from './edge';
@@ -47,6 +48,8 @@ export interface DeploymentConfig {
    * backfill, switch): the portal then shows the unordered list with a notice.
    */
   readonly directoryOrder: boolean;
+  /** Who sees the directory: `names`, `staff` or `public` (see DirectoryMode). */
+  readonly directory: DirectoryMode;
   /** Stage-wide API throttling. */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /**

@@ -2,7 +2,7 @@
  * The deployment configuration: `loadConfig` reads the environment's preset and the variables that
  * override it, validated once.
  */
-import { PROJECT } from '../../core/contract';
+import { DIRECTORY_MODES, type DirectoryMode, PROJECT } from '../../core/contract';
 import { architectureOf, awsAccountId, bool, ConfigError, int, parseSsh, RETENTION_DAYS } from './parsers';
 import { parseAlarmThresholds } from './alarm-thresholds';
 import type { Architecture, DeploymentConfig, NatMode } from './deployment-config';
@@ -42,6 +42,7 @@ export const SETTING_VARIABLES = {
   awsAccountId: 'STUDENTS_AWS_ACCOUNT_ID',
   deletionProtection: 'STUDENTS_DELETION_PROTECTION',
   directoryOrder: 'STUDENTS_DIRECTORY_ORDER',
+  directory: 'STUDENTS_DIRECTORY',
   apiRateLimit: 'STUDENTS_API_RATE_LIMIT',
   apiBurstLimit: 'STUDENTS_API_BURST_LIMIT',
   manageApiGatewayAccount: 'STUDENTS_MANAGE_APIGW_ACCOUNT',
@@ -153,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
   const alarmEmail = env[v.alarmEmail]?.trim() || preset.alarmEmail;
   if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i.test(alarmEmail))
     throw new ConfigError(v.alarmEmail, `"${alarmEmail}" is not an email address`);
+  const directory = directoryOf(env, preset);
   const alarms = parseAlarmThresholds(v.alarmThresholds, env[v.alarmThresholds], preset.alarms);
 
   return {
@@ -174,12 +176,31 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     ...(accountId ? { awsAccountId: accountId } : {}),
     deletionProtection: bool(v.deletionProtection, env[v.deletionProtection], preset.deletionProtection),
     directoryOrder: bool(v.directoryOrder, env[v.directoryOrder], true),
+    directory,
     apiThrottle: { rateLimit, burstLimit },
     ...(alarmEmail ? { alarmEmail } : {}),
     alarms,
     edge,
     manageApiGatewayAccount: bool(v.manageApiGatewayAccount, env[v.manageApiGatewayAccount], Boolean(stateBucket)),
   };
+}
+
+/**
+ * Who sees the directory: `STUDENTS_DIRECTORY`, else the preset's. Also read alone by `npm start`,
+ * which needs no other deployment setting.
+ */
+export function directoryOf(
+  env: Record<string, string | undefined>,
+  preset = PRESETS[(env[SETTING_VARIABLES.environment] ?? 'dev').trim()] ?? DEV,
+): DirectoryMode {
+  const v = SETTING_VARIABLES.directory;
+  const directory = (env[v]?.trim() || preset.directory) as DirectoryMode;
+  if (!DIRECTORY_MODES.includes(directory))
+    throw new ConfigError(
+      v,
+      `"${directory}" must be names (the public sees names only), staff (the directory is for signed-in staff) or public (everyone sees everything)`,
+    );
+  return directory;
 }
 
 /** `students-<env>`: the start of every stack and physical name of an environment. */

@@ -14,6 +14,8 @@ export const DEV: Preset = {
   logRetentionDays: 30,
   instanceConnectEndpoint: false,
   deletionProtection: true,
+  // The public sees names only; in prod, nothing of the directory (staff sign in).
+  directory: 'names',
   apiThrottle: { rateLimit: 50, burstLimit: 100 },
   alarms: DEFAULT_ALARM_THRESHOLDS,
 };
@@ -24,6 +26,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   prod: {
     ...DEV,
     natMode: 'per-az',
+    directory: 'staff',
     asg: { min: 2, desired: 3, max: 8 },
     logRetentionDays: 365,
     apiThrottle: { rateLimit: 200, burstLimit: 400 },

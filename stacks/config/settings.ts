@@ -141,6 +141,12 @@ export const SETTING_DOCS: readonly SettingDoc[] = [
       'a JSON object overriding any alarm threshold, e.g. `{"api5xxRate":0.02,"periodSeconds":300}` (keys in `stacks/config/alarm-thresholds.ts`)',
   },
   {
+    variable: 'STUDENTS_DIRECTORY',
+    default: preset((c) => c.directory),
+    meaning:
+      'who sees the directory: `names` (the public sees names only, and searches by name), `staff` (the public sees the form and its own confirmation; the directory is for signed-in staff), `public` (everyone sees every field, as in the reference design); the privacy notice at `/privacy` says which',
+  },
+  {
     variable: 'STUDENTS_DIRECTORY_ORDER',
     default: preset((c) => c.directoryOrder),
     meaning:

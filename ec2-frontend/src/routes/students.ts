@@ -9,6 +9,7 @@ import { type FieldError, STUDENT_FIELDS, type StudentField, validateStudent } f
 import type { StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
 import { CONFIRMATION_PATH, readConfirmation, setConfirmation } from '../confirmation';
+import { publicView, searchRefusal } from '../directory-view';
 import { type FailedSignup, redirectWithFailure, takeFailure } from '../form-state';
 import { homeModel, SERVICE_NAME } from '../home-page';
 import { sameOrigin } from '../middleware/same-origin';
@@ -33,6 +34,7 @@ const BACK_TO_FORM = '/';
  */
 export function studentRoutes(api: StudentsApi, config: FrontendConfig, sealer: Sealer): Router {
   const router = Router();
+  const view = publicView(config.directory);
 
   router.get('/', async (req, res) => {
     const model = await homeModel(api, sealer, {
@@ -41,6 +43,7 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig, sealer: 
       who: readConfirmation(req, sealer),
       pageSize: config.pageSize,
       requestId: res.locals.requestId,
+      view,
     });
     res.status(model.status).set('Cache-Control', 'no-store').set('Vary', 'Cookie').render('index', model);
   });
@@ -53,8 +56,8 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig, sealer: 
     (req, res) => {
       const raw = (req.body as Record<string, unknown>)?.q;
       const q = typeof raw === 'string' ? raw : '';
-      if (q.trim() === '') return res.redirect(303, '/#students');
-      const search = parseSearch(q);
+      if (q.trim() === '' || view === 'none') return res.redirect(303, view === 'none' ? '/' : '/#students');
+      const search = searchRefusal(q, view) ?? parseSearch(q);
       if (typeof search === 'string')
         return redirectWithFailure(
           req,
@@ -69,9 +72,10 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig, sealer: 
 
   router.get(CONFIRMATION_PATH, (req, res) => {
     const who = readConfirmation(req, sealer);
-    const placeHref = who
-      ? listHref({ from: encodePosition(positionOf(who)), you: true }, sealer).replace(/#students$/, '#you')
-      : undefined;
+    const placeHref =
+      who && view !== 'none'
+        ? listHref({ from: encodePosition(positionOf(who)), you: true }, sealer).replace(/#students$/, '#you')
+        : undefined;
     res
       .set('Cache-Control', 'no-store')
       .set('Vary', 'Cookie')
@@ -79,6 +83,7 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig, sealer: 
         title: `${who ? 'Registration complete' : 'Registration'} – ${SERVICE_NAME}`,
         who,
         placeHref,
+        view,
       });
   });
 
