@@ -9,6 +9,8 @@ const transform = {
     '@swc/jest',
     { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
   ],
+  // jose ships ES modules only; jest (on Node 22) loads CommonJS, so SWC converts it as it loads.
+  '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
 };
 const lane = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,
@@ -17,6 +19,7 @@ const lane = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   testMatch,
   testPathIgnorePatterns: ['/node_modules/', ...testPathIgnorePatterns],
   transform,
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 });
 

@@ -20,6 +20,7 @@ import { iamSigner } from './api-signer';
 import { Sealer, type SealKey } from './seal';
 import { healthRoutes } from './routes/health';
 import { privacyRoutes } from './routes/privacy';
+import { staffRoutes } from './routes/staff';
 import { loadAssets, staticRoutes } from './routes/static';
 import { studentRoutes } from './routes/students';
 import { compileViews } from './views';
@@ -88,6 +89,7 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
   app.use(compression({ threshold: 1024 }));
   app.use(studentRoutes(api, config, sealer));
   app.use(privacyRoutes(config));
+  app.use(staffRoutes(api, config, sealer));
   app.use(notFound());
   app.use(errorPage());
   return app;

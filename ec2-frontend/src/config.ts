@@ -38,6 +38,17 @@ export interface FrontendConfig {
   readonly apiAccess: ApiAccess;
   /** Who sees the directory (`DIRECTORY_MODE`, from `STUDENTS_DIRECTORY`). @default 'names' */
   readonly directory: DirectoryMode;
+  /**
+   * Staff sign-in at the load balancer (`STAFF_SIGNER_ARN`, the load balancer's ARN): the staff
+   * pages trust its `x-amzn-oidc-data` once verified. Without it there are no staff pages.
+   */
+  readonly staff?: {
+    readonly signerArn: string;
+    /** `STAFF_KEYS_URL`: where `<kid>` keys are fetched. @default the load balancer's regional endpoint */
+    readonly keysUrl: string;
+    /** `STAFF_SIGN_OUT_URL`: where sign-out ends (the identity provider's logout). @default '/' */
+    readonly signOutUrl: string;
+  };
   /** The region calls are signed for: the API host's, else `AWS_REGION`. */
   readonly apiRegion: string;
   /**
@@ -101,9 +112,29 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
     workers,
     apiAccess,
     directory,
+    ...staffOf(env),
     apiRegion,
     seal: sealSource(env),
   };
+}
+
+const ALB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:loadbalancer\/app\/[A-Za-z0-9-]+\/[0-9a-f]+$/;
+
+function staffOf(env: Record<string, string | undefined>): Pick<FrontendConfig, 'staff'> {
+  const signerArn = env.STAFF_SIGNER_ARN?.trim();
+  if (!signerArn) return {};
+  const region = ALB_ARN.exec(signerArn)?.[1];
+  if (!region)
+    throw new FrontendConfigError(`STAFF_SIGNER_ARN: "${signerArn}" is not an Application Load Balancer ARN`);
+  const keysUrl = env.STAFF_KEYS_URL?.trim() || `https://public-keys.auth.elb.${region}.amazonaws.com`;
+  const signOutUrl = env.STAFF_SIGN_OUT_URL?.trim() || '/';
+  for (const [name, value] of [
+    ['STAFF_KEYS_URL', keysUrl],
+    ['STAFF_SIGN_OUT_URL', signOutUrl],
+  ] as const)
+    if (!/^(https?:\/\/[^\s]+|\/[^\s]*)$/.test(value))
+      throw new FrontendConfigError(`${name}: "${value}" is not an http(s) URL or a path`);
+  return { staff: { signerArn, keysUrl: keysUrl.replace(/\/$/, ''), signOutUrl } };
 }
 
 function sealSource(env: Record<string, string | undefined>): FrontendConfig['seal'] {

@@ -9,7 +9,7 @@ import type { DirectoryPage, StudentsApi } from './api-client';
 import type { Confirmation } from './confirmation';
 import { type Row, rowsFor, searchRefusal, type View } from './directory-view';
 import type { FailedForm, FailedSignup } from './form-state';
-import { type ListQuery, type PageNav, pageNav } from './pagination';
+import { type DirectoryBase, type ListQuery, type PageNav, pageNav } from './pagination';
 import type { Sealer } from './seal';
 
 /** The service's name, at the end of every title (GOV.UK's "Page – Service"). */
@@ -104,6 +104,8 @@ export async function homeModel(
     pageSize: number;
     requestId: string;
     view: View;
+    /** Where the directory's links lead. @default '/' */
+    base?: DirectoryBase;
   },
 ): Promise<HomeModel> {
   const { failed, pageSize, view } = input;
@@ -116,7 +118,7 @@ export async function homeModel(
   if (page?.rank !== undefined) query = { ...query, page: Math.floor(page.rank / pageSize) + 1 };
   const pages =
     page?.countEstimate && query.q === undefined ? Math.max(1, Math.ceil(page.countEstimate / pageSize)) : undefined;
-  const nav = pageNav(query, { next: page?.next, prev: page?.prev }, sealer, pages);
+  const nav = pageNav(query, { next: page?.next, prev: page?.prev }, sealer, pages, input.base);
   const signup: FailedSignup = failed?.kind === 'signup' ? failed : { kind: 'signup', values: {}, fieldErrors: {} };
   const rows = rowsFor(page?.students ?? [], view, input.who?.email);
   const model = { list, nav, query, pages, signup, view, rows };

@@ -72,8 +72,11 @@ export function listQueryOf(query: Record<string, unknown>, sealer: Sealer): Lis
   return { ...state, ...(start ? { page: 1 } : {}), you: query.you === '1' && Boolean(state.from) };
 }
 
+/** Where a directory is served: the public page, or the staff page. */
+export type DirectoryBase = '/' | '/staff';
+
 /** A link to a page of the list (or of a search), to the list's heading. */
-export function listHref(params: ListState & { you?: boolean }, sealer: Sealer): string {
+export function listHref(params: ListState & { you?: boolean }, sealer: Sealer, base: DirectoryBase = '/'): string {
   const q = new URLSearchParams();
   const state: Record<string, string | number> = {};
   for (const name of ['q', 'from', 'before'] as const) if (params[name]) state[name] = params[name] as string;
@@ -81,7 +84,7 @@ export function listHref(params: ListState & { you?: boolean }, sealer: Sealer):
   if (Object.keys(state).length > 0) q.set('list', sealer.seal('list', state));
   if (params.you) q.set('you', '1');
   const s = q.toString();
-  return s ? `/?${s}#students` : '/#students';
+  return s ? `${base}?${s}#students` : `${base}#students`;
 }
 
 /**
@@ -93,10 +96,11 @@ export function pageNav(
   tokens: { next?: string; prev?: string },
   sealer: Sealer,
   lastPage?: number,
+  base: DirectoryBase = '/',
 ): PageNav {
   const isLast = query.before === END_TOKEN;
   const n = isLast ? undefined : query.page;
-  const href = (p: ListState) => listHref(p, sealer);
+  const href = (p: ListState) => listHref(p, sealer, base);
   const first = href({ q: query.q });
   // Page 2's previous page is the first page (and so is page 1's, when it was reached by a
   // student's place rather than from the start): link it as the first page.
