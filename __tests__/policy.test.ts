@@ -108,11 +108,13 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   test('CKV_AWS_382: no all-protocol egress to the internet', () => {
     for (const { rule } of sgRules(s(), 'egress')) expect(opensToWorld(rule, 'any')).toBe(false);
   });
-  test('AVD-AWS-0104 (exception): the only egress to the internet is tcp/443 from the instances (API, SSM, S3, packages)', () => {
+  test('AVD-AWS-0104 (exception): the only egress to the internet is tcp/443, from the instances (API, SSM, S3, packages) and, with staff sign-in, from the load balancer (the identity provider)', () => {
     const open = sgRules(s(), 'egress').filter(({ rule }) =>
       list(rule.cidr_blocks).some((c) => WORLD.includes(String(c))),
     );
-    expect(open.map(({ sg, rule }) => [sg, rule.protocol, rule.from_port, rule.to_port])).toEqual([
+    const signIn = (env.STUDENTS_STAFF_AUTH ?? 'none') !== 'none';
+    expect(open.map(({ sg, rule }) => [sg, rule.protocol, rule.from_port, rule.to_port]).sort()).toEqual([
+      ...(signIn ? [['aws_security_group.alb-sg', 'tcp', 443, 443]] : []),
       ['aws_security_group.app-sg', 'tcp', 443, 443],
     ]);
   });

@@ -709,6 +709,8 @@ describe('frontend', () => {
       apiEndpoint: 'https://api/dev/student',
       apiAccess: 'iam',
       directory: 'staff',
+      staffSignerArn: '',
+      staffSignOutUrl: '',
       sealKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000000',
       sealKeyGeneration: 1,
       appPort: 3000,
@@ -723,7 +725,7 @@ describe('frontend', () => {
     expect(script).toContain("REGION='eu-west-1'");
     expect(script).toContain("API_ENDPOINT='https://api/dev/student'");
     expect(script).toMatch(
-      /API_ENDPOINT=\$\{API_ENDPOINT\}\nAPI_ACCESS=\$\{API_ACCESS\}\nDIRECTORY_MODE=\$\{DIRECTORY_MODE\}\nAWS_REGION=\$\{REGION\}\nSEAL_KMS_KEY_ID=\$\{SEAL_KMS_KEY_ID\}\nSEAL_KEY_GENERATION=\$\{SEAL_KEY_GENERATION\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/,
+      /API_ENDPOINT=\$\{API_ENDPOINT\}\nAPI_ACCESS=\$\{API_ACCESS\}\nDIRECTORY_MODE=\$\{DIRECTORY_MODE\}\nSTAFF_SIGNER_ARN=\$\{STAFF_SIGNER_ARN\}\nSTAFF_SIGN_OUT_URL=\$\{STAFF_SIGN_OUT_URL\}\nAWS_REGION=\$\{REGION\}\nSEAL_KMS_KEY_ID=\$\{SEAL_KMS_KEY_ID\}\nSEAL_KEY_GENERATION=\$\{SEAL_KEY_GENERATION\}\nPORT=\$\{APP_PORT\}\nNODE_ENV=production/,
     );
     expect(script).toContain("API_ACCESS='iam'");
     expect(script).toContain("DIRECTORY_MODE='staff'");
@@ -955,5 +957,100 @@ describe('configuration', () => {
     expect(() =>
       loadConfig({ STUDENTS_SSH_KEY_NAME: 'ops', STUDENTS_SSH_ALLOWED_CIDRS: '203.0.113.0/24,0.0.0.0/0' }),
     ).toThrow(/whole internet/);
+  });
+});
+
+describe('staff sign-in at the load balancer', () => {
+  const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+  const https = { STUDENTS_CERTIFICATE_ARN: CERT, STUDENTS_DOMAIN_NAME: 'portal.example.edu' };
+  const OIDC = {
+    STUDENTS_STAFF_AUTH: 'oidc',
+    STUDENTS_STAFF_OIDC_ISSUER: 'https://login.school.example',
+    STUDENTS_STAFF_OIDC_AUTHORIZATION_ENDPOINT: 'https://login.school.example/authorize',
+    STUDENTS_STAFF_OIDC_TOKEN_ENDPOINT: 'https://login.school.example/token',
+    STUDENTS_STAFF_OIDC_USER_INFO_ENDPOINT: 'https://login.school.example/userinfo',
+    STUDENTS_STAFF_OIDC_CLIENT_ID: 'students-portal',
+    STUDENTS_STAFF_OIDC_CLIENT_SECRET_PARAMETER: '/students/dev/oidc-client-secret',
+  };
+  const frontendOf = (env: Record<string, string>) => synth(env).stacks['students-dev-frontend']!;
+
+  test('cognito: admin-created users, MFA available, a hosted domain; /staff authenticated, then forwarded', () => {
+    const fe = frontendOf({ ...https, STUDENTS_STAFF_AUTH: 'cognito' });
+    expect(resource(fe, 'aws_cognito_user_pool', 'staff-user-pool')).toMatchObject({
+      name: 'students-dev-staff',
+      admin_create_user_config: { allow_admin_create_user_only: true },
+      mfa_configuration: 'OPTIONAL',
+      software_token_mfa_configuration: { enabled: true },
+      username_attributes: ['email'],
+      deletion_protection: 'ACTIVE',
+      password_policy: { minimum_length: 12 },
+    });
+    expect(resource(fe, 'aws_cognito_user_pool_domain', 'staff-user-pool-domain').domain).toBe(
+      'students-dev-staff-${data.aws_caller_identity.staff-account.account_id}',
+    );
+    expect(resource(fe, 'aws_cognito_user_pool_client', 'staff-user-pool-client')).toMatchObject({
+      generate_secret: true,
+      allowed_oauth_flows: ['code'],
+      allowed_oauth_flows_user_pool_client: true,
+      callback_urls: ['https://portal.example.edu/oauth2/idpresponse'],
+      supported_identity_providers: ['COGNITO'],
+    });
+    const rule = resource(fe, 'aws_lb_listener_rule', 'staff-sign-in-rule');
+    expect(rule.listener_arn).toBe('${aws_lb_listener.https-listener.arn}');
+    expect(rule.condition).toEqual([{ path_pattern: { values: ['/staff', '/staff/*'] } }]);
+    expect(rule.action).toEqual([
+      expect.objectContaining({
+        type: 'authenticate-cognito',
+        order: 1,
+        authenticate_cognito: expect.objectContaining({
+          user_pool_arn: '${aws_cognito_user_pool.staff-user-pool.arn}',
+          on_unauthenticated_request: 'authenticate',
+        }),
+      }),
+      { type: 'forward', order: 2, target_group_arn: '${aws_lb_target_group.target-group.arn}' },
+    ]);
+    expect(resource(fe, 'aws_vpc_security_group_egress_rule', 'alb-egress-identity-provider')).toMatchObject({
+      from_port: 443,
+      cidr_ipv4: '0.0.0.0/0',
+    });
+    const userData = String(fe.locals.user_data);
+    expect(userData).toContain("STAFF_SIGNER_ARN='${aws_lb.alb.arn}'");
+    expect(userData).toMatch(
+      /STAFF_SIGN_OUT_URL='https:\/\/\$\{aws_cognito_user_pool_domain\.staff-user-pool-domain\.domain\}\.auth\.us-east-1\.amazoncognito\.com\/logout\?client_id=/,
+    );
+    expect(fe.output.staff_user_pool_id.value).toBe('${aws_cognito_user_pool.staff-user-pool.id}');
+  });
+
+  test("oidc: the school's provider, its secret read from an SSM SecureString; no user pool", () => {
+    const fe = frontendOf({ ...https, ...OIDC });
+    expect(fe.data.aws_ssm_parameter['staff-oidc-client-secret']).toMatchObject({
+      name: '/students/dev/oidc-client-secret',
+      with_decryption: true,
+    });
+    const rule = resource(fe, 'aws_lb_listener_rule', 'staff-sign-in-rule');
+    expect(rule.action[0]).toMatchObject({
+      type: 'authenticate-oidc',
+      authenticate_oidc: {
+        issuer: 'https://login.school.example',
+        client_id: 'students-portal',
+        client_secret: '${data.aws_ssm_parameter.staff-oidc-client-secret.value}',
+      },
+    });
+    expect(fe.resource.aws_cognito_user_pool).toBeUndefined();
+  });
+
+  test('refused without the HTTPS listener, naming both settings; a missing provider URL names its setting; none adds nothing', () => {
+    expect(() => loadConfig({ STUDENTS_STAFF_AUTH: 'cognito' })).toThrow(
+      /STUDENTS_STAFF_AUTH: staff sign-in \(cognito\) needs the HTTPS listener: set STUDENTS_CERTIFICATE_ARN too/,
+    );
+    expect(() => loadConfig({ ...https, ...OIDC, STUDENTS_STAFF_OIDC_TOKEN_ENDPOINT: '' })).toThrow(
+      /STUDENTS_STAFF_OIDC_TOKEN_ENDPOINT: STUDENTS_STAFF_AUTH=oidc needs it/,
+    );
+    expect(() => loadConfig({ ...https, ...OIDC, STUDENTS_STAFF_OIDC_ISSUER: 'http://login.school.example' })).toThrow(
+      /STUDENTS_STAFF_OIDC_ISSUER: "http:\/\/login.school.example" is not an https:\/\/ URL/,
+    );
+    const fe = frontendOf(https);
+    expect(fe.resource.aws_lb_listener_rule).toBeUndefined();
+    expect(String(fe.locals.user_data)).toContain("STAFF_SIGNER_ARN=''");
   });
 });

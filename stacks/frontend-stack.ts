@@ -10,6 +10,7 @@ import { PrivateBucket } from './constructs/private-bucket';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 import { renderUserData } from './user-data';
 import { SealKey } from './constructs/seal-key';
+import { StaffSignIn } from './constructs/staff-sign-in';
 import { WebFirewall } from './constructs/web-firewall';
 
 /** Port the Express server listens on, behind the load balancer. */
@@ -108,6 +109,20 @@ export class FrontendStack extends EnvironmentStack {
       preventDestroy: config.deletionProtection,
     });
     const iamAccess = config.edge.apiAccess === 'iam';
+    // Staff sign in at the load balancer (the config refuses it without the HTTPS listener).
+    const staffSignIn =
+      config.staffAuth.mode !== 'none' && loadBalancer.httpsListenerArn
+        ? new StaffSignIn(this, 'staff-sign-in', {
+            namePrefix: prefixOf(config),
+            region: config.region,
+            listenerArn: loadBalancer.httpsListenerArn,
+            targetGroupArn: loadBalancer.targetGroupArn,
+            loadBalancerSecurityGroupId: loadBalancer.securityGroupId,
+            siteUrl: loadBalancer.siteUrl,
+            ...(config.staffAuth.mode === 'oidc' ? { oidc: config.staffAuth.oidc } : {}),
+            deletionProtection: config.deletionProtection,
+          })
+        : undefined;
 
     const fleet = new InstanceFleet(this, 'fleet', {
       namePrefix: prefixOf(config),
@@ -127,6 +142,8 @@ export class FrontendStack extends EnvironmentStack {
         apiEndpoint: props.apiEndpoint,
         apiAccess: config.edge.apiAccess,
         directory: config.directory,
+        staffSignerArn: staffSignIn ? loadBalancer.arn : '',
+        staffSignOutUrl: staffSignIn?.signOutUrl ?? '',
         sealKeyArn: sealKey.keyArn,
         sealKeyGeneration: config.edge.sealKeyGeneration,
         appPort: APP_PORT,
@@ -178,6 +195,11 @@ export class FrontendStack extends EnvironmentStack {
     new TerraformOutput(this, 'alb_log_bucket', { value: loadBalancer.logBucketName, description: 'The access logs' });
     new TerraformOutput(this, 'artifact_key', { value: artifactKey });
     new TerraformOutput(this, 'region', { value: config.region });
+    if (staffSignIn?.userPoolId)
+      new TerraformOutput(this, 'staff_user_pool_id', {
+        value: staffSignIn.userPoolId,
+        description: 'Staff accounts: aws cognito-idp admin-create-user --user-pool-id <this> --username <email>',
+      });
     new TerraformOutput(this, 'frontend_log_group', {
       value: appLogs.name,
       description: 'The app log of every instance, one stream each',

@@ -23,6 +23,10 @@ export interface UserDataValues {
   readonly apiAccess: string;
   /** Who sees the directory (`STUDENTS_DIRECTORY`). */
   readonly directory: string;
+  /** The load balancer whose staff sign-in the portal trusts (its ARN), or '' without staff sign-in. */
+  readonly staffSignerArn: string;
+  /** Where staff sign-out ends (the identity provider's logout), or ''. */
+  readonly staffSignOutUrl: string;
   /** The KMS HMAC key the portal derives its sealing secret from, and the generation to seal with. */
   readonly sealKeyArn: string;
   readonly sealKeyGeneration: number;
@@ -45,6 +49,8 @@ function parts(values: UserDataValues): Part[] {
     '@API_ENDPOINT@': { value: values.apiEndpoint },
     '@API_ACCESS@': { literal: values.apiAccess },
     '@DIRECTORY_MODE@': { literal: values.directory },
+    '@STAFF_SIGNER_ARN@': { value: values.staffSignerArn },
+    '@STAFF_SIGN_OUT_URL@': { value: values.staffSignOutUrl },
     '@SEAL_KMS_KEY_ID@': { value: values.sealKeyArn },
     '@SEAL_KEY_GENERATION@': { literal: String(values.sealKeyGeneration) },
     '@APP_PORT@': { literal: String(values.appPort) },

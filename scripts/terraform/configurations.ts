@@ -16,7 +16,8 @@ export const CONFIGURATIONS: readonly NamedConfiguration[] = [
   { name: 'dev', description: 'defaults: one NAT gateway, HTTP, no SSH', env: {} },
   {
     name: 'prod',
-    description: 'HTTPS with a domain and its DNS record, SSH, Instance Connect, remote state, a pinned AMI',
+    description:
+      'HTTPS with a domain and its DNS record, staff sign-in with a Cognito user pool, SSH, Instance Connect, remote state, a pinned AMI',
     env: {
       STUDENTS_ENV: 'prod',
       STUDENTS_AWS_ACCOUNT_ID: '123456789012',
@@ -28,6 +29,7 @@ export const CONFIGURATIONS: readonly NamedConfiguration[] = [
       STUDENTS_INSTANCE_CONNECT_ENDPOINT: 'true',
       STUDENTS_STATE_BUCKET: 'example-terraform-state',
       STUDENTS_AMI_ID: 'ami-0123456789abcdef0',
+      STUDENTS_STAFF_AUTH: 'cognito',
     },
   },
   {
@@ -38,8 +40,18 @@ export const CONFIGURATIONS: readonly NamedConfiguration[] = [
   {
     name: 'per-az',
     description:
-      'a NAT gateway per zone over 3 zones, in a region opened after 2021 (log delivery by service principal)',
+      "a NAT gateway per zone over 3 zones, in a region opened after 2021 (log delivery by service principal), HTTPS, staff sign-in with the school's OIDC provider",
     env: {
+      STUDENTS_CERTIFICATE_ARN:
+        'arn:aws:acm:eu-central-2:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+      STUDENTS_STAFF_AUTH: 'oidc',
+      STUDENTS_STAFF_OIDC_ISSUER: 'https://login.school.example',
+      STUDENTS_STAFF_OIDC_AUTHORIZATION_ENDPOINT: 'https://login.school.example/authorize',
+      STUDENTS_STAFF_OIDC_TOKEN_ENDPOINT: 'https://login.school.example/token',
+      STUDENTS_STAFF_OIDC_USER_INFO_ENDPOINT: 'https://login.school.example/userinfo',
+      STUDENTS_STAFF_OIDC_CLIENT_ID: 'students-portal',
+      STUDENTS_STAFF_OIDC_CLIENT_SECRET_PARAMETER: '/students/qa/oidc-client-secret',
+      STUDENTS_STAFF_OIDC_LOGOUT_URL: 'https://login.school.example/logout',
       STUDENTS_ENV: 'qa',
       STUDENTS_AWS_ACCOUNT_ID: '123456789012',
       STUDENTS_NAT_MODE: 'per-az',

@@ -10,6 +10,19 @@ import { crossStack, hclString, type Json, known, run, standIn } from './hcl';
 export const MOCK_ARTIFACT_BUCKET = 'students-artifacts-mock';
 export const MOCK_ARTIFACT_VERSION = 'version-mock';
 export const MOCK_SEAL_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000';
+const MOCK_ALB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mock/0123456789abcdef';
+const MOCK_ALB_DNS = 'alb-mock.elb.example';
+const MOCK_ACCOUNT = '123456789012';
+const MOCK_STAFF_CLIENT = 'client-mock';
+
+/** Where staff sign-out ends, as the stack renders it with the mock plan's known values. */
+function staffSignOutUrl(config: DeploymentConfig): string {
+  const auth = config.staffAuth;
+  if (auth.mode === 'oidc') return auth.oidc.logoutUrl ?? '/';
+  if (auth.mode === 'none') return '';
+  const site = `${config.certificateArn ? 'https' : 'http'}://${config.domainName ?? MOCK_ALB_DNS}/`;
+  return `https://students-${config.environment}-staff-${MOCK_ACCOUNT}.auth.${config.region}.amazoncognito.com/logout?client_id=${MOCK_STAFF_CLIENT}&logout_uri=${encodeURIComponent(site)}`;
+}
 export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: DeploymentConfig): string[] {
   const object = stack.resource.aws_s3_object['frontend-artifact'];
   const expectedUserData = plainUserData({
@@ -22,6 +35,8 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
     apiEndpoint: `${standIn('aws_api_gateway_stage.stage.invoke_url')}/student`,
     apiAccess: config.edge.apiAccess,
     directory: config.directory,
+    staffSignerArn: config.staffAuth.mode === 'none' ? '' : MOCK_ALB_ARN,
+    staffSignOutUrl: staffSignOutUrl(config),
     sealKeyArn: MOCK_SEAL_KEY_ARN,
     sealKeyGeneration: config.edge.sealKeyGeneration,
     appPort: APP_PORT,
@@ -45,11 +60,17 @@ export function frontendRuns(stack: Json, stacks: Record<string, Json>, config: 
     ),
     known('aws_s3_bucket.alb-log-bucket', { bucket: 'alb-logs-mock', arn: 'arn:aws:s3:::alb-logs-mock' }),
     known('aws_lb.alb', {
-      dns_name: 'alb-mock.elb.example',
+      dns_name: MOCK_ALB_DNS,
       zone_id: 'ZALBMOCK',
-      arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mock/0123456789abcdef',
+      arn: MOCK_ALB_ARN,
       arn_suffix: 'app/mock/0123456789abcdef',
     }),
+    ...(config.staffAuth.mode === 'cognito'
+      ? [
+          known('aws_cognito_user_pool_client.staff-user-pool-client', { id: MOCK_STAFF_CLIENT }),
+          `override_data {\n  target = data.aws_caller_identity.staff-account\n  values = { account_id = "${MOCK_ACCOUNT}" }\n}`,
+        ]
+      : []),
     ...(config.amiId ? [] : [known('terraform_data.ami', { output: { image_id: 'ami-recorded' } })]),
     `override_data {\n  target = data.aws_ami.image\n  override_during = plan\n  values = { architecture = "${config.architecture}" }\n}`,
   ];

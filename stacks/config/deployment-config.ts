@@ -3,6 +3,7 @@ import type { DirectoryMode } from '../../core/contract';
 import type { AlarmThresholds } from './alarm-thresholds';
 import type { Architecture } from './parsers';
 import type { EdgeConfig } from './edge';
+import type { StaffAuthConfig } from './staff-auth';
 
 export type { Architecture } from './parsers';
 
@@ -50,6 +51,8 @@ export interface DeploymentConfig {
   readonly directoryOrder: boolean;
   /** Who sees the directory: `names`, `staff` or `public` (see DirectoryMode). */
   readonly directory: DirectoryMode;
+  /** How staff sign in to the staff pages, at the load balancer. */
+  readonly staffAuth: StaffAuthConfig;
   /** Stage-wide API throttling. */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /**

@@ -8,8 +8,10 @@ import { parseAlarmThresholds } from './alarm-thresholds';
 import type { Architecture, DeploymentConfig, NatMode } from './deployment-config';
 
 export type { Architecture, DeploymentConfig, NatMode } from './deployment-config';
+export type { OidcProvider, StaffAuthConfig } from './staff-auth';
 import { DEV, PRESETS } from './presets';
 import { EDGE_VARIABLES, parseEdge } from './edge';
+import { parseStaffAuth, STAFF_AUTH_VARIABLES } from './staff-auth';
 
 export { architectureOf, ConfigError } from './parsers';
 
@@ -49,6 +51,7 @@ export const SETTING_VARIABLES = {
   alarmEmail: 'STUDENTS_ALARM_EMAIL',
   alarmThresholds: 'STUDENTS_ALARM_THRESHOLDS',
   ...EDGE_VARIABLES,
+  ...STAFF_AUTH_VARIABLES,
 } as const;
 
 /** Reads and validates the configuration once. `env` is usually `process.env`. */
@@ -177,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     deletionProtection: bool(v.deletionProtection, env[v.deletionProtection], preset.deletionProtection),
     directoryOrder: bool(v.directoryOrder, env[v.directoryOrder], true),
     directory,
+    staffAuth: parseStaffAuth(env, { certificateArn, certificateSetting: v.certificateArn }),
     apiThrottle: { rateLimit, burstLimit },
     ...(alarmEmail ? { alarmEmail } : {}),
     alarms,

@@ -2,7 +2,10 @@
 import { DEFAULT_ALARM_THRESHOLDS } from './alarm-thresholds';
 import type { DeploymentConfig } from './deployment-config';
 
-export type Preset = Omit<DeploymentConfig, 'environment' | 'manageApiGatewayAccount' | 'directoryOrder' | 'edge'>;
+export type Preset = Omit<
+  DeploymentConfig,
+  'environment' | 'manageApiGatewayAccount' | 'directoryOrder' | 'edge' | 'staffAuth'
+>;
 
 export const DEV: Preset = {
   region: 'us-east-1',

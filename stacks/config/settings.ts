@@ -7,6 +7,7 @@
  */
 import type { DeploymentConfig } from './deployment-config';
 import { EDGE_VARIABLES } from './edge';
+import { STAFF_AUTH_VARIABLES } from './staff-auth';
 
 /** One row: the variable, its default (read from a configuration, or said in words), its meaning. */
 export interface SettingDoc {
@@ -122,6 +123,40 @@ export const SETTING_DOCS: readonly SettingDoc[] = [
     variable: EDGE_VARIABLES.wafSignupRateLimit,
     default: preset((c) => c.edge.wafSignupRateLimit),
     meaning: 'signup posts (`POST /students`) per client address in any 5 minutes',
+  },
+  {
+    variable: STAFF_AUTH_VARIABLES.staffAuth,
+    default: code('none'),
+    meaning:
+      "staff sign-in at the load balancer for the staff pages (`/staff`): `cognito` (a user pool of admin-created users, MFA available, a hosted domain) or `oidc` (the school's provider, below); needs `STUDENTS_CERTIFICATE_ARN`",
+  },
+  {
+    variable: STAFF_AUTH_VARIABLES.oidcIssuer,
+    default: 'none',
+    meaning: "with `oidc`: the provider's issuer URL (https)",
+  },
+  {
+    variable: STAFF_AUTH_VARIABLES.oidcAuthorizationEndpoint,
+    default: 'none',
+    meaning: 'with `oidc`: its authorization endpoint',
+  },
+  { variable: STAFF_AUTH_VARIABLES.oidcTokenEndpoint, default: 'none', meaning: 'with `oidc`: its token endpoint' },
+  {
+    variable: STAFF_AUTH_VARIABLES.oidcUserInfoEndpoint,
+    default: 'none',
+    meaning: 'with `oidc`: its user info endpoint',
+  },
+  { variable: STAFF_AUTH_VARIABLES.oidcClientId, default: 'none', meaning: 'with `oidc`: the client id it issued' },
+  {
+    variable: STAFF_AUTH_VARIABLES.oidcClientSecretParameter,
+    default: 'none',
+    meaning:
+      'with `oidc`: the name of the SSM SecureString holding the client secret (read at plan time; it is in the plan and state, which are owner-only)',
+  },
+  {
+    variable: STAFF_AUTH_VARIABLES.oidcLogoutUrl,
+    default: 'the home page',
+    meaning: "with `oidc`: where staff sign-out ends (the provider's logout endpoint)",
   },
   {
     variable: EDGE_VARIABLES.sealKeyGeneration,

@@ -99,6 +99,8 @@ export class LoadBalancer extends Construct {
   public readonly targetGroupArnSuffix: string;
   /** The access-log bucket's (generated) name. */
   public readonly logBucketName: string;
+  /** The HTTPS listener, when there is a certificate. */
+  public readonly httpsListenerArn?: string;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -227,6 +229,7 @@ export class LoadBalancer extends Construct {
     this.arn = alb.arn;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.logBucketName = logBucket.bucketName;
+    if (httpsListener) this.httpsListenerArn = httpsListener.arn;
     this.siteUrl = `${https ? 'https' : 'http'}://${props.domainName ?? alb.dnsName}`;
   }
 
