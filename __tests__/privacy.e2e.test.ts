@@ -1,7 +1,8 @@
 /**
  * Who sees what, in a real browser against the local stack in each mode the public can meet:
  * `names` shows names and nothing else, and an exact-email search reveals nothing; `staff` shows
- * the form and no list. Each state passes axe (WCAG 2.2 AA), reflows at 320 px, and is
+ * the form and no list, and staff who sign in (through the stand-in for the load balancer's
+ * sign-in, as `npm start` runs it) see every field until they sign out. Each state passes axe (WCAG 2.2 AA), reflows at 320 px, and is
  * photographed (`npm run screenshots` keeps the pictures in docs/screenshots).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +35,7 @@ function inMode(mode: DirectoryMode, tests: (site: () => string) => void) {
   describe(`STUDENTS_DIRECTORY=${mode}`, () => {
     let stack: LocalStack;
     beforeAll(async () => {
-      stack = await startLocalStack({ webPort: 0, apiPort: 0, directory: mode });
+      stack = await startLocalStack({ webPort: 0, apiPort: 0, directory: mode, staffSignIn: mode === 'staff' });
       await seedStudents(stack.data.endpoint, stack.tableName, STUDENTS);
     });
     afterAll(() => stack?.stop());
@@ -97,6 +98,25 @@ inMode('staff', (site) => {
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Privacy notice');
       expect(await pageText(page)).toContain('Only school staff see the list of students');
       await audit(page, 'privacy-notice-staff');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('staff sign in and see every field, never cached; after signing out, /staff asks again', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${site()}/staff`);
+      await page.getByLabel('Email').fill('registrar@school.example');
+      await Promise.all([page.waitForURL(/\/staff$/), page.getByRole('button', { name: 'Sign in' }).click()]);
+      const text = await pageText(page);
+      expect(text).toContain('Signed in as registrar@school.example (staff)');
+      expect(text).toContain(STUDENTS[0]?.email);
+      expect(await page.locator('th').allTextContents()).toEqual(['Name', 'Age', 'Email', 'Country']);
+      await audit(page, 'directory-staff-signed-in');
+      await Promise.all([page.waitForURL(/\/$/), page.getByRole('link', { name: 'Sign out' }).click()]);
+      await page.goto(`${site()}/staff`);
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Staff sign-in');
     } finally {
       await page.close();
     }

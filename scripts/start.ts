@@ -1,7 +1,9 @@
 /**
  * `npm start`: builds what is stale, then runs the three tiers on this machine.
  *   PORT (3000) and API_PORT (3001) choose the ports; `--fresh` or STUDENTS_FRESH=1 starts empty;
- *   STUDENTS_LOCAL_DATA_DIR moves the stored data (default .local-data/dynalite).
+ *   STUDENTS_LOCAL_DATA_DIR moves the stored data (default .local-data/dynalite); STUDENTS_DIRECTORY
+ *   sets who sees the directory, as deployed. Staff pages sign in through a stand-in for the load
+ *   balancer (scripts/local/sign-in-stand-in.ts).
  * If a tier dies, it stops the others and exits 1 with a message: never half up.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
       dataDir: process.env.STUDENTS_LOCAL_DATA_DIR ?? path.join(ROOT, '.local-data', 'dynalite'),
       fresh,
       directory: directoryOf(process.env),
+      // The load balancer's staff sign-in, stood in for: /staff asks for an email, any one.
+      staffSignIn: true,
       log: (line) => console.log(line),
       onTierExit: (tier, how) => void fail(tier, how),
     });
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`\n  Student Registration Portal  ${stack.webUrl}`);
+  console.log(`  Staff pages                  ${stack.webUrl}/staff  (local sign-in stand-in: any email signs in)`);
   console.log(`  API (GET/POST)               ${stack.studentUrl}`);
   console.log(`  DynamoDB (dynalite)          ${stack.dataEndpoint}  table ${stack.tableName}`);
   console.log(

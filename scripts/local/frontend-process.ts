@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { ApiAccess, DirectoryMode } from '../../core/contract';
+import { LOCAL_AWS_ENV } from './data-tier';
 
 export interface FrontendProcessOptions {
   /** Path of the bundled `server.js`; it runs from its own directory. */
@@ -61,5 +63,36 @@ export function spawnFrontend(options: FrontendProcessOptions): Promise<{ child:
         reject(new Error(`presentation tier (frontend) exited with code ${code} before listening`));
       }
     });
+  });
+}
+
+/** The local stack's frontend: the built artifact with the environment the instances give it. */
+export function startLocalFrontend(
+  distDir: string,
+  host: string,
+  port: number,
+  studentUrl: string,
+  log: (l: string) => void,
+  access: { apiAccess: ApiAccess; sealSecret: string; directory: DirectoryMode; extraEnv: Record<string, string> },
+): Promise<{ child: ChildProcess; port: number }> {
+  return spawnFrontend({
+    serverJs: path.join(distDir, 'frontend', 'server.js'),
+    env: {
+      PATH: process.env.PATH ?? '',
+      // The instance role's stand-in: the credentials the local gateway checks signatures against.
+      ...LOCAL_AWS_ENV,
+      API_ACCESS: access.apiAccess,
+      DIRECTORY_MODE: access.directory,
+      SEAL_SECRET: access.sealSecret,
+      PORT: String(port),
+      HOST: host,
+      API_ENDPOINT: studentUrl,
+      NODE_ENV: 'development',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      // One process beside the other tiers on a developer's machine; the instances run one per vCPU.
+      FRONTEND_WORKERS: process.env.FRONTEND_WORKERS ?? '1',
+      ...access.extraEnv,
+    },
+    onLine: (line) => log(`web   ${line}`),
   });
 }

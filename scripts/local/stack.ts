@@ -21,7 +21,8 @@ import {
 } from '../../core/contract';
 import { DIST } from '../dist';
 import { startLocalApi, type LocalApi } from './api-gateway';
-import { spawnFrontend } from './frontend-process';
+import { startLocalFrontend } from './frontend-process';
+import { type SignInStandIn, startSignInStandIn } from './sign-in-stand-in';
 import { ensureStudentsTable, LOCAL_AWS_ENV, startDataTier, type DataTier } from './data-tier';
 import { LambdaProcess } from './lambda-process';
 import { ensurePortFree } from './net';
@@ -62,6 +63,11 @@ export interface LocalStackOptions {
   readonly corsOrigins?: readonly string[];
   /** Who sees the directory, as `STUDENTS_DIRECTORY` when deployed. @default 'names' */
   readonly directory?: DirectoryMode;
+  /**
+   * The load balancer's staff sign-in, stood in for by a proxy on the web port (sign-in-stand-in.ts).
+   * @default off (the frontend itself on the web port)
+   */
+  readonly staffSignIn?: boolean | { readonly sessionSeconds?: number; readonly tokenSeconds?: number };
 }
 
 export interface LocalStack {
@@ -89,35 +95,6 @@ export function functionEnvironment(dataEndpoint: string, tableName: string): Re
     AWS_ENDPOINT_URL_DYNAMODB: dataEndpoint,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
-}
-
-function startFrontend(
-  distDir: string,
-  host: string,
-  port: number,
-  studentUrl: string,
-  log: (l: string) => void,
-  access: { apiAccess: ApiAccess; sealSecret: string; directory: DirectoryMode },
-): Promise<{ child: ChildProcess; port: number }> {
-  return spawnFrontend({
-    serverJs: path.join(distDir, 'frontend', 'server.js'),
-    env: {
-      PATH: process.env.PATH ?? '',
-      // The instance role's stand-in: the credentials the local gateway checks signatures against.
-      ...LOCAL_AWS_ENV,
-      API_ACCESS: access.apiAccess,
-      DIRECTORY_MODE: access.directory,
-      SEAL_SECRET: access.sealSecret,
-      PORT: String(port),
-      HOST: host,
-      API_ENDPOINT: studentUrl,
-      NODE_ENV: 'development',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      // One process beside the other tiers on a developer's machine; the instances run one per vCPU.
-      FRONTEND_WORKERS: process.env.FRONTEND_WORKERS ?? '1',
-    },
-    onLine: (line) => log(`web   ${line}`),
-  });
 }
 
 export interface LocalBackend {
@@ -201,17 +178,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sealSecret = randomBytes(32).toString('base64url');
 
   let frontend: { child: ChildProcess; port: number };
+  let signIn: SignInStandIn | undefined;
   try {
-    frontend = await startFrontend(distDir, host, webPort, api.studentUrl, log, {
+    // With staff sign-in, the stand-in load balancer takes the web port and the frontend sits behind it.
+    if (options.staffSignIn)
+      signIn = await startSignInStandIn({
+        host,
+        port: webPort,
+        ...(options.staffSignIn === true ? {} : options.staffSignIn),
+      });
+    frontend = await startLocalFrontend(distDir, host, signIn ? 0 : webPort, api.studentUrl, log, {
       apiAccess: options.apiAccess ?? 'iam',
       directory: options.directory ?? 'names',
       sealSecret,
+      extraEnv: signIn?.frontendEnv ?? {},
     });
+    signIn?.forwardTo(frontend.port);
   } catch (err) {
+    await signIn?.close();
     await backend.stop();
     throw err;
   }
-  const webUrl = `http://${host}:${frontend.port}`;
+  const webUrl = signIn?.url ?? `http://${host}:${frontend.port}`;
 
   let stopped: Promise<void> | undefined;
   const watch = (child: ChildProcess, tier: string) =>
@@ -229,6 +217,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           child.kill('SIGTERM');
         });
       }
+      await signIn?.close();
       await backend.stop();
     })());
 
