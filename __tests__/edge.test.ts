@@ -81,7 +81,7 @@ test.each([
   ],
   [
     { STUDENTS_API_RATE_LIMIT: '500' },
-    /STUDENTS_API_BURST_LIMIT: a burst of 500 reserves 500 .*1000 in all, but an account of 1000 \(STUDENTS_ACCOUNT_CONCURRENCY\) must keep 100 unreserved/,
+    /STUDENTS_API_BURST_LIMIT: a burst of 500 reserves 500 .*1005 in all, but an account of 1000 \(STUDENTS_ACCOUNT_CONCURRENCY\) must keep 100 unreserved/,
   ],
   [
     { STUDENTS_CORS_ORIGINS: 'https://a.example.edu' },

@@ -47,7 +47,7 @@ const DIMENSION_SOURCES: Record<string, RegExp> = {
   TargetGroup: /aws_lb_target_grouptarget-grouparn_suffix/,
   ApiName: /aws_api_gateway_rest_apiapiname/,
   Stage: /aws_api_gateway_stagestagestage_name/,
-  FunctionName: /aws_lambda_function(list|signup)-studentsfunction_name/,
+  FunctionName: /aws_lambda_function(list|signup|remove)-studentsfunction_name/,
   TableName: /aws_dynamodb_tablestudents-tablename/,
   AutoScalingGroupName: /aws_autoscaling_groupasgname/,
   NatGatewayId: /aws_nat_gatewaynat-gateway-\d+id/,

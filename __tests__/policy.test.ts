@@ -202,6 +202,7 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
   test('CKV_AWS_59: every method takes only signed calls (IAM); public access is an explicit setting', () => {
     const methods = all('aws_api_gateway_method').map(([, , m]) => m);
     expect(methods.map((m) => [m.http_method, m.authorization]).sort()).toEqual([
+      ['DELETE', 'AWS_IAM'],
       ['GET', 'AWS_IAM'],
       ['POST', 'AWS_IAM'],
     ]);
@@ -353,7 +354,7 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
     const groups = all('aws_cloudwatch_log_group');
     // Flow logs, API access and execution logs, one per function, the frontend's app and bootstrap
     // logs, and the load balancer's WAF log.
-    expect(groups.length).toBe(8);
+    expect(groups.length).toBe(9);
     for (const [, , g] of groups) expect(g.retention_in_days).toBeGreaterThan(0);
   });
 });

@@ -112,8 +112,22 @@ inMode('staff', (site) => {
       const text = await pageText(page);
       expect(text).toContain('Signed in as registrar@school.example (staff)');
       expect(text).toContain(STUDENTS[0]?.email);
-      expect(await page.locator('th').allTextContents()).toEqual(['Name', 'Age', 'Email', 'Country']);
+      expect(await page.locator('th').allTextContents()).toEqual(['Name', 'Age', 'Email', 'Country', 'Action']);
       await audit(page, 'directory-staff-signed-in');
+      // Remove a student: a confirmation first, then gone from the directory.
+      const leaving = String(STUDENTS[1]?.name);
+      await Promise.all([
+        page.waitForURL(/\/staff\/remove\?/),
+        page.getByRole('link', { name: `Remove ${leaving}` }).click(),
+      ]);
+      await audit(page, 'staff-remove-confirm');
+      await Promise.all([
+        page.waitForURL(/\/staff\/removed\?/),
+        page.getByRole('button', { name: `Remove ${leaving}` }).click(),
+      ]);
+      expect(await pageText(page)).toContain(`${leaving} is no longer registered`);
+      await page.goto(`${site()}/staff`);
+      expect(await pageText(page)).not.toContain(String(STUDENTS[1]?.email));
       await Promise.all([page.waitForURL(/\/$/), page.getByRole('link', { name: 'Sign out' }).click()]);
       await page.goto(`${site()}/staff`);
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Staff sign-in');

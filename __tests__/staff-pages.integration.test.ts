@@ -125,3 +125,47 @@ test('a staff token on the public page changes nothing; without STAFF_SIGNER_ARN
     .set(HEADER, token())
     .expect(404);
 });
+
+test('a staff member removes a student after confirming: gone from the list and from search at once; nobody else can', async () => {
+  const staff = request.agent(app());
+  const page = await staff.get('/staff').set(HEADER, token()).expect(200);
+  const href = /<a href="(\/staff\/remove\?r=[^"]+)">Remove<span class="visually-hidden"> Student 00003<\/span>/.exec(
+    page.text,
+  )?.[1];
+  expect(href).toBeDefined();
+  const confirm = await staff.get(String(href)).set(HEADER, token()).expect(200);
+  expect(await pageProblems(confirm.text)).toEqual([]);
+  expect(confirm.headers['cache-control']).toBe('no-store');
+  expect(confirm.text).toContain('<h1 id="remove-title">Remove Student 00003?</h1>');
+  const r = String(/name="r" value="([^"]+)"/.exec(confirm.text)?.[1]);
+  // Without a verified sign-in the removal is refused, and nothing changes.
+  await request(app()).post('/staff/remove').type('form').send({ r }).expect(403);
+  await request(app())
+    .post('/staff/remove')
+    .set(HEADER, token({ with: newAlbKey() }))
+    .type('form')
+    .send({ r })
+    .expect(403);
+  // A link edited or forged does not open.
+  await staff
+    .post('/staff/remove')
+    .set(HEADER, token())
+    .type('form')
+    .send({ r: `${r}x` })
+    .expect(400);
+  const done = await staff.post('/staff/remove').set(HEADER, token()).type('form').send({ r }).expect(303);
+  const removed = await staff.get(String(done.headers.location)).set(HEADER, token()).expect(200);
+  expect(removed.text).toContain('Student 00003 is no longer registered');
+  expect(await pageProblems(removed.text)).toEqual([]);
+  const posted = await staff.post('/staff/search').set(HEADER, token()).type('form').send({ q: '00003' }).expect(303);
+  const search = await staff.get(String(posted.headers.location)).set(HEADER, token()).expect(200);
+  expect(rowsOf(search.text)).toEqual([]);
+  const byEmail = await staff
+    .post('/staff/search')
+    .set(HEADER, token())
+    .type('form')
+    .send({ q: 'student3@example.com' });
+  expect(rowsOf((await staff.get(String(byEmail.headers.location)).set(HEADER, token())).text)).toEqual([]);
+  const list = await staff.get('/staff').set(HEADER, token()).expect(200);
+  expect(rowsOf(list.text).map((row) => row.email)).not.toContain('student3@example.com');
+});

@@ -112,11 +112,14 @@ describe('stacks', () => {
         'aws_api_gateway_gateway_response.bad-request-body-response',
         'aws_api_gateway_gateway_response.default-4xx-response',
         'aws_api_gateway_gateway_response.default-5xx-response',
+        'aws_api_gateway_integration.delete-integration',
         'aws_api_gateway_integration.get-integration',
         'aws_api_gateway_integration.post-integration',
+        'aws_api_gateway_method.delete-method',
         'aws_api_gateway_method.get-method',
         'aws_api_gateway_method.post-method',
         'aws_api_gateway_method_settings.stage-settings',
+        'aws_api_gateway_model.delete-body-model',
         'aws_api_gateway_model.post-body-model',
         'aws_api_gateway_request_validator.validator',
         'aws_api_gateway_resource.student-resource',
@@ -125,16 +128,22 @@ describe('stacks', () => {
         'aws_cloudwatch_log_group.access-log-group',
         'aws_cloudwatch_log_group.execution-log-group',
         'aws_cloudwatch_log_group.list-students-logs',
+        'aws_cloudwatch_log_group.remove-students-logs',
         'aws_cloudwatch_log_group.signup-students-logs',
         'aws_iam_role.list-students-role',
+        'aws_iam_role.remove-students-role',
         'aws_iam_role.signup-students-role',
         'aws_iam_role_policy.list-students-policy',
+        'aws_iam_role_policy.remove-students-policy',
         'aws_iam_role_policy.signup-students-policy',
         'aws_lambda_alias.list-students-live',
+        'aws_lambda_alias.remove-students-live',
         'aws_lambda_alias.signup-students-live',
         'aws_lambda_function.list-students',
+        'aws_lambda_function.remove-students',
         'aws_lambda_function.signup-students',
         'aws_lambda_permission.list-students-allow-apigateway-get',
+        'aws_lambda_permission.remove-students-allow-apigateway-delete',
         'aws_lambda_permission.signup-students-allow-apigateway-post',
         'data.terraform_remote_state.cross-stack-reference-input-students-dev-data',
       ],
@@ -203,16 +212,22 @@ describe('stacks', () => {
         'aws_cloudwatch_metric_alarm.list-students-throttles',
         'aws_cloudwatch_metric_alarm.nat-0-packets-dropped',
         'aws_cloudwatch_metric_alarm.nat-0-port-allocation',
+        'aws_cloudwatch_metric_alarm.remove-students-concurrency',
+        'aws_cloudwatch_metric_alarm.remove-students-duration-p99',
+        'aws_cloudwatch_metric_alarm.remove-students-errors',
+        'aws_cloudwatch_metric_alarm.remove-students-throttles',
         'aws_cloudwatch_metric_alarm.signup-students-concurrency',
         'aws_cloudwatch_metric_alarm.signup-students-duration-p99',
         'aws_cloudwatch_metric_alarm.signup-students-errors',
         'aws_cloudwatch_metric_alarm.signup-students-throttles',
         'aws_cloudwatch_metric_alarm.table-system-errors-batchgetitem',
+        'aws_cloudwatch_metric_alarm.table-system-errors-deleteitem',
         'aws_cloudwatch_metric_alarm.table-system-errors-getitem',
         'aws_cloudwatch_metric_alarm.table-system-errors-putitem',
         'aws_cloudwatch_metric_alarm.table-system-errors-query',
         'aws_cloudwatch_metric_alarm.table-system-errors-scan',
         'aws_cloudwatch_metric_alarm.table-throttles-batchgetitem',
+        'aws_cloudwatch_metric_alarm.table-throttles-deleteitem',
         'aws_cloudwatch_metric_alarm.table-throttles-getitem',
         'aws_cloudwatch_metric_alarm.table-throttles-putitem',
         'aws_cloudwatch_metric_alarm.table-throttles-query',
@@ -433,6 +448,8 @@ describe('api', () => {
       'students-dev-api'
     ]!;
     expect(resource(stack, 'aws_api_gateway_method', 'get-method').authorization).toBe('NONE');
+    // A staff removal stays signed-only even on a public API.
+    expect(resource(stack, 'aws_api_gateway_method', 'delete-method').authorization).toBe('AWS_IAM');
     expect(resource(stack, 'aws_api_gateway_integration', 'options-integration')).toMatchObject({ type: 'MOCK' });
     const params = resource(stack, 'aws_api_gateway_integration_response', 'options-integration-response');
     expect(params.response_parameters).toEqual(
@@ -650,6 +667,7 @@ describe('frontend', () => {
         Resource: [
           expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]+execution_arn\}\/dev\/GET\/student$/),
           expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]+execution_arn\}\/dev\/POST\/student$/),
+          expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]+execution_arn\}\/dev\/DELETE\/student$/),
         ],
       },
     ]);

@@ -2,6 +2,7 @@
  * The application's facts, in one place. The stacks, the Lambdas, the frontend
  * and the local stack all import them from here, so a change is one edit.
  */
+import { REMOVAL_REQUEST_SCHEMA } from './removal';
 import { STUDENT_REQUEST_SCHEMA } from './student';
 
 /** The Node.js major the Lambdas, the instances and the bundles' target share. */
@@ -36,8 +37,14 @@ export const API_STAGE = 'dev';
 export const API_RESOURCE = 'student';
 
 /** The Lambda functions that back the API, by the directory of their source under `lambdas/`. */
-export type FunctionName = 'list-students' | 'signup-students';
-export const FUNCTION_NAMES: readonly FunctionName[] = ['list-students', 'signup-students'];
+export type FunctionName = 'list-students' | 'signup-students' | 'remove-students';
+export const FUNCTION_NAMES: readonly FunctionName[] = ['list-students', 'signup-students', 'remove-students'];
+
+/**
+ * Concurrency a function reserves at most, below the stage's burst: removals are rare staff
+ * actions, and a reservation the size of the burst would take from the account for nothing.
+ */
+export const FUNCTION_CONCURRENCY_CAP: Readonly<Partial<Record<FunctionName, number>>> = { 'remove-students': 5 };
 
 /**
  * The DynamoDB actions each function needs on the table, and nothing more (least privilege): the
@@ -46,28 +53,33 @@ export const FUNCTION_NAMES: readonly FunctionName[] = ['list-students', 'signup
 export const FUNCTION_TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   'list-students': ['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:DescribeTable'],
   'signup-students': ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+  'remove-students': ['dynamodb:GetItem', 'dynamodb:DeleteItem'],
 };
 
 /** The actions each function needs on the name-words table (`<table ARN>-name-words`). */
 export const FUNCTION_WORDS_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   'list-students': ['dynamodb:Query'],
   'signup-students': ['dynamodb:BatchWriteItem'],
+  'remove-students': ['dynamodb:BatchWriteItem'],
 };
 
 /** The actions each function needs on the name index (`<table ARN>/index/by-name`). */
 export const FUNCTION_INDEX_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   'list-students': ['dynamodb:Query'],
   'signup-students': [],
+  'remove-students': [],
 };
 
 /** One API route: a method on the resource, its Lambda and, optionally, a request-body model. */
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly functionName: FunctionName;
   /** JSON schema (draft-04) the gateway validates the body against before the Lambda runs. */
   readonly bodySchema?: Readonly<Record<string, unknown>>;
   /** Query-string parameters the method declares (all optional). */
   readonly queryParameters?: readonly string[];
+  /** Signed calls of the portal's role only, even when the API is public (`STUDENTS_API_ACCESS=public`). */
+  readonly iamOnly?: boolean;
 }
 
 /** The route table: the API stack builds methods from it and the local gateway serves it. */
@@ -78,6 +90,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     queryParameters: ['limit', 'cursor', 'order', 'q', 'from', 'before', 'rank'],
   },
   { method: 'POST', functionName: 'signup-students', bodySchema: STUDENT_REQUEST_SCHEMA },
+  // A staff member's removal, sent by the portal once it has verified who is signed in.
+  { method: 'DELETE', functionName: 'remove-students', bodySchema: REMOVAL_REQUEST_SCHEMA, iamOnly: true },
 ];
 
 /**

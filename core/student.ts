@@ -177,7 +177,8 @@ function emailProblem(email: string): string | undefined {
   return undefined;
 }
 
-function readEmail(raw: unknown): string | FieldError {
+/** The email rules of a signup, on one value: its one spelling, or the field error. */
+export function readEmail(raw: unknown): string | FieldError {
   const value = readString('email', raw);
   if (typeof value !== 'string') return value;
   const email = canonicalEmail(value);

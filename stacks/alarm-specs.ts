@@ -3,7 +3,12 @@
  * The alarms of one environment, tier by tier, from the references the stacks expose. Each says
  * what it means, what to check first, and which runbook section follows.
  */
-import { FUNCTION_INDEX_ACTIONS, FUNCTION_TABLE_ACTIONS, type FunctionName } from '../core/contract';
+import {
+  FUNCTION_CONCURRENCY_CAP,
+  FUNCTION_INDEX_ACTIONS,
+  FUNCTION_TABLE_ACTIONS,
+  type FunctionName,
+} from '../core/contract';
 import type { AlarmThresholds } from './config/alarm-thresholds';
 import type { AlarmSpec } from './constructs/metric-alarms';
 
@@ -46,12 +51,13 @@ export function alarmSpecs(t: AlarmTargets, th: AlarmThresholds): AlarmSpec[] {
     { slug: 'api-latency-p99', namespace: 'AWS/ApiGateway', metricName: 'Latency', dimensions: api, statistic: 'p99', comparison: 'GreaterThanThreshold', threshold: th.apiLatencyP99Ms, evaluationPeriods: sustained, runbook: 'alarm-latency', check: 'The API is slow (p99). Check function duration, then DynamoDB throttling.' },
   ];
   for (const [fn, name] of Object.entries(t.functionNames)) {
+    const reserved = Math.min(t.functionReservedConcurrency, FUNCTION_CONCURRENCY_CAP[fn as FunctionName] ?? t.functionReservedConcurrency);
     const dims = { FunctionName: name };
     specs.push(
       { slug: `${fn}-errors`, namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: dims, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, runbook: 'api-5xx-and-throttling', check: `${fn} failed invocations (crashes or timeouts, not 4xx answers). Check its log: npm run logs -- --lambda ${fn}.` },
       { slug: `${fn}-throttles`, namespace: 'AWS/Lambda', metricName: 'Throttles', dimensions: dims, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, runbook: 'api-5xx-and-throttling', check: `${fn} was throttled: the account or function concurrency limit was reached.` },
       { slug: `${fn}-duration-p99`, namespace: 'AWS/Lambda', metricName: 'Duration', dimensions: dims, statistic: 'p99', comparison: 'GreaterThanThreshold', threshold: Math.round(t.functionTimeoutSeconds * 1000 * th.lambdaDurationRatio), evaluationPeriods: sustained, runbook: 'alarm-latency', check: `${fn} runs close to its ${t.functionTimeoutSeconds} s timeout (p99). Check DynamoDB latency and throttling.` },
-      { slug: `${fn}-concurrency`, namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', dimensions: dims, statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: Math.min(th.lambdaConcurrency, Math.floor(t.functionReservedConcurrency * 0.8)), evaluationPeriods: 1, runbook: 'api-5xx-and-throttling', check: `${fn} nears its concurrency limit (${t.functionReservedConcurrency} reserved); throttling follows. Check for a traffic burst in the API access log.` },
+      { slug: `${fn}-concurrency`, namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', dimensions: dims, statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: Math.min(th.lambdaConcurrency, Math.max(1, Math.floor(reserved * 0.8))), evaluationPeriods: 1, runbook: 'api-5xx-and-throttling', check: `${fn} nears its concurrency limit (${reserved} reserved); throttling follows. Check for a traffic burst in the API access log.` },
     );
   }
   for (const op of tableOperations()) {

@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import {
   API_RESOURCE,
   API_ROUTES,
+  FUNCTION_CONCURRENCY_CAP,
   API_STAGE,
   CORS_HEADERS,
   CORS_ORIGINS_VARIABLE,
@@ -101,7 +102,10 @@ export class ApiStack extends EnvironmentStack {
           indexActions: FUNCTION_INDEX_ACTIONS[name],
           indexArn: props.nameIndexArn,
           wordsActions: FUNCTION_WORDS_ACTIONS[name],
-          reservedConcurrency: config.edge.reservedConcurrency,
+          reservedConcurrency: Math.min(
+            config.edge.reservedConcurrency,
+            FUNCTION_CONCURRENCY_CAP[name] ?? config.edge.reservedConcurrency,
+          ),
           environment: {
             [TABLE_NAME_VARIABLE]: props.tableName,
             ...(publicAccess ? { [CORS_ORIGINS_VARIABLE]: config.edge.corsOrigins.join(',') } : {}),
@@ -135,8 +139,9 @@ export class ApiStack extends EnvironmentStack {
         restApiId: api.id,
         resourceId: resource.id,
         httpMethod: route.method,
-        // Only signed calls of the portal's role by default; public only when configured so.
-        authorization: publicAccess ? 'NONE' : 'AWS_IAM',
+        // Only signed calls of the portal's role by default; public only when configured so, and
+        // never for a staff action such as a removal.
+        authorization: publicAccess && !route.iamOnly ? 'NONE' : 'AWS_IAM',
         requestValidatorId: validator.id,
         requestModels: model ? { 'application/json': model.name } : undefined,
         requestParameters: Object.fromEntries(

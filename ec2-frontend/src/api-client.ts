@@ -77,19 +77,24 @@ function describe(err: unknown): string {
   return (err as { reason?: string })?.reason ?? (err instanceof Error ? err.name : 'error');
 }
 
+export type RemovalOutcome = { kind: 'removed' } | { kind: 'not-found' } | { kind: 'failed'; reason: string };
+
 export class StudentsApi {
   constructor(
     private readonly endpoint: string,
     private readonly timeouts: ApiTimeouts,
     /** Signs each call (IAM authorization); unsigned when undefined (public access). */
     private readonly sign?: SignCall,
+    /** Signs the staff calls, which are signed-only in every access mode. @default sign */
+    private readonly staffSign: SignCall | undefined = sign,
   ) {}
 
   /** One call, signed when the API takes only signed calls; a failure to sign is a failed call. */
-  private async send(url: URL, method: 'GET' | 'POST', headers: Record<string, string>, body?: string) {
+  private async send(url: URL, method: 'GET' | 'POST' | 'DELETE', headers: Record<string, string>, body?: string) {
     let sent: Record<string, string>;
+    const sign = method === 'DELETE' ? this.staffSign : this.sign;
     try {
-      sent = this.sign ? await this.sign(url, method, headers, body) : headers;
+      sent = sign ? await sign(url, method, headers, body) : headers;
     } catch (err) {
       throw Object.assign(new Error(`signing failed: ${(err as Error).message}`), { reason: 'sign' });
     }
@@ -162,6 +167,26 @@ export class StudentsApi {
     }
     // A 5xx, a timeout or a broken answer: the signup may or may not have been stored.
     return { kind: 'unknown', reason: `POST answered ${res.status}` };
+  }
+
+  /**
+   * Removes a student for a staff member (`DELETE /student`): 'removed', 'not-found', or a
+   * failure to report (nothing is retried: the staff member sees it and may try again).
+   */
+  async remove(email: string, requestedBy: string, requestId?: string): Promise<RemovalOutcome> {
+    try {
+      const res = await this.send(
+        new URL(this.endpoint),
+        'DELETE',
+        { ...this.headers(requestId), 'Content-Type': 'application/json' },
+        JSON.stringify({ email, requestedBy }),
+      );
+      if (res.status === 200) return { kind: 'removed' };
+      if (res.status === 404) return { kind: 'not-found' };
+      return { kind: 'failed', reason: `DELETE answered ${res.status}` };
+    } catch (err) {
+      return { kind: 'failed', reason: describe(err) };
+    }
   }
 
   private headers(requestId?: string): Record<string, string> {

@@ -52,6 +52,7 @@ export function createApp(config: FrontendConfig, options: AppOptions = {}): exp
     config.apiEndpoint,
     { callMs: config.apiTimeoutMs, listMs: config.listTimeoutMs },
     config.apiAccess === 'iam' ? iamSigner(config.apiRegion) : undefined,
+    config.staff ? iamSigner(config.apiRegion) : undefined,
   );
   const sealer = sealerOf(config, options);
   const app = express();

@@ -98,7 +98,9 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
   if (!DIRECTORY_MODES.includes(directory))
     throw new FrontendConfigError(`DIRECTORY_MODE: "${env.DIRECTORY_MODE}" must be ${DIRECTORY_MODES.join(', ')}`);
   const apiRegion = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ?? env.AWS_REGION ?? '';
-  if (apiAccess === 'iam' && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(apiRegion))
+  const staff = staffOf(env);
+  // Staff calls (a removal) are signed even on a public API.
+  if ((apiAccess === 'iam' || staff.staff) && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(apiRegion))
     throw new FrontendConfigError(`AWS_REGION: "${apiRegion}" is not a region; signed API calls need the API's region`);
   return {
     port,
@@ -112,7 +114,7 @@ export function loadFrontendConfig(env: Record<string, string | undefined>): Fro
     workers,
     apiAccess,
     directory,
-    ...staffOf(env),
+    ...staff,
     apiRegion,
     seal: sealSource(env),
   };

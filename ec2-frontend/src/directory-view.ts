@@ -23,6 +23,8 @@ export interface Row {
   readonly country?: string;
   /** The student this browser registered (matched here, so no email need reach the page). */
   readonly mine: boolean;
+  /** The staff page's link to remove the student (sealed), when the viewer may. */
+  readonly removeHref?: string;
 }
 
 export function rowsFor(students: readonly Student[], view: View, youEmail?: string): Row[] {

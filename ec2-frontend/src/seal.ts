@@ -16,7 +16,7 @@ export interface SealKey {
 }
 
 /** What a seal is for: it opens only for the same purpose (a search token is not a cookie). */
-export type SealPurpose = 'list' | 'confirmation' | 'form';
+export type SealPurpose = 'list' | 'confirmation' | 'form' | 'remove' | 'removed';
 
 const VERSION = 1;
 const IV_BYTES = 12;

@@ -128,13 +128,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     if (!route) return { reply: MISSING_ROUTE() };
     if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
       return { reply: gatewayReply(413, 'Request Too Long', 'RequestTooLongException') };
-    if (access === 'iam') {
+    // As deployed: IAM authorization on every method, or on the staff methods alone when public.
+    const signed = access === 'iam' || route.iamOnly === true;
+    if (signed) {
       const problem = authorizationProblem(req);
       if (problem) return problem === MISSING_TOKEN ? { reply: MISSING_ROUTE() } : denied(problem);
     }
     const body = await readBody(req);
     if (body === 'too-large') return { reply: gatewayReply(413, 'Request Too Long', 'RequestTooLongException') };
-    if (access === 'iam') {
+    if (signed) {
       const problem = await verifySignature(req, body, LOCAL_CREDENTIALS, LOCAL_AWS_ENV.AWS_REGION);
       if (problem) return denied(problem);
     }

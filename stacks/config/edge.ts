@@ -3,7 +3,13 @@
  * access, the WAF thresholds, the sealing key's generation, and the rate checks that keep the
  * stage throttle within what the functions and the name index can absorb.
  */
-import { API_ACCESS_MODES, type ApiAccess, parseOrigins } from '../../core/contract';
+import {
+  API_ACCESS_MODES,
+  type ApiAccess,
+  FUNCTION_CONCURRENCY_CAP,
+  FUNCTION_NAMES,
+  parseOrigins,
+} from '../../core/contract';
 import { ConfigError, int } from './parsers';
 
 /**
@@ -73,10 +79,14 @@ export function parseEdge(env: Record<string, string | undefined>, rate: StageTh
     );
   const accountConcurrency = int(v.accountConcurrency, env[v.accountConcurrency], 1000, 10, 1_000_000);
   const reservedConcurrency = rate.burstLimit;
-  if (2 * reservedConcurrency > accountConcurrency - UNRESERVED_MINIMUM)
+  const reservedInAll = FUNCTION_NAMES.reduce(
+    (sum, fn) => sum + Math.min(reservedConcurrency, FUNCTION_CONCURRENCY_CAP[fn] ?? reservedConcurrency),
+    0,
+  );
+  if (reservedInAll > accountConcurrency - UNRESERVED_MINIMUM)
     throw new ConfigError(
       rate.burstSetting,
-      `a burst of ${rate.burstLimit} reserves ${reservedConcurrency} concurrent executions for each function, ${2 * reservedConcurrency} in all, but an account of ${accountConcurrency} (${v.accountConcurrency}) must keep ${UNRESERVED_MINIMUM} unreserved`,
+      `a burst of ${rate.burstLimit} reserves ${reservedConcurrency} concurrent executions for each function that serves students, ${reservedInAll} in all, but an account of ${accountConcurrency} (${v.accountConcurrency}) must keep ${UNRESERVED_MINIMUM} unreserved`,
     );
 
   return {

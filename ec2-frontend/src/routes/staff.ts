@@ -7,6 +7,7 @@
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { MAX_SEARCH_LENGTH, parseSearch } from '../../../core/directory';
+import { log } from '../../../core/log';
 import type { StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
 import { redirectWithFailure, takeFailure } from '../form-state';
@@ -19,6 +20,21 @@ import { type Staff, StaffIdentity } from '../staff-identity';
 export const STAFF_PATH = '/staff';
 /** The load balancer keeps its session in up to four cookies of this name and an index. */
 const SESSION_COOKIES = [0, 1, 2, 3].map((i) => `AWSELBAuthSessionCookie-${i}`);
+/** How long a removal link, and its confirmation, stay valid. */
+const REMOVAL_MAX_AGE_MS = 10 * 60 * 1000;
+
+/** The student a sealed removal link names, or undefined when it does not open. */
+function removalOf(
+  sealer: Sealer,
+  token: unknown,
+  purpose: 'remove' | 'removed' = 'remove',
+): { name: string; email: string } | undefined {
+  if (typeof token !== 'string') return undefined;
+  const opened = sealer.open(purpose, token, REMOVAL_MAX_AGE_MS) as { name?: unknown; email?: unknown } | undefined;
+  return typeof opened?.name === 'string' && typeof opened.email === 'string'
+    ? { name: opened.name, email: opened.email }
+    : undefined;
+}
 
 export function staffRoutes(api: StudentsApi, config: FrontendConfig, sealer: Sealer): Router {
   const router = Router();
@@ -62,12 +78,68 @@ export function staffRoutes(api: StudentsApi, config: FrontendConfig, sealer: Se
       base: STAFF_PATH,
     });
     const staff = res.locals.staff as Staff;
+    const students = model.list.state === 'ok' || model.list.state === 'unordered' ? model.list.page.students : [];
+    const rows = model.rows.map((row, i) => {
+      const s = students[i];
+      return s
+        ? { ...row, removeHref: `${STAFF_PATH}/remove?r=${sealer.seal('remove', { name: s.name, email: s.email })}` }
+        : row;
+    });
     res.status(model.status).render('staff', {
       ...model,
+      rows,
       title: model.title.replace(/^Sign up, or find a student/, 'Students (staff)'),
       staff: staff.name ?? staff.email ?? staff.subject,
       signOutHref: `${STAFF_PATH}/sign-out`,
     });
+  });
+
+  const removalPage = (res: Response, status: number, locals: Record<string, unknown>) =>
+    res.status(status).render('staff-remove', {
+      title: `${locals.step === 'done' ? 'Registration removed' : 'Remove a registration'} – ${SERVICE_NAME}`,
+      ...locals,
+    });
+  const expired = (res: Response) =>
+    res.status(400).render('error', {
+      title: `Link expired – ${SERVICE_NAME}`,
+      heading: 'That removal link has expired or was changed',
+      status: 400,
+      message: 'Open the student directory again and choose Remove beside the student.',
+    });
+
+  router.get(`${STAFF_PATH}/remove`, (req, res) => {
+    const who = removalOf(sealer, req.query.r);
+    if (!who) return expired(res);
+    return removalPage(res, 200, { step: 'confirm', ...who, token: req.query.r });
+  });
+
+  router.post(
+    `${STAFF_PATH}/remove`,
+    sameOrigin(),
+    express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }),
+    async (req, res) => {
+      const token = (req.body as Record<string, unknown>)?.r;
+      const who = removalOf(sealer, token);
+      if (!who) return expired(res);
+      const staff = res.locals.staff as Staff;
+      const outcome = await api.remove(who.email, staff.email ?? staff.subject, res.locals.requestId);
+      log('info', 'staff removal', { requestId: res.locals.requestId, outcome: outcome.kind });
+      if (outcome.kind === 'failed')
+        return removalPage(res, 502, {
+          step: 'confirm',
+          ...who,
+          token,
+          failure: 'The registry did not confirm the removal. Nothing may have changed: try again in a moment.',
+        });
+      // Removed now, or by someone else before: either way it is gone.
+      return res.redirect(303, `${STAFF_PATH}/removed?r=${sealer.seal('removed', { name: who.name, email: '' })}`);
+    },
+  );
+
+  router.get(`${STAFF_PATH}/removed`, (req, res) => {
+    const who = removalOf(sealer, req.query.r, 'removed');
+    if (!who) return res.redirect(303, `${STAFF_PATH}#students`);
+    return removalPage(res, 200, { step: 'done', name: who.name });
   });
 
   router.post(
