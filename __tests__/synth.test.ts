@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../main';
+import { CONFIGURATIONS } from '../scripts/terraform/configurations';
 import { block, cleanupSynth, resource, synth, type Json } from './helpers/synth';
 import { DIST } from '../scripts/dist';
 
@@ -981,15 +982,12 @@ describe('configuration', () => {
 describe('staff sign-in at the load balancer', () => {
   const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
   const https = { STUDENTS_CERTIFICATE_ARN: CERT, STUDENTS_DOMAIN_NAME: 'portal.example.edu' };
-  const OIDC = {
-    STUDENTS_STAFF_AUTH: 'oidc',
-    STUDENTS_STAFF_OIDC_ISSUER: 'https://login.school.example',
-    STUDENTS_STAFF_OIDC_AUTHORIZATION_ENDPOINT: 'https://login.school.example/authorize',
-    STUDENTS_STAFF_OIDC_TOKEN_ENDPOINT: 'https://login.school.example/token',
-    STUDENTS_STAFF_OIDC_USER_INFO_ENDPOINT: 'https://login.school.example/userinfo',
-    STUDENTS_STAFF_OIDC_CLIENT_ID: 'students-portal',
-    STUDENTS_STAFF_OIDC_CLIENT_SECRET_PARAMETER: '/students/dev/oidc-client-secret',
-  };
+  // The school's provider of the documented OIDC configuration (per-az), without its other settings.
+  const OIDC = Object.fromEntries(
+    Object.entries(CONFIGURATIONS.find((c) => c.name === 'per-az')?.env ?? {}).filter(([k]) =>
+      k.startsWith('STUDENTS_STAFF_'),
+    ),
+  );
   const frontendOf = (env: Record<string, string>) => synth(env).stacks['students-dev-frontend']!;
 
   test('cognito: admin-created users, MFA available, a hosted domain; /staff authenticated, then forwarded', () => {
@@ -1042,7 +1040,7 @@ describe('staff sign-in at the load balancer', () => {
   test("oidc: the school's provider, its secret read from an SSM SecureString; no user pool", () => {
     const fe = frontendOf({ ...https, ...OIDC });
     expect(fe.data.aws_ssm_parameter['staff-oidc-client-secret']).toMatchObject({
-      name: '/students/dev/oidc-client-secret',
+      name: '/students/qa/oidc-client-secret',
       with_decryption: true,
     });
     const rule = resource(fe, 'aws_lb_listener_rule', 'staff-sign-in-rule');

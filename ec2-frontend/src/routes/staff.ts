@@ -6,15 +6,15 @@
  * sign-out expires the load balancer's session cookies before the identity provider's logout.
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
-import { MAX_SEARCH_LENGTH, parseSearch } from '../../../core/directory';
 import { log } from '../../../core/log';
 import type { StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
-import { redirectWithFailure, takeFailure } from '../form-state';
+import { takeFailure } from '../form-state';
 import { homeModel, SERVICE_NAME } from '../home-page';
 import { sameOrigin } from '../middleware/same-origin';
-import { listHref, listQueryOf } from '../pagination';
+import { listQueryOf } from '../pagination';
 import type { Sealer } from '../seal';
+import { searchPost } from '../search-post';
 import { type Staff, StaffIdentity } from '../staff-identity';
 
 export const STAFF_PATH = '/staff';
@@ -142,25 +142,6 @@ export function staffRoutes(api: StudentsApi, config: FrontendConfig, sealer: Se
     return removalPage(res, 200, { step: 'done', name: who.name });
   });
 
-  router.post(
-    `${STAFF_PATH}/search`,
-    sameOrigin(),
-    express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }),
-    (req, res) => {
-      const raw = (req.body as Record<string, unknown>)?.q;
-      const q = typeof raw === 'string' ? raw : '';
-      if (q.trim() === '') return res.redirect(303, `${STAFF_PATH}#students`);
-      const search = parseSearch(q);
-      if (typeof search === 'string')
-        return redirectWithFailure(
-          req,
-          res,
-          { kind: 'search', q: q.slice(0, MAX_SEARCH_LENGTH + 1), error: search },
-          STAFF_PATH,
-          sealer,
-        );
-      return res.redirect(303, listHref({ q }, sealer, STAFF_PATH));
-    },
-  );
+  router.post(`${STAFF_PATH}/search`, ...searchPost(STAFF_PATH, 'full', sealer));
   return router;
 }

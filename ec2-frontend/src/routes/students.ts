@@ -3,18 +3,19 @@
  * posts, and the confirmation.
  */
 import express, { Router } from 'express';
-import { encodePosition, MAX_SEARCH_LENGTH, parseSearch, positionOf } from '../../../core/directory';
+import { encodePosition, positionOf } from '../../../core/directory';
 import { log } from '../../../core/log';
 import { type FieldError, STUDENT_FIELDS, type StudentField, validateStudent } from '../../../core/student';
 import type { StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
 import { CONFIRMATION_PATH, readConfirmation, setConfirmation } from '../confirmation';
-import { publicView, searchRefusal } from '../directory-view';
+import { publicView } from '../directory-view';
 import { type FailedSignup, redirectWithFailure, takeFailure } from '../form-state';
 import { homeModel, SERVICE_NAME } from '../home-page';
 import { sameOrigin } from '../middleware/same-origin';
 import { listHref, listQueryOf } from '../pagination';
 import type { Sealer } from '../seal';
+import { searchPost } from '../search-post';
 
 type FieldErrors = Partial<Record<StudentField, string>>;
 
@@ -49,26 +50,7 @@ export function studentRoutes(api: StudentsApi, config: FrontendConfig, sealer: 
   });
 
   // A search is posted, then redirected to a sealed link: the text (an email, perhaps) is never in a URL.
-  router.post(
-    '/search',
-    sameOrigin(),
-    express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }),
-    (req, res) => {
-      const raw = (req.body as Record<string, unknown>)?.q;
-      const q = typeof raw === 'string' ? raw : '';
-      if (q.trim() === '' || view === 'none') return res.redirect(303, view === 'none' ? '/' : '/#students');
-      const search = searchRefusal(q, view) ?? parseSearch(q);
-      if (typeof search === 'string')
-        return redirectWithFailure(
-          req,
-          res,
-          { kind: 'search', q: q.slice(0, MAX_SEARCH_LENGTH + 1), error: search },
-          BACK_TO_FORM,
-          sealer,
-        );
-      return res.redirect(303, listHref({ q }, sealer));
-    },
-  );
+  router.post('/search', ...searchPost('/', view, sealer));
 
   router.get(CONFIRMATION_PATH, (req, res) => {
     const who = readConfirmation(req, sealer);
