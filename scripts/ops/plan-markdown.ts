@@ -55,7 +55,11 @@ function sections(reports: readonly PlanReport[]): Section[] {
       open: ['**Refused** (apply is blocked until each is fixed or named):', ''],
       rows: refused.map(
         ({ f, stack }) =>
-          `- ${f.allowed ? 'allowed' : '**refused**'}: ${code(`${stack}:${f.address}`)} ${escapeMarkdown(f.why)} (${escapeMarkdown(allowHint(f, stack))})`,
+          `- ${f.allowed ? 'allowed' : '**refused**'}: ${code(`${stack}:${f.address}`)} ${escapeMarkdown(f.why)} (${
+            !f.allowed && f.allowWith
+              ? `let it through with ${code(`${f.allowWith} ${stack}:${f.allowName ?? f.address}`)}`
+              : escapeMarkdown(allowHint(f, stack))
+          })`,
       ),
       close: [''],
     });
