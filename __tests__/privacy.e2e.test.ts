@@ -52,7 +52,7 @@ async function audit(p: Page, state: string): Promise<void> {
   }
 }
 
-const pageText = (p: Page) => p.locator('body').innerText();
+const pageText = async (p: Page) => (await p.locator('body').textContent()) ?? '';
 
 inMode('names', (site) => {
   test('anonymous visitors see names, never an email, age or country; an exact-email search reveals nothing', async () => {
@@ -95,7 +95,7 @@ inMode('staff', (site) => {
       await audit(page, 'directory-staff');
       await page.getByRole('link', { name: 'Privacy notice' }).click();
       await page.waitForURL(/\/privacy$/);
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Privacy notice');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Privacy notice');
       expect(await pageText(page)).toContain('Only school staff see the list of students');
       await audit(page, 'privacy-notice-staff');
     } finally {
@@ -130,7 +130,7 @@ inMode('staff', (site) => {
       expect(await pageText(page)).not.toContain(String(STUDENTS[1]?.email));
       await Promise.all([page.waitForURL(/\/$/), page.getByRole('link', { name: 'Sign out' }).click()]);
       await page.goto(`${site()}/staff`);
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Staff sign-in');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Staff sign-in');
     } finally {
       await page.close();
     }
