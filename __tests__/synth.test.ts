@@ -1070,3 +1070,76 @@ describe('staff sign-in at the load balancer', () => {
     expect(String(fe.locals.user_data)).toContain("STAFF_SIGNER_ARN=''");
   });
 });
+
+describe('AWS Backup of the table', () => {
+  const dataOf = (env: Record<string, string>) => synth(env).stacks['students-dev-data']!;
+
+  test('on in prod, off in dev unless STUDENTS_BACKUP; 35 and 7 days; settings that need it refuse without it', () => {
+    expect(loadConfig({ STUDENTS_ENV: 'prod', STUDENTS_AWS_ACCOUNT_ID: '123456789012' }).backup).toEqual({
+      enabled: true,
+      retentionDays: 35,
+    });
+    expect(loadConfig({}).backup).toEqual({ enabled: false, retentionDays: 7 });
+    expect(dataOf({}).resource.aws_backup_plan).toBeUndefined();
+    expect(() => loadConfig({ STUDENTS_BACKUP_COPY_REGION: 'us-west-2' })).toThrow(
+      /STUDENTS_BACKUP_COPY_REGION: needs the backup itself: set STUDENTS_BACKUP=true too/,
+    );
+    expect(() => loadConfig({ STUDENTS_BACKUP: 'true', STUDENTS_BACKUP_COPY_REGION: 'us-east-1' })).toThrow(
+      /STUDENTS_BACKUP_COPY_REGION: "us-east-1" is the environment's own region/,
+    );
+    expect(() => loadConfig({ STUDENTS_BACKUP: 'true', STUDENTS_BACKUP_VAULT_LOCK_DAYS: '8' })).toThrow(
+      /STUDENTS_BACKUP_VAULT_LOCK_DAYS: 8 is outside 1\.\.7/,
+    );
+  });
+
+  test('a vault, a daily plan, the table selected by reference, the service role with its two managed policies', () => {
+    const data = dataOf({ STUDENTS_BACKUP: 'true' });
+    expect(resource(data, 'aws_backup_vault', 'backup-vault')).toMatchObject({
+      name: 'students-dev-backup',
+      lifecycle: { prevent_destroy: true },
+    });
+    const rule = block(resource(data, 'aws_backup_plan', 'backup-plan').rule);
+    expect(rule).toMatchObject({
+      target_vault_name: '${aws_backup_vault.backup-vault.name}',
+      schedule: 'cron(0 3 * * ? *)',
+      lifecycle: { delete_after: 7 },
+    });
+    expect(rule?.copy_action).toBeUndefined();
+    expect(resource(data, 'aws_backup_selection', 'backup-selection')).toMatchObject({
+      resources: ['${aws_dynamodb_table.students-table.arn}'],
+      iam_role_arn: '${aws_iam_role.backup-role.arn}',
+    });
+    expect(JSON.parse(resource(data, 'aws_iam_role', 'backup-role').assume_role_policy).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(Object.values(data.resource.aws_iam_role_policy_attachment).map((a) => (a as Json).policy_arn)).toEqual([
+      'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
+      'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores',
+    ]);
+  });
+
+  test('a copy in another region through a provider alias, and both vaults locked in compliance mode', () => {
+    const data = dataOf({
+      STUDENTS_BACKUP: 'true',
+      STUDENTS_BACKUP_COPY_REGION: 'us-west-2',
+      STUDENTS_BACKUP_VAULT_LOCK_DAYS: '7',
+    });
+    const copyProvider = (data.provider.aws as Json[]).find((p) => p.alias === 'backup-copy');
+    expect(copyProvider?.region).toBe('us-west-2');
+    expect(resource(data, 'aws_backup_vault', 'backup-copy-vault')).toMatchObject({
+      provider: 'aws.backup-copy',
+      name: 'students-dev-backup-copy',
+    });
+    expect(block(resource(data, 'aws_backup_plan', 'backup-plan').rule)?.copy_action).toEqual([
+      { destination_vault_arn: '${aws_backup_vault.backup-copy-vault.arn}', lifecycle: { delete_after: 7 } },
+    ]);
+    for (const lock of ['backup-vault-lock', 'backup-copy-vault-lock'])
+      expect(resource(data, 'aws_backup_vault_lock_configuration', lock)).toMatchObject({
+        min_retention_days: 7,
+        changeable_for_days: 3,
+      });
+    expect(resource(data, 'aws_backup_vault_lock_configuration', 'backup-copy-vault-lock').provider).toBe(
+      'aws.backup-copy',
+    );
+  });
+});

@@ -1,8 +1,11 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
 import { tableNameFor } from '../core/contract';
 import { NAME_INDEX, TABLE_DEFINITION } from '../core/directory';
 import { WORDS_TABLE_DEFINITION, wordsTableOf } from '../core/name-words';
+import { prefixOf } from './config';
+import { TableBackup } from './constructs/table-backup';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the data stack. */
@@ -12,7 +15,9 @@ export type DataStackProps = StudentsStackProps;
  * The Students table: keyed by `email`, on-demand, with point-in-time recovery and
  * encryption. Beside it, the name-words table that searches read: derived from the Students
  * table (`npm run backfill` rebuilds it from it), with the same settings. Deletion protection and
- * `prevent_destroy` follow the configuration on both.
+ * `prevent_destroy` follow the configuration on both. With `STUDENTS_BACKUP`, AWS Backup keeps
+ * daily recovery points of the Students table (the name-words table is rebuilt from it), copied
+ * to another region when `STUDENTS_BACKUP_COPY_REGION` names one.
  */
 export class DataStack extends EnvironmentStack {
   public readonly tableName: string;
@@ -54,6 +59,25 @@ export class DataStack extends EnvironmentStack {
       deletionProtectionEnabled: config.deletionProtection,
       lifecycle: { preventDestroy: config.deletionProtection },
     });
+    if (config.backup.enabled) {
+      const { copyRegion } = config.backup;
+      const copyProvider = copyRegion
+        ? new AwsProvider(this, 'backup-copy-region', {
+            alias: 'backup-copy',
+            region: copyRegion,
+            defaultTags: [{ tags: this.tags }],
+            ...(config.awsAccountId ? { allowedAccountIds: [config.awsAccountId] } : {}),
+          })
+        : undefined;
+      new TableBackup(this, 'backup', {
+        namePrefix: prefixOf(config),
+        resourceArns: [table.arn],
+        retentionDays: config.backup.retentionDays,
+        ...(copyProvider ? { copyProvider } : {}),
+        ...(config.backup.vaultLockDays ? { vaultLockDays: config.backup.vaultLockDays } : {}),
+        preventDestroy: config.deletionProtection,
+      });
+    }
     this.tableName = table.name;
     this.tableArn = table.arn;
     this.nameIndexArn = `${table.arn}/index/${NAME_INDEX.name}`;

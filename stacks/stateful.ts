@@ -31,6 +31,7 @@ export const STATEFUL_RESOURCES: readonly StatefulRule[] = [
     match: 'aws_sns_topic.*',
     why: 'is where alarms page: its subscriptions, including those added outside Terraform, go with it',
   },
+  { match: 'aws_backup_vault.*', why: 'holds the recovery points of the table (they go with it)' },
   {
     match: 'aws_kms_key.*',
     why: 'encrypts data that cannot be read once it is deleted (deletion is scheduled, then final)',

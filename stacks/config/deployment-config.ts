@@ -1,6 +1,7 @@
 /** The shape of the validated configuration (`loadConfig` in config.ts reads it). */
 import type { DirectoryMode } from '../../core/contract';
 import type { AlarmThresholds } from './alarm-thresholds';
+import type { BackupConfig } from './backup';
 import type { Architecture } from './parsers';
 import type { EdgeConfig } from './edge';
 import type { StaffAuthConfig } from './staff-auth';
@@ -51,6 +52,8 @@ export interface DeploymentConfig {
   readonly directoryOrder: boolean;
   /** Who sees the directory: `names`, `staff` or `public` (see DirectoryMode). */
   readonly directory: DirectoryMode;
+  /** AWS Backup of the table: daily, kept for the preset's days, optionally copied and locked. */
+  readonly backup: BackupConfig;
   /** How staff sign in to the staff pages, at the load balancer. */
   readonly staffAuth: StaffAuthConfig;
   /** Stage-wide API throttling. */

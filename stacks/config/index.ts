@@ -9,9 +9,11 @@ import type { Architecture, DeploymentConfig, NatMode } from './deployment-confi
 
 export type { Architecture, DeploymentConfig, NatMode } from './deployment-config';
 export type { OidcProvider, StaffAuthConfig } from './staff-auth';
+export type { BackupConfig } from './backup';
 import { DEV, PRESETS } from './presets';
 import { EDGE_VARIABLES, parseEdge } from './edge';
 import { parseStaffAuth, STAFF_AUTH_VARIABLES } from './staff-auth';
+import { BACKUP_VARIABLES, parseBackup } from './backup';
 
 export { architectureOf, ConfigError } from './parsers';
 
@@ -52,6 +54,7 @@ export const SETTING_VARIABLES = {
   alarmThresholds: 'STUDENTS_ALARM_THRESHOLDS',
   ...EDGE_VARIABLES,
   ...STAFF_AUTH_VARIABLES,
+  ...BACKUP_VARIABLES,
 } as const;
 
 /** Reads and validates the configuration once. `env` is usually `process.env`. */
@@ -180,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeploymentC
     deletionProtection: bool(v.deletionProtection, env[v.deletionProtection], preset.deletionProtection),
     directoryOrder: bool(v.directoryOrder, env[v.directoryOrder], true),
     directory,
+    backup: parseBackup(env, preset.backup, region),
     staffAuth: parseStaffAuth(env, { certificateArn, certificateSetting: v.certificateArn }),
     apiThrottle: { rateLimit, burstLimit },
     ...(alarmEmail ? { alarmEmail } : {}),

@@ -19,6 +19,8 @@ export const DEV: Preset = {
   deletionProtection: true,
   // The public sees names only; in prod, nothing of the directory (staff sign in).
   directory: 'names',
+  // Point-in-time recovery covers dev; AWS Backup is there to try (STUDENTS_BACKUP=true).
+  backup: { enabled: false, retentionDays: 7 },
   apiThrottle: { rateLimit: 50, burstLimit: 100 },
   alarms: DEFAULT_ALARM_THRESHOLDS,
 };
@@ -30,6 +32,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     ...DEV,
     natMode: 'per-az',
     directory: 'staff',
+    backup: { enabled: true, retentionDays: 35 },
     asg: { min: 2, desired: 3, max: 8 },
     logRetentionDays: 365,
     apiThrottle: { rateLimit: 200, burstLimit: 400 },

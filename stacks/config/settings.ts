@@ -8,6 +8,7 @@
 import type { DeploymentConfig } from './deployment-config';
 import { EDGE_VARIABLES } from './edge';
 import { STAFF_AUTH_VARIABLES } from './staff-auth';
+import { BACKUP_VARIABLES } from './backup';
 
 /** One row: the variable, its default (read from a configuration, or said in words), its meaning. */
 export interface SettingDoc {
@@ -123,6 +124,23 @@ export const SETTING_DOCS: readonly SettingDoc[] = [
     variable: EDGE_VARIABLES.wafSignupRateLimit,
     default: preset((c) => c.edge.wafSignupRateLimit),
     meaning: 'signup posts (`POST /students`) per client address in any 5 minutes',
+  },
+  {
+    variable: BACKUP_VARIABLES.backup,
+    default: preset((c) => c.backup.enabled),
+    meaning:
+      'AWS Backup of the table: a daily recovery point kept 7 days (dev) or 35 (prod) in a vault of the environment, beside point-in-time recovery',
+  },
+  {
+    variable: BACKUP_VARIABLES.backupCopyRegion,
+    default: 'none',
+    meaning: 'a region each recovery point is also copied to (a vault there), to survive a regional outage',
+  },
+  {
+    variable: BACKUP_VARIABLES.backupVaultLockDays,
+    default: 'none',
+    meaning:
+      'locks the vaults in compliance mode: no recovery point can be deleted before this many days (at most the retention), by anyone; **irreversible** once three days have passed',
   },
   {
     variable: STAFF_AUTH_VARIABLES.staffAuth,
