@@ -214,6 +214,17 @@ export function validateStudent(input: unknown): ValidationResult {
 }
 
 /** Whether two students are the same registration (the values as stored). */
+/**
+ * A record as stored, validated as a student: legacy numbers (read as NumberValue) and sets are
+ * read as their text, and the model decides what is valid. Signup, removal and the backfill read
+ * stored records this one way.
+ */
+export function validateStored(item: Record<string, unknown>): ValidationResult {
+  return validateStudent(
+    Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'object' && v !== null ? String(v) : v])),
+  );
+}
+
 export function sameStudent(a: Student, b: Student): boolean {
   return STUDENT_FIELDS.every((f) => a[f] === b[f]);
 }

@@ -4,14 +4,14 @@
  * name-words entries, so the list and search forget the student at once, and writes an audit
  * line (who, when, which record by a digest of its key; never the removed values).
  */
-import { DeleteCommand, BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { isJsonBody, MAX_BODY_BYTES, STUDENTS_TABLE } from '../../core/contract';
 import { log } from '../../core/log';
 import { wordKeysOf, NAME_WORDS, wordsTableOf } from '../../core/name-words';
 import { recordDigest, validateRemoval } from '../../core/removal';
-import { validateStudent } from '../../core/student';
-import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
+import { validateStored } from '../../core/student';
+import { batchWriteAll, createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { bodyText, headerOf, respond, respondError } from '../shared/http';
 import { logContext } from '../shared/log-context';
 
@@ -22,21 +22,18 @@ const WORDS_TABLE = wordsTableOf(TABLE_NAME);
 
 /** The name-words entries a stored record has (none for a record that does not normalise). */
 function wordKeysOfItem(item: Record<string, unknown>): string[] {
-  const checked = validateStudent(
-    Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'object' && v !== null ? String(v) : v])),
-  );
+  const checked = validateStored(item);
   return checked.ok ? wordKeysOf(checked.student) : [];
 }
 
 async function deleteWordEntries(keys: readonly string[]): Promise<void> {
-  let pending = keys.map((key) => ({
-    DeleteRequest: { Key: { [NAME_WORDS.partitionKey]: NAME_WORDS.partitionValue, [NAME_WORDS.sortKey]: key } },
-  }));
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt === 3) throw new Error('name-words entries left unprocessed');
-    const out = await db.send(new BatchWriteCommand({ RequestItems: { [WORDS_TABLE]: pending } }));
-    pending = (out.UnprocessedItems?.[WORDS_TABLE] ?? []) as typeof pending;
-  }
+  await batchWriteAll(
+    db,
+    WORDS_TABLE,
+    keys.map((key) => ({
+      DeleteRequest: { Key: { [NAME_WORDS.partitionKey]: NAME_WORDS.partitionValue, [NAME_WORDS.sortKey]: key } },
+    })),
+  );
 }
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {

@@ -3,11 +3,33 @@
  * failure answers.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { TABLE_NAME_VARIABLE, TIME_BUDGETS } from '../../core/contract';
 import { respondError } from './http';
 import { errorFields, log } from '../../core/log';
+
+/** One request of a BatchWrite: a put or a delete. */
+export type WriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
+/**
+ * One BatchWrite (at most 25 requests; the functions send ten at most); what DynamoDB leaves
+ * unprocessed is sent again, twice at most, then it fails.
+ */
+export async function batchWriteAll(
+  db: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly WriteRequest[],
+): Promise<void> {
+  let pending = [...requests];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === 3) throw new Error(`${table}: ${pending.length} writes left unprocessed`);
+    const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+    pending = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+  }
+}
 
 /**
  * One document client per module, reused across invocations. Endpoint, region and

@@ -3,16 +3,16 @@
  * details is a success, other details a 409), and writes its name-words entries.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { isJsonBody, MAX_BODY_BYTES, SIGNUP_SUCCESS_MESSAGE, STUDENTS_TABLE } from '../../core/contract';
 import { directoryAttributes } from '../../core/directory';
 import { wordEntriesOf, wordsTableOf } from '../../core/name-words';
-import { createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
+import { batchWriteAll, createDocumentClient, requireTableName, storeFailure } from '../shared/dynamo';
 import { bodyText, headerOf, respond, respondError, withCors } from '../shared/http';
 import { log } from '../../core/log';
 import { logContext } from '../shared/log-context';
-import { type Student, sameStudent, validateStudent } from '../../core/student';
+import { type Student, sameStudent, validateStored, validateStudent } from '../../core/student';
 
 const db = createDocumentClient();
 const TABLE_NAME = requireTableName();
@@ -26,12 +26,11 @@ const WORDS_TABLE = wordsTableOf(TABLE_NAME);
  * unprocessed is sent again, twice at most.
  */
 async function writeWordEntries(student: Student): Promise<void> {
-  let pending = wordEntriesOf(student).map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt === 3) throw new Error('name-words entries left unprocessed');
-    const out = await db.send(new BatchWriteCommand({ RequestItems: { [WORDS_TABLE]: pending } }));
-    pending = (out.UnprocessedItems?.[WORDS_TABLE] ?? []) as typeof pending;
-  }
+  await batchWriteAll(
+    db,
+    WORDS_TABLE,
+    wordEntriesOf(student).map((Item) => ({ PutRequest: { Item } })),
+  );
 }
 
 /**
@@ -46,9 +45,7 @@ export function legacySpellings(sent: unknown, email: string): string[] {
 
 /** A stored record as the student it stands for (legacy records normalise first). */
 function storedStudent(item: Record<string, unknown>): Student | undefined {
-  const checked = validateStudent(
-    Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'object' && v !== null ? String(v) : v])),
-  );
+  const checked = validateStored(item);
   return checked.ok ? checked.student : undefined;
 }
 

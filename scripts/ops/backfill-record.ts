@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { STUDENTS_TABLE } from '../../core/contract';
 import { directoryAttributes } from '../../core/directory';
-import { sameStudent, type Student, validateStudent } from '../../core/student';
+import { sameStudent, type Student, validateStored } from '../../core/student';
 
 const KEY = STUDENTS_TABLE.partitionKey;
 /** Reads and writes of one record before a conflict is reported instead of retried. */
@@ -31,13 +31,6 @@ type Settled =
   | { kind: 'gone' };
 /** How one record ended, and how many times it was read again because it changed meanwhile. */
 export type Outcome = Settled & { retries: number };
-
-function asInput(item: Item): Item {
-  // Numbers (NumberValue) and sets print as text; the model decides what is valid.
-  return Object.fromEntries(
-    Object.entries(item).map(([k, v]) => [k, typeof v === 'object' && v !== null ? String(v) : v]),
-  );
-}
 
 /** A condition that holds only while the stored record still has exactly the read values. */
 function unchanged(item: Item, prefix = 'r') {
@@ -97,7 +90,7 @@ async function attempt(
   ours: { written?: Item },
 ): Promise<Settled | undefined> {
   const key = String(item[KEY]);
-  const checked = validateStudent(asInput(item));
+  const checked = validateStored(item);
   if (!checked.ok) return { kind: 'unfixable', reason: checked.message };
   const student = checked.student;
   const stored: Item = { ...item, ...student, ...directoryAttributes(student) };
