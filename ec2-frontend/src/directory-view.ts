@@ -27,13 +27,19 @@ export interface Row {
   readonly removeHref?: string;
 }
 
-export function rowsFor(students: readonly Student[], view: View, youEmail?: string): Row[] {
+export function rowsFor(
+  students: readonly Student[],
+  view: View,
+  youEmail?: string,
+  removeHrefOf?: (student: Student) => string,
+): Row[] {
   if (view === 'none') return [];
   return students.map((s) => {
     const mine = youEmail !== undefined && s.email === youEmail;
+    const remove = removeHrefOf ? { removeHref: removeHrefOf(s) } : {};
     return view === 'full'
-      ? { name: s.name, age: s.age, email: s.email, country: s.country, mine }
-      : { name: s.name, mine };
+      ? { name: s.name, age: s.age, email: s.email, country: s.country, mine, ...remove }
+      : { name: s.name, mine, ...remove };
   });
 }
 

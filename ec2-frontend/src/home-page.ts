@@ -5,6 +5,7 @@
  */
 import { parseSearch } from '../../core/directory';
 import { log } from '../../core/log';
+import type { Student } from '../../core/student';
 import type { DirectoryPage, StudentsApi } from './api-client';
 import type { Confirmation } from './confirmation';
 import { type Row, rowsFor, searchRefusal, type View } from './directory-view';
@@ -106,6 +107,8 @@ export async function homeModel(
     view: View;
     /** Where the directory's links lead. @default '/' */
     base?: DirectoryBase;
+    /** The link that removes a student, on the staff page. @default none */
+    removeHrefOf?: (student: Student) => string;
   },
 ): Promise<HomeModel> {
   const { failed, pageSize, view } = input;
@@ -120,7 +123,7 @@ export async function homeModel(
     page?.countEstimate && query.q === undefined ? Math.max(1, Math.ceil(page.countEstimate / pageSize)) : undefined;
   const nav = pageNav(query, { next: page?.next, prev: page?.prev }, sealer, pages, input.base);
   const signup: FailedSignup = failed?.kind === 'signup' ? failed : { kind: 'signup', values: {}, fieldErrors: {} };
-  const rows = rowsFor(page?.students ?? [], view, input.who?.email);
+  const rows = rowsFor(page?.students ?? [], view, input.who?.email, input.removeHrefOf);
   const model = { list, nav, query, pages, signup, view, rows };
   const status = list.state === 'refused' && query.badLink ? 400 : 200;
   return { ...model, title: titleOf(model, failed), status };

@@ -7,6 +7,7 @@
  * holds the signup's confirmation.
  */
 import { encodePosition, END_POSITION } from '../../core/directory';
+import type { STAFF_PATH } from '../../core/staff-sign-in';
 import type { Sealer } from './seal';
 
 /** How long a page or search link stays valid: a day, so links do not become lasting identifiers. */
@@ -73,7 +74,7 @@ export function listQueryOf(query: Record<string, unknown>, sealer: Sealer): Lis
 }
 
 /** Where a directory is served: the public page, or the staff page. */
-export type DirectoryBase = '/' | '/staff';
+export type DirectoryBase = '/' | typeof STAFF_PATH;
 
 /** A link to a page of the list (or of a search), to the list's heading. */
 export function listHref(params: ListState & { you?: boolean }, sealer: Sealer, base: DirectoryBase = '/'): string {

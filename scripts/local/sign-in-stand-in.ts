@@ -11,6 +11,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ALB_IDENTITY_HEADERS, ALB_SESSION_COOKIES, isStaffPath, STAFF_PATH } from '../../core/staff-sign-in';
 import { albToken, newAlbKey } from './alb-token';
 
 /** The stand-in load balancer's ARN: the tokens' signer, which the frontend is told to trust. */
@@ -18,8 +19,7 @@ export const LOCAL_SIGNER_ARN =
   'arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/students-local/0000000000000000';
 export const SIGN_IN_PATH = '/oauth2/local-sign-in';
 const KEYS_PATH = '/.local-alb-keys';
-const SESSION_COOKIE = 'AWSELBAuthSessionCookie-0';
-const STAFF = /^\/staff(\/|$|\?)/;
+const [SESSION_COOKIE] = ALB_SESSION_COOKIES as [string];
 
 export interface SignInStandInOptions {
   readonly host: string;
@@ -58,7 +58,7 @@ export async function startSignInStandIn(options: SignInStandInOptions): Promise
     return `${data}.${mac(data)}`;
   };
   const open = (cookieHeader: string | undefined): Session | undefined => {
-    const raw = /(?:^|;\s*)AWSELBAuthSessionCookie-0=([^;]+)/.exec(cookieHeader ?? '')?.[1];
+    const raw = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(cookieHeader ?? '')?.[1];
     const [data, tag] = (raw ?? '').split('.');
     if (!data || !tag) return undefined;
     const expected = Buffer.from(mac(data));
@@ -77,23 +77,23 @@ export async function startSignInStandIn(options: SignInStandInOptions): Promise
       'x-forwarded-for': req.socket.remoteAddress ?? '',
       'x-forwarded-proto': 'http',
     };
-    for (const name of ['x-amzn-oidc-data', 'x-amzn-oidc-identity', 'x-amzn-oidc-accesstoken']) delete headers[name];
-    if (STAFF.test(url.pathname + url.search)) {
+    for (const name of Object.values(ALB_IDENTITY_HEADERS)) delete headers[name];
+    if (isStaffPath(url.pathname + url.search)) {
       const session = open(req.headers.cookie);
       if (!session) {
         const back = encodeURIComponent(url.pathname + url.search);
         return res.writeHead(302, { Location: `${SIGN_IN_PATH}?return=${back}`, 'Cache-Control': 'no-store' }).end();
       }
       const exp = Math.min(session.exp, Math.floor(Date.now() / 1000) + (options.tokenSeconds ?? 60));
-      headers['x-amzn-oidc-data'] = albToken(key, {
+      headers[ALB_IDENTITY_HEADERS.data] = albToken(key, {
         signer: LOCAL_SIGNER_ARN,
         exp,
         iss: `${serverUrl()}${SIGN_IN_PATH}`,
         client: 'students-local',
         claims: { sub: session.sub, email: session.email, email_verified: 'true' },
       });
-      headers['x-amzn-oidc-identity'] = session.sub;
-      headers['x-amzn-oidc-accesstoken'] = randomBytes(16).toString('base64url');
+      headers[ALB_IDENTITY_HEADERS.identity] = session.sub;
+      headers[ALB_IDENTITY_HEADERS.accessToken] = randomBytes(16).toString('base64url');
     }
     const upstream = http.request(
       { host: options.host, port: target, method: req.method, path: req.url, headers },
@@ -110,8 +110,8 @@ export async function startSignInStandIn(options: SignInStandInOptions): Promise
   });
 
   function signIn(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
-    const back = url.searchParams.get('return') ?? '/staff';
-    const safeBack = /^\/staff(\/|$|\?)/.test(back) ? back : '/staff';
+    const back = url.searchParams.get('return') ?? STAFF_PATH;
+    const safeBack = isStaffPath(back) ? back : STAFF_PATH;
     if (req.method === 'POST') {
       let body = '';
       req.on('data', (d) => (body += d));

@@ -6,10 +6,9 @@ import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { LbListenerRule, type LbListenerRuleAction } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Construct } from 'constructs';
+import { STAFF_PATHS } from '../../core/staff-sign-in';
 import type { OidcProvider } from '../config';
 
-/** The paths the load balancer signs staff in for, before forwarding to the portal. */
-export const STAFF_PATHS = ['/staff', '/staff/*'];
 /** How long a staff sign-in lasts at the load balancer, in seconds: a working day. */
 export const STAFF_SESSION_SECONDS = 8 * 60 * 60;
 

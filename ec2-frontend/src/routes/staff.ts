@@ -7,6 +7,7 @@
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { log } from '../../../core/log';
+import { ALB_IDENTITY_HEADERS, ALB_SESSION_COOKIES, STAFF_PATH } from '../../../core/staff-sign-in';
 import type { StudentsApi } from '../api-client';
 import type { FrontendConfig } from '../config';
 import { takeFailure } from '../form-state';
@@ -17,9 +18,6 @@ import type { Sealer } from '../seal';
 import { searchPost } from '../search-post';
 import { type Staff, StaffIdentity } from '../staff-identity';
 
-export const STAFF_PATH = '/staff';
-/** The load balancer keeps its session in up to four cookies of this name and an index. */
-const SESSION_COOKIES = [0, 1, 2, 3].map((i) => `AWSELBAuthSessionCookie-${i}`);
 /** How long a removal link, and its confirmation, stay valid. */
 const REMOVAL_MAX_AGE_MS = 10 * 60 * 1000;
 
@@ -49,13 +47,13 @@ export function staffRoutes(api: StudentsApi, config: FrontendConfig, sealer: Se
 
   // Before the check: a sign-out must work for a sign-in that has just expired.
   router.get(`${STAFF_PATH}/sign-out`, (req, res) => {
-    for (const name of SESSION_COOKIES)
+    for (const name of ALB_SESSION_COOKIES)
       res.cookie(name, '', { expires: new Date(0), path: '/', httpOnly: true, secure: req.secure, sameSite: 'lax' });
     res.redirect(303, settings.signOutUrl);
   });
 
   router.use(STAFF_PATH, async (req: Request, res: Response, next: NextFunction) => {
-    const staff = await identity.verify(req.get('x-amzn-oidc-data'));
+    const staff = await identity.verify(req.get(ALB_IDENTITY_HEADERS.data));
     if (!staff)
       return res.status(403).render('error', {
         title: `Staff sign-in required – ${SERVICE_NAME}`,
@@ -76,27 +74,22 @@ export function staffRoutes(api: StudentsApi, config: FrontendConfig, sealer: Se
       requestId: res.locals.requestId,
       view: 'full',
       base: STAFF_PATH,
+      removeHrefOf: (s) => `${STAFF_PATH}/remove?r=${sealer.seal('remove', { name: s.name, email: s.email })}`,
     });
     const staff = res.locals.staff as Staff;
-    const students = model.list.state === 'ok' || model.list.state === 'unordered' ? model.list.page.students : [];
-    const rows = model.rows.map((row, i) => {
-      const s = students[i];
-      return s
-        ? { ...row, removeHref: `${STAFF_PATH}/remove?r=${sealer.seal('remove', { name: s.name, email: s.email })}` }
-        : row;
-    });
     res.status(model.status).render('staff', {
       ...model,
-      rows,
       title: model.title.replace(/^Sign up, or find a student/, 'Students (staff)'),
       staff: staff.name ?? staff.email ?? staff.subject,
       signOutHref: `${STAFF_PATH}/sign-out`,
+      base: STAFF_PATH,
     });
   });
 
   const removalPage = (res: Response, status: number, locals: Record<string, unknown>) =>
     res.status(status).render('staff-remove', {
       title: `${locals.step === 'done' ? 'Registration removed' : 'Remove a registration'} – ${SERVICE_NAME}`,
+      base: STAFF_PATH,
       ...locals,
     });
   const expired = (res: Response) =>
