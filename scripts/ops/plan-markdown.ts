@@ -6,7 +6,7 @@
  * `<!-- plan-guard part K/N -->`: post each part as its own comment.
  */
 import { type Change, type PlanReport, planLine } from './plan-guard';
-import { allowHint, byRisk, details, labelOf, verdict } from './plan-report';
+import { allowFlag, allowHint, byRisk, details, labelOf, shownAddress, verdict } from './plan-report';
 
 /** GitHub's limit on one comment's body, in characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -26,7 +26,7 @@ const code = (s: string) => `<code>${escapeMarkdown(s)}</code>`;
 const clip = (s: string) => (s.length > VALUE_CHARS ? `${s.slice(0, VALUE_CHARS)}… (${s.length} characters)` : s);
 
 function row(c: Change): string {
-  const what = c.kind === 'no-op' && c.previousAddress ? `${c.previousAddress} → ${c.address}` : c.address;
+  const what = shownAddress(c);
   const attrs = c.attributes
     .slice(0, ATTRIBUTES)
     .map((a) => `${code(a.path)}: ${code(clip(a.before))} → ${code(clip(a.after))}`);
@@ -53,14 +53,12 @@ function sections(reports: readonly PlanReport[]): Section[] {
   if (refused.length > 0)
     out.push({
       open: ['**Refused** (apply is blocked until each is fixed or named):', ''],
-      rows: refused.map(
-        ({ f, stack }) =>
-          `- ${f.allowed ? 'allowed' : '**refused**'}: ${code(`${stack}:${f.address}`)} ${escapeMarkdown(f.why)} (${
-            !f.allowed && f.allowWith
-              ? `let it through with ${code(`${f.allowWith} ${stack}:${f.allowName ?? f.address}`)}`
-              : escapeMarkdown(allowHint(f, stack))
-          })`,
-      ),
+      rows: refused.map(({ f, stack }) => {
+        const flag = f.allowed ? undefined : allowFlag(f, stack);
+        return `- ${f.allowed ? 'allowed' : '**refused**'}: ${code(`${stack}:${f.address}`)} ${escapeMarkdown(f.why)} (${
+          flag ? `let it through with ${code(flag)}` : escapeMarkdown(allowHint(f, stack))
+        })`;
+      }),
       close: [''],
     });
   for (const r of reports) {

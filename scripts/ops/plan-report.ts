@@ -33,6 +33,11 @@ export function labelOf(c: Change): string {
   return `${LABEL[c.kind] ?? c.kind}${c.importing ? ', import' : ''}`;
 }
 
+/** The address as the report shows it: `from → to` for a move alone. */
+export function shownAddress(c: Change): string {
+  return c.kind === 'no-op' && c.previousAddress ? `${c.previousAddress} → ${c.address}` : c.address;
+}
+
 /** What the report lists, most dangerous first: refused, then by kind; moves and imports last. */
 export function byRisk(r: PlanReport): Change[] {
   const refused = new Set(r.refusals.filter((f) => !f.allowed).map((f) => f.address));
@@ -49,10 +54,18 @@ export function verdict(reports: readonly PlanReport[]): string {
   return refused.length === 0 ? 'plan guard: passed' : `plan guard: REFUSED (${refused.length})`;
 }
 
+type Refusal = PlanReport['refusals'][number];
+
+/** The flag, with its name, that lets a refusal through (for one stack), when one can. */
+export function allowFlag(f: Refusal, stack: string): string | undefined {
+  return f.allowWith ? `${f.allowWith} ${stack}:${f.allowName ?? f.address}` : undefined;
+}
+
 /** How a refusal is let through, or why it cannot be. */
-export function allowHint(f: PlanReport['refusals'][number], stack: string): string {
+export function allowHint(f: Refusal, stack: string): string {
   if (f.allowed) return `allowed by ${f.allowWith}`;
-  return f.allowWith ? `${f.allowWith} ${stack}:${f.allowName ?? f.address} lets it through` : 'cannot be allowed';
+  const flag = allowFlag(f, stack);
+  return flag ? `${flag} lets it through` : 'cannot be allowed';
 }
 
 /** Every flag that lets the standing refusals through, in one line to copy. */
@@ -60,8 +73,9 @@ export function allowFlags(reports: readonly PlanReport[]): string {
   return reports
     .flatMap((r) =>
       r.refusals
-        .filter((f) => !f.allowed && f.allowWith)
-        .map((f) => `${f.allowWith} ${r.stack}:${f.allowName ?? f.address}`),
+        .filter((f) => !f.allowed)
+        .map((f) => allowFlag(f, r.stack))
+        .filter((flag): flag is string => flag !== undefined),
     )
     .filter((flag, i, all) => all.indexOf(flag) === i)
     .join(' ');
@@ -78,7 +92,7 @@ export function renderText(reports: readonly PlanReport[]): string {
   for (const r of reports) {
     lines.push(`${r.stack}: ${planLine(r.counts)}`);
     for (const c of byRisk(r)) {
-      const what = c.kind === 'no-op' && c.previousAddress ? `${c.previousAddress} → ${c.address}` : c.address;
+      const what = shownAddress(c);
       const extra = details(c);
       lines.push(`  ${labelOf(c).padEnd(8)} ${what}${extra.length ? ` (${extra.join('; ')})` : ''}`);
       lines.push(...attributeLines(c, '             '));
