@@ -126,6 +126,7 @@ inMode('staff', (site) => {
         page.getByRole('button', { name: `Remove ${leaving}` }).click(),
       ]);
       expect(await pageText(page)).toContain(`${leaving} is no longer registered`);
+      await audit(page, 'staff-removed');
       await page.goto(`${site()}/staff`);
       expect(await pageText(page)).not.toContain(String(STUDENTS[1]?.email));
       await Promise.all([page.waitForURL(/\/$/), page.getByRole('link', { name: 'Sign out' }).click()]);

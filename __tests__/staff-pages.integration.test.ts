@@ -103,6 +103,7 @@ test.each([
   const res = await (make ? req.set(HEADER, make()) : req).expect(403);
   expect(res.headers['cache-control']).toBe('no-store');
   expect(res.text).toContain('Staff sign-in required');
+  expect(await pageProblems(res.text)).toEqual([]);
   expect(res.text).not.toMatch(/student\d+@example\.com/);
   const search = request(app()).post('/staff/search').type('form').send({ q: 'student7@example.com' });
   await (make ? search.set(HEADER, make()) : search).expect(403);
