@@ -16,6 +16,23 @@ export interface WordsReport {
   removed: number;
 }
 
+/**
+ * One BatchWrite of up to 25 requests; what DynamoDB leaves unprocessed is sent again, up to five
+ * attempts in all, then it fails. The ops tools' writes of name-words entries go through it.
+ */
+export async function batchWriteAll(
+  db: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly Record<string, unknown>[],
+): Promise<void> {
+  let left = [...requests];
+  for (let attempt = 0; left.length > 0; attempt++) {
+    if (attempt === 5) throw new Error(`${left.length} name-words writes left unprocessed`);
+    const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: left as never } }));
+    left = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
+  }
+}
+
 export class WordsBackfill {
   private readonly table: string;
   /** Entries there at the start, by sort key; what a student calls for is taken out as it is seen. */
@@ -72,12 +89,7 @@ export class WordsBackfill {
   }
 
   private async flush(): Promise<void> {
-    let left = this.pending.splice(0);
-    if (this.dryRun) return;
-    for (let attempt = 0; left.length > 0; attempt++) {
-      if (attempt === 5) throw new Error(`${left.length} name-words writes left unprocessed`);
-      const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: left as never } }));
-      left = (out.UnprocessedItems?.[this.table] ?? []) as Record<string, unknown>[];
-    }
+    const left = this.pending.splice(0);
+    if (!this.dryRun) await batchWriteAll(this.db, this.table, left);
   }
 }

@@ -11,13 +11,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { STUDENTS_TABLE, tableNameFor } from '../../core/contract';
 import { NAME_WORDS, wordEntriesOf, wordsTableOf } from '../../core/name-words';
 import { validateStudent } from '../../core/student';
 import { loadConfig, nameOf } from '../../stacks/config';
 import { localClient } from '../local/data-tier';
 import { EXIT, runMain, UsageError } from './cli';
+import { batchWriteAll } from './backfill-words';
 import { stackOutputs } from './output';
 import { stackDir, synthesize } from './terraform';
 import { startLocalStack } from '../local/stack';
@@ -69,7 +70,7 @@ async function deleteSmokeStudent(where: SmokeTable, fields: Record<string, stri
       Key: { [NAME_WORDS.partitionKey]: e[NAME_WORDS.partitionKey], [NAME_WORDS.sortKey]: e[NAME_WORDS.sortKey] },
     },
   }));
-  if (words.length > 0) await db.send(new BatchWriteCommand({ RequestItems: { [wordsTableOf(where.table)]: words } }));
+  await batchWriteAll(db, wordsTableOf(where.table), words);
   return `deleted ${checked.student.email} and its ${words.length} name-words entries from ${where.table}`;
 }
 
