@@ -43,7 +43,7 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions): Stude
   const app = new App({ outdir, skipValidation: false });
   const account = config.manageApiGatewayAccount ? new AccountStack(app, { config }) : undefined;
   const network = new NetworkStack(app, { config });
-  const data = new DataStack(app, { config });
+  const data = new DataStack(app, { config, dataKey: network.dataKey });
   const frontendZip = path.join(distDir, 'frontend.zip');
   const lambdaZips = Object.fromEntries(
     FUNCTION_NAMES.map((fn) => [fn, path.join(distDir, 'lambdas', `${fn}.zip`)]),
@@ -57,6 +57,7 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions): Stude
     tableArn: data.tableArn,
     nameIndexArn: data.nameIndexArn,
     lambdaZips,
+    dataKey: network.dataKey,
   });
   // The stage's execution logs need the account's CloudWatch role in place first.
   if (account) api.addDependency(account);
@@ -69,6 +70,7 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions): Stude
     apiEndpoint: api.studentUrl,
     apiRouteArns: api.routeArns,
     frontendZip,
+    dataKey: network.dataKey,
   });
   const monitoring = new MonitoringStack(app, {
     config,
@@ -84,6 +86,9 @@ export function buildApp(config: DeploymentConfig, options: BuildOptions): Stude
       functionReservedConcurrency: config.edge.reservedConcurrency,
       tableName: data.tableName,
       natGatewayIds: network.natGatewayIds,
+      ...(data.backupVaultName
+        ? { backupVaultName: data.backupVaultName, backupCopied: Boolean(config.backup.copyRegion) }
+        : {}),
     },
   });
   const stacks = [...(account ? [account] : []), network, data, api, frontend, monitoring];

@@ -16,7 +16,8 @@ afterAll(cleanupSynth);
  * Metrics each namespace documents, from the services' CloudWatch metrics pages: "CloudWatch
  * metrics for your Application Load Balancer", "Amazon API Gateway dimensions and metrics",
  * "Types of metrics for Lambda functions", "DynamoDB metrics and dimensions", "Amazon EC2 Auto
- * Scaling group metrics", "CloudWatch metrics for NAT gateways".
+ * Scaling group metrics", "CloudWatch metrics for NAT gateways", "AWS Backup metrics with Amazon
+ * CloudWatch".
  */
 const DOCUMENTED: Record<string, string[]> = {
   'AWS/ApplicationELB': [
@@ -40,6 +41,7 @@ const DOCUMENTED: Record<string, string[]> = {
   ],
   'AWS/AutoScaling': ['GroupInServiceInstances', 'GroupDesiredCapacity'],
   'AWS/NATGateway': ['ErrorPortAllocation', 'PacketsDropCount'],
+  'AWS/Backup': ['NumberOfBackupJobsFailed', 'NumberOfBackupJobsAborted', 'NumberOfCopyJobsFailed'],
 };
 /** The resource attribute each dimension must reference. */
 const DIMENSION_SOURCES: Record<string, RegExp> = {
@@ -51,6 +53,7 @@ const DIMENSION_SOURCES: Record<string, RegExp> = {
   TableName: /aws_dynamodb_tablestudents-tablename/,
   AutoScalingGroupName: /aws_autoscaling_groupasgname/,
   NatGatewayId: /aws_nat_gatewaynat-gateway-\d+id/,
+  BackupVaultName: /aws_backup_vaultbackup-vaultname/,
 };
 /** Dimensions that name an operation, not a resource: the ones the functions' policies allow. */
 const OPERATIONS = new Set(tableOperations());
@@ -191,5 +194,29 @@ describe('alarm settings', () => {
     for (const bad of ['{"api5xxRate":2}', '{"nope":1}', '{"periodSeconds":7}', 'not json', '[1]']) {
       expect(() => loadConfig({ STUDENTS_ALARM_THRESHOLDS: bad })).toThrow(ConfigError);
     }
+  });
+});
+
+describe('backup alarms', () => {
+  const backupAlarms = (env: Record<string, string>) =>
+    resources(synth(env).stacks, 'aws_cloudwatch_metric_alarm')
+      .filter(([, , a]) => a.namespace === 'AWS/Backup')
+      .map(([, address, a]) => [address, a.metric_name, a.dimensions, a.period, a.alarm_actions[0]]);
+
+  test('a failed or aborted backup job, and with a copy a failed copy job, notify the alarm topic; none without backup', () => {
+    expect(backupAlarms({})).toEqual([]);
+    const vault = { BackupVaultName: expect.stringMatching(/aws_backup_vaultbackup-vaultname/) };
+    const topic = '${aws_sns_topic.alarm-topic.arn}';
+    expect(backupAlarms({ STUDENTS_BACKUP: 'true' })).toEqual([
+      ['aws_cloudwatch_metric_alarm.backup-aborted', 'NumberOfBackupJobsAborted', vault, 300, topic],
+      ['aws_cloudwatch_metric_alarm.backup-failed', 'NumberOfBackupJobsFailed', vault, 300, topic],
+    ]);
+    expect(backupAlarms({ STUDENTS_BACKUP: 'true', STUDENTS_BACKUP_COPY_REGION: 'us-west-2' }).map(([a]) => a)).toEqual(
+      [
+        'aws_cloudwatch_metric_alarm.backup-aborted',
+        'aws_cloudwatch_metric_alarm.backup-copy-failed',
+        'aws_cloudwatch_metric_alarm.backup-failed',
+      ],
+    );
   });
 });

@@ -26,6 +26,10 @@ export interface AlarmTargets {
   readonly functionReservedConcurrency: number;
   readonly tableName: string;
   readonly natGatewayIds: readonly string[];
+  /** The table's backup vault, when AWS Backup is on (STUDENTS_BACKUP). @default no backup alarms */
+  readonly backupVaultName?: string;
+  /** Recovery points are copied to another region: a failed copy alarms too. @default false */
+  readonly backupCopied?: boolean;
 }
 
 /** Control-plane calls: DynamoDB publishes no per-operation metrics for them. */
@@ -77,5 +81,15 @@ export function alarmSpecs(t: AlarmTargets, th: AlarmThresholds): AlarmSpec[] {
       { slug: `nat-${i}-packets-dropped`, namespace: 'AWS/NATGateway', metricName: 'PacketsDropCount', dimensions: { NatGatewayId: id }, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: th.natPacketsDropped, evaluationPeriods: sustained, runbook: 'alarm-nat', check: `NAT gateway ${i} drops packets. Check the AWS Health Dashboard for NAT in the zone.` },
     );
   });
+  if (t.backupVaultName) {
+    // AWS Backup publishes its job counts every five minutes, by the vault the job writes to.
+    const vault = { BackupVaultName: t.backupVaultName };
+    const listJobs = `aws backup list-backup-jobs --by-backup-vault-name ${t.backupVaultName}`;
+    specs.push(
+      { slug: 'backup-failed', namespace: 'AWS/Backup', metricName: 'NumberOfBackupJobsFailed', dimensions: vault, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, periodSeconds: 300, runbook: 'alarm-backup', check: `The table's daily backup failed: no recovery point for today. Its reason: ${listJobs} --by-state FAILED.` },
+      { slug: 'backup-aborted', namespace: 'AWS/Backup', metricName: 'NumberOfBackupJobsAborted', dimensions: vault, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, periodSeconds: 300, runbook: 'alarm-backup', check: `The table's daily backup was scheduled but never ran: no recovery point for today. ${listJobs} --by-state ABORTED.` },
+      ...(t.backupCopied ? [{ slug: 'backup-copy-failed', namespace: 'AWS/Backup', metricName: 'NumberOfCopyJobsFailed', dimensions: vault, statistic: 'Sum', comparison: 'GreaterThanThreshold' as const, threshold: 0, evaluationPeriods: 1, periodSeconds: 300, runbook: 'alarm-backup', check: 'A recovery point was not copied to the other region: today the copy vault cannot replace this region. aws backup list-copy-jobs --by-state FAILED.' }] : []),
+    );
+  }
   return specs;
 }

@@ -25,7 +25,9 @@ import {
   DIRECTORY_ORDER_VARIABLE,
   type FunctionName,
 } from '../core/contract';
-import { nameOf } from './config';
+import { nameOf, prefixOf } from './config';
+import type { DataKeyRef } from './constructs/data-key';
+import { LOG_GROUP_NAMES } from './log-group-names';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
 import { CorsPreflight } from './constructs/cors-preflight';
 import { gatewayResponses } from './gateway-responses';
@@ -47,6 +49,8 @@ export interface ApiStackProps extends StudentsStackProps {
   readonly nameIndexArn: string;
   /** Each function's zip, built by `npm run build`. */
   readonly lambdaZips: Readonly<Record<FunctionName, string>>;
+  /** The environment's customer-managed key (STUDENTS_CMK) for the functions and log groups. @default AWS's keys */
+  readonly dataKey?: DataKeyRef;
 }
 
 /**
@@ -113,6 +117,7 @@ export class ApiStack extends EnvironmentStack {
           },
           logRetentionDays: config.logRetentionDays,
           timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+          dataKey: props.dataKey,
         });
         functions.set(name, fn);
       }
@@ -183,16 +188,16 @@ export class ApiStack extends EnvironmentStack {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const accessLogs = new CloudwatchLogGroup(this, 'access-log-group', {
-      name: `/${nameOf(config, 'api')}/access-logs`,
-      retentionInDays: config.logRetentionDays,
-    });
-    // API Gateway writes execution logs to a group of this exact name; declared here, it has a
-    // retention and goes with the stack, instead of being created by the service and kept forever.
-    const executionLogs = new CloudwatchLogGroup(this, 'execution-log-group', {
-      name: `API-Gateway-Execution-Logs_${api.id}/${API_STAGE}`,
-      retentionInDays: config.logRetentionDays,
-    });
+    const logGroup = (id: string, name: string) =>
+      new CloudwatchLogGroup(this, id, {
+        name,
+        retentionInDays: config.logRetentionDays,
+        kmsKeyId: props.dataKey?.keyArn,
+      });
+    const accessLogs = logGroup('access-log-group', LOG_GROUP_NAMES.apiAccess(prefixOf(config)));
+    // Declared here, the execution logs' group has a retention and goes with the stack, instead
+    // of being created by the service and kept forever.
+    const executionLogs = logGroup('execution-log-group', LOG_GROUP_NAMES.apiExecution(api.id));
 
     const stage = new ApiGatewayStage(this, 'stage', {
       restApiId: api.id,
@@ -223,6 +228,7 @@ export class ApiStack extends EnvironmentStack {
         resourceArn: stage.arn,
         rateLimit: config.edge.wafRateLimit,
         logRetentionDays: config.logRetentionDays,
+        kmsKeyId: props.dataKey?.keyArn,
       });
     }
 

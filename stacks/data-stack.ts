@@ -5,11 +5,18 @@ import { tableNameFor } from '../core/contract';
 import { NAME_INDEX, TABLE_DEFINITION } from '../core/directory';
 import { WORDS_TABLE_DEFINITION, wordsTableOf } from '../core/name-words';
 import { prefixOf } from './config';
+import type { DataKeyRef } from './constructs/data-key';
 import { TableBackup } from './constructs/table-backup';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the data stack. */
-export type DataStackProps = StudentsStackProps;
+export interface DataStackProps extends StudentsStackProps {
+  /**
+   * The environment's customer-managed key (STUDENTS_CMK): both tables are encrypted with it.
+   * @default the AWS-managed key, aws/dynamodb
+   */
+  readonly dataKey?: DataKeyRef;
+}
 
 /**
  * The Students table: keyed by `email`, on-demand, with point-in-time recovery and
@@ -24,10 +31,14 @@ export class DataStack extends EnvironmentStack {
   public readonly tableArn: string;
   /** The name index's ARN, for the one function that queries it. */
   public readonly nameIndexArn: string;
+  /** The backup vault's name, when AWS Backup is on: its failed jobs alarm. */
+  public readonly backupVaultName?: string;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
     const { config } = props;
+    // Encrypted with the AWS-managed key (aws/dynamodb), or the environment's own: visible in the plan.
+    const serverSideEncryption = { enabled: true, ...(props.dataKey ? { kmsKeyArn: props.dataKey.keyArn } : {}) };
     const table = new DynamodbTable(this, 'students-table', {
       name: tableNameFor(config.environment),
       billingMode: 'PAY_PER_REQUEST',
@@ -39,8 +50,7 @@ export class DataStack extends EnvironmentStack {
         nonKeyAttributes: [...i.nonKeyAttributes],
       })),
       pointInTimeRecovery: { enabled: true },
-      // Encrypted with the AWS-managed key (aws/dynamodb), visible in the plan.
-      serverSideEncryption: { enabled: true },
+      serverSideEncryption,
       deletionProtectionEnabled: config.deletionProtection,
       lifecycle: { preventDestroy: config.deletionProtection },
       // Adding an index to a table with data backfills it before the update completes: hours, for a large table.
@@ -55,7 +65,7 @@ export class DataStack extends EnvironmentStack {
       // It holds copies of names and emails: encrypted like the table it comes from, and
       // recoverable to the same point in time, so a restore of both is consistent.
       pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
+      serverSideEncryption,
       deletionProtectionEnabled: config.deletionProtection,
       lifecycle: { preventDestroy: config.deletionProtection },
     });
@@ -69,14 +79,14 @@ export class DataStack extends EnvironmentStack {
             ...(config.awsAccountId ? { allowedAccountIds: [config.awsAccountId] } : {}),
           })
         : undefined;
-      new TableBackup(this, 'backup', {
+      this.backupVaultName = new TableBackup(this, 'backup', {
         namePrefix: prefixOf(config),
         resourceArns: [table.arn],
         retentionDays: config.backup.retentionDays,
         ...(copyProvider ? { copyProvider } : {}),
         ...(config.backup.vaultLockDays ? { vaultLockDays: config.backup.vaultLockDays } : {}),
         preventDestroy: config.deletionProtection,
-      });
+      }).vaultName;
     }
     this.tableName = table.name;
     this.tableArn = table.arn;

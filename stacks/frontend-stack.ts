@@ -6,7 +6,9 @@ import { NODE_MAJOR, PORTS } from '../core/contract';
 import { nameOf, prefixOf } from './config';
 import { InstanceFleet } from './constructs/instance-fleet';
 import { LoadBalancer } from './constructs/load-balancer';
+import { type DataKeyRef, keyUseStatement } from './constructs/data-key';
 import { PrivateBucket } from './constructs/private-bucket';
+import { LOG_GROUP_NAMES } from './log-group-names';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 import { renderUserData } from './user-data';
 import { SealKey } from './constructs/seal-key';
@@ -37,6 +39,8 @@ export interface FrontendStackProps extends StudentsStackProps {
   readonly apiRouteArns: readonly string[];
   /** The frontend artifact (`dist/frontend.zip`, built reproducibly), shipped under a key that carries its hash. */
   readonly frontendZip: string;
+  /** The environment's customer-managed key (STUDENTS_CMK): the artifact bucket and log groups. @default AWS's keys */
+  readonly dataKey?: DataKeyRef;
 }
 
 /**
@@ -60,6 +64,7 @@ export class FrontendStack extends EnvironmentStack {
       forceDestroy: !config.deletionProtection,
       preventDestroy: config.deletionProtection,
       noncurrentVersionDays: ARTIFACT_RETENTION_DAYS,
+      kmsKeyArn: props.dataKey?.keyArn,
     });
     const asset = new TerraformAsset(this, 'frontend-bundle', { path: props.frontendZip, type: AssetType.FILE });
     const artifactKey = `${ARTIFACT_PREFIX}${asset.assetHash}.zip`;
@@ -73,13 +78,14 @@ export class FrontendStack extends EnvironmentStack {
     });
 
     // Shipped by the CloudWatch agent on each instance, so the logs outlive the instance.
-    const [appLogs, bootstrapLogs] = ['app', 'bootstrap'].map((kind) => {
-      const group = new CloudwatchLogGroup(this, `frontend-${kind}-log-group`, {
-        name: `/${prefixOf(config)}/frontend/${kind}`,
-        retentionInDays: config.logRetentionDays,
-      });
-      return group;
-    }) as [CloudwatchLogGroup, CloudwatchLogGroup];
+    const [appLogs, bootstrapLogs] = ['app', 'bootstrap'].map(
+      (kind) =>
+        new CloudwatchLogGroup(this, `frontend-${kind}-log-group`, {
+          name: LOG_GROUP_NAMES.frontend(prefixOf(config), kind),
+          retentionInDays: config.logRetentionDays,
+          kmsKeyId: props.dataKey?.keyArn,
+        }),
+    ) as [CloudwatchLogGroup, CloudwatchLogGroup];
 
     const loadBalancer = new LoadBalancer(this, 'load-balancer', {
       namePrefix: prefixOf(config),
@@ -103,6 +109,7 @@ export class FrontendStack extends EnvironmentStack {
       rateLimit: config.edge.wafRateLimit,
       pathRateLimit: { method: 'POST', path: '/students', limit: config.edge.wafSignupRateLimit },
       logRetentionDays: config.logRetentionDays,
+      kmsKeyId: props.dataKey?.keyArn,
     });
     const sealKey = new SealKey(this, 'seal-key', {
       namePrefix: prefixOf(config),
@@ -161,6 +168,8 @@ export class FrontendStack extends EnvironmentStack {
           Resource: [appLogs.arn, `${appLogs.arn}:*`, bootstrapLogs.arn, `${bootstrapLogs.arn}:*`],
         },
         sealKey.generateMacStatement(),
+        // The artifact is encrypted with the environment's key: the instances read it through S3.
+        ...(props.dataKey ? [keyUseStatement(props.dataKey, ['s3'], true)] : []),
         // The API answers signed calls of this role, on its two routes, and nothing else.
         ...(iamAccess
           ? [{ Effect: 'Allow' as const, Action: 'execute-api:Invoke', Resource: [...props.apiRouteArns] }]

@@ -14,8 +14,10 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { nameOf, SETTING_VARIABLES } from './config';
+import { nameOf, prefixOf, SETTING_VARIABLES } from './config';
+import { DataKey, type DataKeyRef } from './constructs/data-key';
 import { ServiceRole } from './constructs/service-role';
+import { LOG_GROUP_NAMES, logGroupPatterns } from './log-group-names';
 import { EnvironmentStack, type StudentsStackProps } from './students-stack';
 
 /** Props of the network stack. */
@@ -30,6 +32,8 @@ export interface NetworkStackProps extends StudentsStackProps {
 /**
  * The VPC: public and private subnets over the configured AZs, an internet gateway, NAT as
  * configured, an S3 gateway endpoint, flow logs, and a default security group with no rules.
+ * With STUDENTS_CMK, the environment's data key too: this stack deploys first, and its flow logs
+ * are the first data the key encrypts.
  */
 export class NetworkStack extends EnvironmentStack {
   public readonly vpcId: string;
@@ -41,11 +45,21 @@ export class NetworkStack extends EnvironmentStack {
   public readonly instancesArePublic: boolean;
   /** The NAT gateways' ids (none in NAT mode `none`), for their alarms. */
   public readonly natGatewayIds: string[];
+  /** The environment's customer-managed key (STUDENTS_CMK), for the stacks after this one. */
+  public readonly dataKey?: DataKeyRef;
 
   constructor(scope: Construct, props: NetworkStackProps) {
     super(scope, 'network', props);
     const { config } = props;
     const cidrBlock = props.cidrBlock ?? '10.0.0.0/16';
+    const dataKey = config.customerManagedKey
+      ? new DataKey(this, 'data-key', {
+          namePrefix: prefixOf(config),
+          region: config.region,
+          logGroupNames: logGroupPatterns(prefixOf(config)),
+          preventDestroy: config.deletionProtection,
+        })
+      : undefined;
 
     const vpc = new Vpc(this, 'vpc', {
       cidrBlock,
@@ -149,8 +163,9 @@ export class NetworkStack extends EnvironmentStack {
     });
 
     const flowLogGroup = new CloudwatchLogGroup(this, 'flow-log-group', {
-      name: `/${nameOf(config, 'vpc')}/flow-logs`,
+      name: LOG_GROUP_NAMES.flowLogs(prefixOf(config)),
       retentionInDays: config.logRetentionDays,
+      kmsKeyId: dataKey?.keyArn,
     });
     const account = new DataAwsCallerIdentity(this, 'account');
     const flowLogRole = new ServiceRole(this, 'flow-log-role', {
@@ -176,6 +191,7 @@ export class NetworkStack extends EnvironmentStack {
     });
 
     this.vpcId = vpc.id;
+    this.dataKey = dataKey ? { keyArn: dataKey.keyArn, region: dataKey.region } : undefined;
     this.natGatewayIds = nats.map((n) => n.id);
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.instancesArePublic = config.natMode === 'none';

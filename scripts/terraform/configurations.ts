@@ -17,7 +17,7 @@ export const CONFIGURATIONS: readonly NamedConfiguration[] = [
   {
     name: 'prod',
     description:
-      'HTTPS with a domain and its DNS record, staff sign-in with a Cognito user pool, AWS Backup copied to another region with a locked vault, SSH, Instance Connect, remote state, a pinned AMI',
+      'HTTPS with a domain and its DNS record, staff sign-in with a Cognito user pool, AWS Backup copied to another region with a locked vault, a customer-managed key, SSH, Instance Connect, remote state, a pinned AMI',
     env: {
       STUDENTS_ENV: 'prod',
       STUDENTS_AWS_ACCOUNT_ID: '123456789012',
@@ -32,6 +32,7 @@ export const CONFIGURATIONS: readonly NamedConfiguration[] = [
       STUDENTS_STAFF_AUTH: 'cognito',
       STUDENTS_BACKUP_COPY_REGION: 'us-west-2',
       STUDENTS_BACKUP_VAULT_LOCK_DAYS: '7',
+      STUDENTS_CMK: 'true',
     },
   },
   {

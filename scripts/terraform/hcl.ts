@@ -15,9 +15,13 @@ export function hclString(value: string): string {
 
 const REMOTE_PREFIX = 'cross-stack-reference-input-';
 
-/** The stand-in for a value another stack outputs: the producing expression, in angle brackets. */
+/**
+ * The stand-in for a value another stack outputs: the producing expression, in angle brackets; an
+ * ARN's is shaped as an ARN, since the provider checks the ARNs it is given at plan time.
+ */
 export function standIn(expression: string): string {
-  return `<${expression.replace(/^\$\{(.*)\}$/, '$1')}>`;
+  const readable = `<${expression.replace(/^\$\{(.*)\}$/, '$1')}>`;
+  return /\.arn\}?$/.test(expression) ? `arn:aws:mock:us-east-1:123456789012:${readable}` : readable;
 }
 
 export function remoteStateOverrides(stack: Json, stacks: Record<string, Json>): string[] {

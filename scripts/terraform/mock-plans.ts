@@ -59,9 +59,18 @@ function networkRuns(config: DeploymentConfig): string[] {
   return [zones, ...ids, run('network', asserts)];
 }
 
-function dataRuns(config: DeploymentConfig): string[] {
+function dataRuns(stack: Json, stacks: Record<string, Json>, config: DeploymentConfig): string[] {
+  const key = config.customerManagedKey ? crossStack(stack, stacks, 'aws_kms_key.data-key.arn') : undefined;
   return [
     run('table', [
+      ...(key
+        ? ([
+            [
+              `aws_dynamodb_table.students-table.server_side_encryption[0].kms_key_arn == ${key} && aws_dynamodb_table.name-words-table.server_side_encryption[0].kms_key_arn == ${key}`,
+              "both tables are encrypted with the network stack's data key",
+            ],
+          ] as [string, string][])
+        : []),
       ['aws_dynamodb_table.students-table.hash_key == "email"', 'partition key is email'],
       ['aws_dynamodb_table.students-table.point_in_time_recovery[0].enabled', 'point-in-time recovery is on'],
       [
@@ -176,7 +185,7 @@ export function mockPlanTest(stackName: string, stacks: Record<string, Json>, co
     : tier === 'network'
       ? networkRuns(config)
       : tier === 'data'
-        ? dataRuns(config)
+        ? dataRuns(stack, stacks, config)
         : tier === 'api'
           ? apiRuns(stack, stacks, config)
           : tier === 'monitoring'

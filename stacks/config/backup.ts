@@ -22,6 +22,20 @@ export const BACKUP_VARIABLES = {
   backupVaultLockDays: 'STUDENTS_BACKUP_VAULT_LOCK_DAYS',
 } as const;
 
+/**
+ * The physical names of an environment's data protection (`prefix` is `students-<env>`): the
+ * stacks create them, and `npm run restore` finds them by them.
+ */
+export function protectionNames(prefix: string) {
+  return {
+    backupVault: `${prefix}-backup`,
+    backupCopyVault: `${prefix}-backup-copy`,
+    /** AWS Backup's service role: it restores recovery points too. */
+    backupRole: `${prefix}-backup`,
+    dataKeyAlias: `alias/${prefix}-data`,
+  } as const;
+}
+
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 export function parseBackup(

@@ -46,6 +46,11 @@ export interface DeploymentConfig {
   /** DynamoDB deletion protection, `prevent_destroy`, and ALB deletion protection. */
   readonly deletionProtection: boolean;
   /**
+   * One customer-managed KMS key for the environment's data at rest: both tables, every log
+   * group, the artifact bucket and the functions' environment. Off: AWS-owned and AWS-managed keys.
+   */
+  readonly customerManagedKey: boolean;
+  /**
    * The list function serves the name order. Off while a new name index is filled (expand,
    * backfill, switch): the portal then shows the unordered list with a notice.
    */

@@ -17,6 +17,8 @@ export const DEV: Preset = {
   logRetentionDays: 30,
   instanceConnectEndpoint: false,
   deletionProtection: true,
+  // AWS's keys encrypt everything already; a key of our own is for who must control and audit it.
+  customerManagedKey: false,
   // The public sees names only; in prod, nothing of the directory (staff sign in).
   directory: 'names',
   // Point-in-time recovery covers dev; AWS Backup is there to try (STUDENTS_BACKUP=true).

@@ -88,6 +88,12 @@ export const SETTING_DOCS: readonly SettingDoc[] = [
     meaning: 'table deletion protection and `prevent_destroy` (both tables), ALB deletion protection',
   },
   {
+    variable: 'STUDENTS_CMK',
+    default: preset((c) => c.customerManagedKey),
+    meaning:
+      "one customer-managed KMS key (rotated yearly) for both tables, every log group, the artifact bucket and the functions' environment; `prevent_destroy` with deletion protection",
+  },
+  {
     variable: 'STUDENTS_API_RATE_LIMIT',
     default: preset((c) => c.apiThrottle.rateLimit),
     meaning:

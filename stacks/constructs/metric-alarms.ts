@@ -18,6 +18,8 @@ export interface AlarmSpec {
   readonly check: string;
   /** The runbook section's anchor. */
   readonly runbook: string;
+  /** Seconds in one period, for a metric published less often than the others. @default the set's period */
+  readonly periodSeconds?: number;
   /** @default 'notBreaching': no data is no problem */
   readonly missingData?: 'notBreaching' | 'breaching' | 'missing';
 }
@@ -52,7 +54,7 @@ export class MetricAlarms extends Construct {
         ...(percentile ? { extendedStatistic: spec.statistic } : { statistic: spec.statistic }),
         comparisonOperator: spec.comparison,
         threshold: spec.threshold,
-        period: props.periodSeconds,
+        period: spec.periodSeconds ?? props.periodSeconds,
         evaluationPeriods: spec.evaluationPeriods,
         treatMissingData: spec.missingData ?? 'notBreaching',
         alarmActions: [props.topicArn],

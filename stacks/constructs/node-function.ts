@@ -6,6 +6,8 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { LIVE_ALIAS, NODE_MAJOR } from '../../core/contract';
+import { LOG_GROUP_NAMES } from '../log-group-names';
+import { type DataKeyRef, keyUseStatement } from './data-key';
 import { ServiceRole } from './service-role';
 
 /** The Lambda runtime; the tests and scripts run on the same Node major. */
@@ -58,6 +60,12 @@ export interface NodeFunctionProps {
    */
   readonly memorySize?: number;
   /**
+   * The environment's customer-managed key: it encrypts the function's environment and log group,
+   * and the role may use it through DynamoDB (the tables are encrypted with it) and Lambda.
+   * @default AWS's keys
+   */
+  readonly dataKey?: DataKeyRef;
+  /**
    * Prefix of the Terraform addresses, so plans read `aws_lambda_function.<name>`.
    * @default the construct id
    */
@@ -88,8 +96,9 @@ export class NodeFunction extends Construct {
     const asset = new TerraformAsset(this, 'bundle', { path: props.bundleZip, type: AssetType.FILE });
 
     const logGroup = new CloudwatchLogGroup(this, 'log-group', {
-      name: `/aws/lambda/${props.functionName}`,
+      name: LOG_GROUP_NAMES.lambda(props.functionName),
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.dataKey?.keyArn,
     });
     logGroup.overrideLogicalId(`${prefix}-logs`);
 
@@ -118,6 +127,7 @@ export class NodeFunction extends Construct {
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           Resource: `${logGroup.arn}:*`,
         },
+        ...(props.dataKey ? [keyUseStatement(props.dataKey, ['dynamodb', 'lambda'])] : []),
         // X-Ray's write actions support no resource-level scoping.
         {
           Sid: 'Traces',
@@ -138,6 +148,7 @@ export class NodeFunction extends Construct {
       sourceCodeHash: Fn.filebase64sha256(asset.path),
       timeout: props.timeoutSeconds ?? 10,
       memorySize: props.memorySize ?? 256,
+      kmsKeyArn: props.dataKey?.keyArn,
       environment: { variables: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' } },
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },

@@ -37,11 +37,17 @@ export interface PrivateBucketProps {
    * @default none
    */
   readonly extraStatements?: (bucketArn: string) => PolicyStatement[];
+  /**
+   * SSE-KMS with this key (S3 Bucket Keys keep its requests few). Not for the load balancer's
+   * log bucket: log delivery can write only with SSE-S3.
+   * @default SSE-S3
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /**
  * An S3 bucket with every public access blocked, ACLs disabled (bucket owner enforced),
- * SSE-S3 encryption, versioning, a lifecycle rule, and a policy that refuses plain HTTP.
+ * SSE-S3 (or SSE-KMS) encryption, versioning, a lifecycle rule, and a policy that refuses plain HTTP.
  */
 export class PrivateBucket extends Construct {
   public readonly bucketName: string;
@@ -72,10 +78,12 @@ export class PrivateBucket extends Construct {
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     }).overrideLogicalId(`${id}-ownership`);
 
-    // SSE-S3: ALB log delivery cannot write with a KMS key, and both buckets share this construct.
+    const sse = props.kmsKeyArn
+      ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }
+      : { sseAlgorithm: 'AES256' };
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+      rule: [{ applyServerSideEncryptionByDefault: sse, bucketKeyEnabled: true }],
     }).overrideLogicalId(`${id}-encryption`);
 
     new S3BucketVersioningA(this, 'versioning', {

@@ -6,6 +6,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
+import { protectionNames } from '../config/backup';
 import { trustPolicy } from '../iam';
 
 /** The managed policies AWS Backup's role needs to back up and to restore, and no more. */
@@ -56,15 +57,16 @@ export class TableBackup extends Construct {
   constructor(scope: Construct, id: string, props: TableBackupProps) {
     super(scope, id);
     const keep = props.preventDestroy ?? true;
+    const names = protectionNames(props.namePrefix);
     const vault = new BackupVault(this, 'vault', {
-      name: `${props.namePrefix}-backup`,
+      name: names.backupVault,
       lifecycle: { preventDestroy: keep },
     });
     vault.overrideLogicalId('backup-vault');
     const copyVault = props.copyProvider
       ? new BackupVault(this, 'copy-vault', {
           provider: props.copyProvider,
-          name: `${props.namePrefix}-backup-copy`,
+          name: names.backupCopyVault,
           lifecycle: { preventDestroy: keep },
         })
       : undefined;
@@ -100,7 +102,7 @@ export class TableBackup extends Construct {
     });
     plan.overrideLogicalId('backup-plan');
     const role = new IamRole(this, 'role', {
-      name: `${props.namePrefix}-backup`,
+      name: names.backupRole,
       assumeRolePolicy: trustPolicy([
         { Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' },
       ]),

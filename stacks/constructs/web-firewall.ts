@@ -3,6 +3,7 @@ import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Construct } from 'constructs';
+import { LOG_GROUP_NAMES } from '../log-group-names';
 
 /** AWS managed rule groups every web ACL of ours runs: common exploits, known bad inputs, bad IPs. */
 export const MANAGED_RULE_GROUPS = [
@@ -33,6 +34,8 @@ export interface WebFirewallProps {
   readonly pathRateLimit?: PathRateLimit;
   /** Retention of the WAF log group. */
   readonly logRetentionDays: number;
+  /** A KMS key for the log group. @default CloudWatch Logs' own encryption */
+  readonly kmsKeyId?: string;
 }
 
 const visibility = (metricName: string) => ({
@@ -106,8 +109,9 @@ export class WebFirewall extends Construct {
     });
     acl.overrideLogicalId(id);
     const logs = new CloudwatchLogGroup(this, 'log-group', {
-      name: `aws-waf-logs-${props.name}`,
+      name: LOG_GROUP_NAMES.waf(props.name),
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyId,
     });
     logs.overrideLogicalId(`${id}-log-group`);
     const logging = new Wafv2WebAclLoggingConfiguration(this, 'logging', {
