@@ -117,7 +117,8 @@ export function localClient(endpoint: string): DynamoDBClient {
  */
 const LOCAL_WAITER = { minDelay: 0.02, maxDelay: 0.5, maxWaitTime: 30 } as const;
 
-async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Creates a Students table as the data stack defines it (keys and the name index), and waits for it. */
+export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,

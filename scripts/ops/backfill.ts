@@ -26,7 +26,7 @@ import { loadConfig } from '../../stacks/config';
 import { strictArgs } from '../args';
 import { settleRecord } from './backfill-record';
 import { type WordsReport, WordsBackfill } from './backfill-words';
-import { confirm, EXIT, runMain } from './cli';
+import { confirm, EXIT, progressLine, runMain } from './cli';
 import { lockEnvironment } from './env-lock';
 
 const KEY = STUDENTS_TABLE.partitionKey;
@@ -132,28 +132,11 @@ export function renderReport(r: MigrationReport, dryRun: boolean): string {
 }
 
 /** Counts on one line every second, on a terminal only. */
-function progress(total: number | undefined): { update: (r: MigrationReport) => void; stop: () => void } {
-  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  let last: MigrationReport | undefined;
-  const draw = () => {
-    if (!last) return;
-    const done = total ? ` of about ${total} (${Math.min(100, Math.round((100 * last.scanned) / total))} %)` : '';
-    process.stderr.write(
-      `\r\x1b[K${last.scanned}${done}: ${last.rewritten.length + last.indexed.length + last.resumed.length} changed, ${last.conflicts.length} conflicts, ${last.failures.length} failed`,
-    );
-  };
-  const timer = setInterval(draw, 1000);
-  return {
-    update: (r) => {
-      last = r;
-    },
-    stop: () => {
-      clearInterval(timer);
-      draw();
-      if (last) process.stderr.write('\n');
-    },
-  };
-}
+const progress = (total: number | undefined) =>
+  progressLine<MigrationReport>((r) => {
+    const done = total ? ` of about ${total} (${Math.min(100, Math.round((100 * r.scanned) / total))} %)` : '';
+    return `${r.scanned}${done}: ${r.rewritten.length + r.indexed.length + r.resumed.length} changed, ${r.conflicts.length} conflicts, ${r.failures.length} failed`;
+  });
 
 async function main(): Promise<number> {
   const { values } = strictArgs(

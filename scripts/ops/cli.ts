@@ -131,6 +131,29 @@ export async function confirm(question: string, options: Pick<OpsOptions, 'autoA
   }
 }
 
+/**
+ * A line of counts redrawn in place every second, on a terminal only (a log or a pipe gets the
+ * summary alone): `update` hands it the latest state, `stop` draws it a last time.
+ */
+export function progressLine<T>(render: (state: T) => string): { update: (state: T) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  let last: T | undefined;
+  const draw = () => {
+    if (last !== undefined) process.stderr.write(`\r\x1b[K${render(last)}`);
+  };
+  const timer = setInterval(draw, 1000);
+  return {
+    update: (state) => {
+      last = state;
+    },
+    stop: () => {
+      clearInterval(timer);
+      draw();
+      if (last !== undefined) process.stderr.write('\n');
+    },
+  };
+}
+
 /** The exit code a thrown error ends a command with: configuration and usage errors exit 2. */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof ConfigError || err instanceof UsageError) return EXIT.usage;

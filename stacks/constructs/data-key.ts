@@ -83,9 +83,10 @@ export class DataKey extends Construct implements DataKeyRef {
       ]),
     });
     key.overrideLogicalId(id);
-    new KmsAlias(this, 'alias', { name: protectionNames(props.namePrefix).dataKeyAlias, targetKeyId: key.keyId }).overrideLogicalId(
-      `${id}-alias`,
-    );
+    new KmsAlias(this, 'alias', {
+      name: protectionNames(props.namePrefix).dataKeyAlias,
+      targetKeyId: key.keyId,
+    }).overrideLogicalId(`${id}-alias`);
     this.keyArn = key.arn;
   }
 }
