@@ -9,6 +9,20 @@ export interface PolicyStatement {
   readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
 
+/**
+ * A key policy's first statement: the account administers the key, and IAM policies may grant its
+ * use (without it, a key whose policy names no one else can never be managed again).
+ */
+export function accountAdministers(accountId: string): PolicyStatement {
+  return {
+    Sid: 'AccountAdministers',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+}
+
 export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }

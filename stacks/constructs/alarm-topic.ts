@@ -5,7 +5,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
-import { policyDocument } from '../iam';
+import { accountAdministers, policyDocument } from '../iam';
 
 /** Props of the topic every alarm notifies. */
 export interface AlarmTopicProps {
@@ -44,7 +44,7 @@ export class AlarmTopic extends Construct {
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
       policy: policyDocument([
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: accountArn }, Action: 'kms:*', Resource: '*' },
+        accountAdministers(account.accountId),
         // Only this environment's alarms (confused deputy). Auto Scaling needs no service
         // principal here: it publishes as its service-linked role, the next statement.
         {

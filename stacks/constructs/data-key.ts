@@ -3,7 +3,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { protectionNames } from '../config/backup';
-import { type PolicyStatement, policyDocument } from '../iam';
+import { accountAdministers, type PolicyStatement, policyDocument } from '../iam';
 
 /** Props of the environment's data key. */
 export interface DataKeyProps {
@@ -65,13 +65,7 @@ export class DataKey extends Construct implements DataKeyRef {
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
       policy: policyDocument([
-        {
-          Sid: 'AccountAdministers',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${account.accountId}:root` },
-          Action: 'kms:*',
-          Resource: '*',
-        },
+        accountAdministers(account.accountId),
         {
           Sid: 'EnvironmentLogGroups',
           Effect: 'Allow',

@@ -2,7 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { type PolicyStatement, policyDocument } from '../iam';
+import { accountAdministers, type PolicyStatement, policyDocument } from '../iam';
 
 /** Props of the portal's sealing key. */
 export interface SealKeyProps {
@@ -35,15 +35,7 @@ export class SealKey extends Construct {
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
       // The account administers it; the instance role's own policy grants GenerateMac.
-      policy: policyDocument([
-        {
-          Sid: 'AccountAdministers',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${account.accountId}:root` },
-          Action: 'kms:*',
-          Resource: '*',
-        },
-      ]),
+      policy: policyDocument([accountAdministers(account.accountId)]),
     });
     key.overrideLogicalId(id);
     new KmsAlias(this, 'alias', {
