@@ -357,4 +357,29 @@ describe.each(CONFIGS)('baseline: %s', (_name, env) => {
     expect(groups.length).toBe(9);
     for (const [, , g] of groups) expect(g.retention_in_days).toBeGreaterThan(0);
   });
+
+  test('CKV_AWS_119 / CKV_AWS_158 / CKV_AWS_145 / CKV_AWS_173 (exception without STUDENTS_CMK): with it, the tables, log groups, artifact bucket and functions use the key; the ALB log bucket never can', () => {
+    const cmk = loadConfig({ ...env }).customerManagedKey;
+    const keyed = (v: unknown) => typeof v === 'string' && /aws_kms_key\.?data-key/.test(v);
+    for (const [, address, t] of all('aws_dynamodb_table'))
+      expect([address, t.server_side_encryption.enabled, keyed(t.server_side_encryption.kms_key_arn)]).toEqual([
+        address,
+        true,
+        cmk,
+      ]);
+    for (const [, address, g] of all('aws_cloudwatch_log_group'))
+      expect([address, keyed(g.kms_key_id)]).toEqual([address, cmk]);
+    for (const [, address, f] of all('aws_lambda_function'))
+      expect([address, keyed(f.kms_key_arn)]).toEqual([address, cmk]);
+    for (const [, address, e] of all('aws_s3_bucket_server_side_encryption_configuration')) {
+      const sse = block(e.rule)?.apply_server_side_encryption_by_default as Json;
+      // Load balancer log delivery writes with SSE-S3 only.
+      const kms = cmk && !address.includes('alb-log-bucket');
+      expect([address, sse.sse_algorithm, keyed(sse.kms_master_key_id)]).toEqual([
+        address,
+        kms ? 'aws:kms' : 'AES256',
+        kms,
+      ]);
+    }
+  });
 });
