@@ -191,7 +191,7 @@ export class NetworkStack extends EnvironmentStack {
     });
 
     this.vpcId = vpc.id;
-    this.dataKey = dataKey ? { keyArn: dataKey.keyArn, region: dataKey.region } : undefined;
+    this.dataKey = dataKey;
     this.natGatewayIds = nats.map((n) => n.id);
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.instancesArePublic = config.natMode === 'none';

@@ -26,7 +26,7 @@ import { loadConfig } from '../../stacks/config';
 import { strictArgs } from '../args';
 import { settleRecord } from './backfill-record';
 import { type WordsReport, WordsBackfill } from './backfill-words';
-import { confirm, EXIT, progressLine, runMain } from './cli';
+import { confirm, EXIT, progressLine, runMain, stopOnInterrupt } from './cli';
 import { lockEnvironment } from './env-lock';
 
 const KEY = STUDENTS_TABLE.partitionKey;
@@ -157,11 +157,7 @@ async function main(): Promise<number> {
   if (!endpoint) lockEnvironment(config.environment, 'npm run backfill');
   const client = new DynamoDBClient({ region: config.region, ...(endpoint ? { endpoint } : {}) });
   const db = DynamoDBDocumentClient.from(client, { unmarshallOptions: { wrapNumbers: true } });
-  const stop = new AbortController();
-  const onSignal = () => {
-    process.stderr.write('\nStopping after the record in hand…\n');
-    stop.abort();
-  };
+  let interrupt: ReturnType<typeof stopOnInterrupt> | undefined;
   try {
     // DynamoDB's own estimate (refreshed about every six hours); 0 or missing means unknown.
     const total = (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount || undefined;
@@ -177,16 +173,18 @@ async function main(): Promise<number> {
       );
       return EXIT.notConfirmed;
     }
-    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    interrupt = stopOnInterrupt('record');
     const bar = progress(total);
-    const report = await migrate(db, table, { dryRun, signal: stop.signal, onRecord: bar.update }).finally(bar.stop);
+    const report = await migrate(db, table, { dryRun, signal: interrupt.signal, onRecord: bar.update }).finally(
+      bar.stop,
+    );
     console.log(renderReport(report, dryRun));
     return report.interrupted ? EXIT.interrupted : needsAttention(report) ? EXIT.failed : EXIT.ok;
   } catch (err) {
     console.error(`backfill: ${(err as Error).name}: ${(err as Error).message}`);
     return EXIT.failed;
   } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    interrupt?.release();
     client.destroy();
   }
 }

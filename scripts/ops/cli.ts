@@ -154,6 +154,20 @@ export function progressLine<T>(render: (state: T) => string): { update: (state:
   };
 }
 
+/**
+ * Ctrl-C or SIGTERM as a request to stop after the `item` in hand (a record, a row): `signal`
+ * aborts, and `release` takes the handlers off again.
+ */
+export function stopOnInterrupt(item: string): { signal: AbortSignal; release: () => void } {
+  const stop = new AbortController();
+  const onSignal = () => {
+    process.stderr.write(`\nStopping after the ${item} in hand…\n`);
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  return { signal: stop.signal, release: () => process.off('SIGINT', onSignal).off('SIGTERM', onSignal) };
+}
+
 /** The exit code a thrown error ends a command with: configuration and usage errors exit 2. */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof ConfigError || err instanceof UsageError) return EXIT.usage;

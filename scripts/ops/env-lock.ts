@@ -1,8 +1,8 @@
 /**
  * One run at a time per environment: plan, deploy, destroy, backfill and a restore's copy-back
  * each hold plans/<env>.lock (the holder's pid, command, host and start) while they work, so a
- * second run cannot re-plan under a deploy or apply beside it. A lock whose holder on this host is no longer
- * running is taken over, and said so.
+ * second run cannot re-plan under a deploy or apply beside it. A lock whose holder on this host
+ * is no longer running is taken over, and said so.
  */
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';

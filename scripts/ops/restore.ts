@@ -23,7 +23,7 @@ import { loadConfig, nameOf, prefixOf } from '../../stacks/config';
 import { protectionNames } from '../../stacks/config/backup';
 import { strictArgs, UsageError } from '../args';
 import { awsJson, checkAwsCli } from './aws';
-import { confirm, EXIT, progressLine, runMain } from './cli';
+import { confirm, EXIT, progressLine, runMain, stopOnInterrupt } from './cli';
 import { lockEnvironment } from './env-lock';
 import {
   type CopyReport,
@@ -160,30 +160,29 @@ async function main(): Promise<number> {
   const endpoint = values.endpoint as string | undefined;
   const config = loadConfig(process.env);
   const live = (values.table as string | undefined) ?? tableNameFor(config.environment);
+  if (source.kind === 'table' && source.name === live)
+    throw new UsageError(`--from must name the restored table, not the live one (${live})`);
   const names = protectionNames(prefixOf(config));
   const client = new DynamoDBClient({ region: config.region, ...(endpoint ? { endpoint } : {}) });
   const db = DynamoDBDocumentClient.from(client, { unmarshallOptions: { wrapNumbers: true } });
-  const stop = new AbortController();
-  const onSignal = () => {
-    process.stderr.write('\nStopping after the row in hand…\n');
-    stop.abort();
-  };
+  let interrupt: ReturnType<typeof stopOnInterrupt> | undefined;
   try {
-    let restored = source.kind === 'table' ? source.name : undefined;
-    if (source.kind !== 'table') {
+    let restored: string;
+    if (source.kind === 'table') restored = source.name;
+    else {
       const at = source.kind === 'time' && source.at ? source.at : new Date();
       const target =
         (values.target as string | undefined) ?? `${live}-restored-${at.toISOString().replace(/[-:]|\.\d+/g, '')}`;
-      const call = restoreCall(source, live, target, config.customerManagedKey ? names.dataKeyAlias : undefined, () => {
-        const { Account } = awsJson<{ Account: string }>(['sts', 'get-caller-identity']);
-        return `arn:aws:iam::${Account}:role/${names.backupRole}`;
-      });
       if (await tableExists(client, target)) {
         console.error(
           `restore: table ${target} exists already: compare it with --from ${target}, or name another --target.`,
         );
         return EXIT.failed;
       }
+      const call = restoreCall(source, live, target, config.customerManagedKey ? names.dataKeyAlias : undefined, () => {
+        const { Account } = awsJson<{ Account: string }>(['sts', 'get-caller-identity']);
+        return `arn:aws:iam::${Account}:role/${names.backupRole}`;
+      });
       if (dryRun) {
         console.log(`Would run: aws ${call.join(' ')}\nNothing was changed.`);
         return EXIT.ok;
@@ -201,8 +200,6 @@ async function main(): Promise<number> {
       }
       restored = target;
     }
-    if (!restored || restored === live)
-      throw new UsageError(`--from must name the restored table, not the live one (${live})`);
     if (!(await tableExists(client, restored))) {
       console.error(`restore: there is no table ${restored}.`);
       return EXIT.failed;
@@ -225,11 +222,11 @@ async function main(): Promise<number> {
         return EXIT.notConfirmed;
       }
     }
-    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    interrupt = stopOnInterrupt('row');
     const bar = progressLine<CopyReport>(
       (r) => `${r.scanned} read: ${r.copied} copied, ${r.present} already there, ${r.failures.length} failed`,
     );
-    const report = await copyBack(db, restored, live, { dryRun, signal: stop.signal, onRow: bar.update }).finally(
+    const report = await copyBack(db, restored, live, { dryRun, signal: interrupt.signal, onRow: bar.update }).finally(
       bar.stop,
     );
     console.log(renderCopy(report, dryRun, live));
@@ -237,11 +234,10 @@ async function main(): Promise<number> {
       console.log('Then resume writes (npm run deploy), and delete the restored table when you no longer need it.');
     return report.interrupted ? EXIT.interrupted : report.failures.length > 0 ? EXIT.failed : EXIT.ok;
   } catch (err) {
-    if (err instanceof UsageError) throw err;
     console.error(`restore: ${(err as Error).name}: ${(err as Error).message}`);
     return EXIT.failed;
   } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    interrupt?.release();
     client.destroy();
   }
 }
