@@ -32,7 +32,8 @@ test('one Ctrl-C: terraform gets one interrupt, finishes cleanly; the tool exits
   term.type('\x03');
   const code = await term.exited;
   term.child.stdin.end();
-  expect(interrupts()).toBe(1);
+  // With the screen, so a failure shows what the tool said (or that the keystroke never arrived).
+  expect([interrupts(), term.screen()]).toEqual([1, expect.stringContaining('passing one interrupt to terraform')]);
   expect(readFileSync(ws.log, 'utf8')).toContain('students-dev-data stopped');
   expect(code).toBe(EXIT.interrupted);
   expect(term.screen()).toContain('passing one interrupt to terraform');

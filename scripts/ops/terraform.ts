@@ -75,16 +75,17 @@ function installSignalHandlers(): void {
     process.on(signal, () => {
       interruption.count += 1;
       interruption.signal ??= signal;
+      // Terraform first, then the message: after a hangup the terminal may refuse the write.
       if (interruption.count === 1) {
+        running?.kill(signal === 'SIGHUP' ? 'SIGINT' : signal);
         console.error(
           `\n${signal}: passing one interrupt to terraform and waiting for it to stop cleanly (the state lock is released on exit)…`,
         );
-        running?.kill(signal === 'SIGHUP' ? 'SIGINT' : signal);
       } else if (interruption.count === 2 && running) {
+        running.kill('SIGINT');
         console.error(
           '\nSecond interrupt: passed to terraform, which now exits at once without finishing its writes. Data loss may occur; check the state and the runbook, "A stuck state lock".',
         );
-        running.kill('SIGINT');
       }
     });
   }
